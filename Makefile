@@ -1,0 +1,46 @@
+# `make run` and `make test` are all a newcomer needs; see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint translations assets clean
+
+run: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	scripts/run-dev.sh
+
+test: $(VENV)/.test-installed translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+translations: $(VENV)/.installed
+	$(FLASK) translate compile
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "Python 3.11 or newer is needed (set PYTHON=python3.11)"; exit 1)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(VENV)/.installed $@
+
+# Refresh the vendored CSS framework from its npm package (needs Node.js; the result is committed).
+assets:
+	npm install --no-save --no-audit --no-fund
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css app/static/vendor/bootstrap/
+	sed -i 's|/\*# sourceMappingURL=bootstrap.min.css.map \*/||' app/static/vendor/bootstrap/bootstrap.min.css
+	cp node_modules/bootstrap/LICENSE app/static/vendor/bootstrap/
+
+clean:
+	rm -rf $(VENV) instance node_modules

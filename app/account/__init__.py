@@ -1,0 +1,7 @@
+"""The signed-in user's own settings."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)
+
+from app.account import routes  # noqa: E402,F401

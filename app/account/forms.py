@@ -1,0 +1,21 @@
+"""Forms of the account pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField
+from wtforms.validators import AnyOf
+
+from app.i18n import LANGUAGE_NAMES, timezone_choices
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(_l("Language of the site and of emails"),
+                         choices=list(LANGUAGE_NAMES.items()))
+    timezone = SelectField(_l("Time zone"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = timezone_choices()
+        self.timezone.choices = zones
+        self.timezone.validators = [AnyOf(zones)]

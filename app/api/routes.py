@@ -1,0 +1,22 @@
+"""Routes of the JSON API; the shapes are promised in INTERFACES.md."""
+
+from flask import jsonify
+from flask_login import current_user
+
+from app.api import bp
+from app.services import access
+from app.services import consultations as consultation_service
+from app.services.serializers import consultation_detail, consultation_summary
+
+
+@bp.get("/consultations")
+def consultations():
+    items = consultation_service.readable_by(current_user)
+    return jsonify(consultations=[consultation_summary(c) for c in items])
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str):
+    item = consultation_service.get_by_slug(slug)
+    access.require(current_user, "consultation.read", item)
+    return jsonify(consultation_detail(item, item.current_version))

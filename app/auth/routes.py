@@ -1,0 +1,79 @@
+"""Routes of the sign-in pages."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import ChoosePasswordForm, LoginForm, ResetRequestForm
+from app.extensions import limiter
+from app.services import accounts
+from app.services.errors import DomainError
+from app.utils import client_ip, safe_next_url
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data, ip=client_ip())
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            login_user(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("public.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    accounts.end_sessions(current_user)
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _choose_password(token, "invite", _("Welcome! Choose your password"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _choose_password(token, "reset", _("Choose a new password"))
+
+
+def _choose_password(token: str, purpose: str, heading: str):
+    """Shared by invitations and resets: both end with the person choosing a password."""
+    row = accounts.redeem_token(token, purpose)
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password_with_token(token, purpose, form.password.data)
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            flash(_("Your password is saved. You can sign in now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/choose_password.html", form=form, heading=heading, user=row.user)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data, ip=client_ip())
+        flash(_("If an account uses this address, a link to reset its password is on its way."),
+              "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form)

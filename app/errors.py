@@ -1,0 +1,53 @@
+"""Error pages: every failure answers a translated page (or JSON under /api), never a traceback."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from app.services.errors import Conflict, DomainError, Forbidden, NotFound
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in to see this page."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not allowed here."),
+    413: _l("The file is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def _respond(status: int, message: object):
+    if request.path.startswith("/api/"):
+        return jsonify(error=str(message), status=status), status
+    return render_template("errors.html", status=status, message=message), status
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    return _respond(status, MESSAGES.get(status, error.description))
+
+
+def handle_csrf_error(error: CSRFError):
+    return _respond(400, _l("The form had expired. Please submit it again."))
+
+
+def handle_domain_error(error: DomainError):
+    status = {NotFound: 404, Forbidden: 403, Conflict: 409}.get(type(error), 400)
+    return _respond(status, error.message)
+
+
+def handle_unexpected_error(error: Exception):
+    db.session.rollback()
+    return _respond(500, MESSAGES[500])
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DomainError, handle_domain_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,101 @@
+"""Language and time zone of each request, and reading translated fields."""
+
+from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from babel import Locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_login import current_user
+
+from app.extensions import babel
+from app.models.consultation import PHASE_LABELS
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+def select_locale() -> str:
+    """The signed-in user's preference, then the language menu, then Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def select_timezone() -> str:
+    """The signed-in user's zone; otherwise UTC (the browser then shows local time)."""
+    if has_request_context() and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
+        return current_user.timezone
+    return "UTC"
+
+
+def is_valid_timezone(name: str | None) -> bool:
+    return bool(name) and name in _timezones()
+
+
+def _timezones() -> frozenset[str]:
+    if not hasattr(_timezones, "cache"):
+        _timezones.cache = frozenset(available_timezones())
+    return _timezones.cache
+
+
+def timezone_choices() -> list[str]:
+    return sorted(_timezones())
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A translated field read in one language, noting when the original stood in for it."""
+
+    text: str
+    language: str
+    is_fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def localize(field: dict | None, original_language: str, language: str | None = None) -> Localized:
+    """The text of `field` in `language` (default: the request's), else in the original."""
+    field = field or {}
+    language = language or str(get_locale())
+    if field.get(language):
+        return Localized(field[language], language, False)
+    if field.get(original_language):
+        return Localized(field[original_language], original_language, True)
+    for other, text in field.items():
+        if text:
+            return Localized(text, other, True)
+    return Localized("", original_language, False)
+
+
+def current_timezone_name() -> str:
+    return str(get_timezone())
+
+
+def country_name(code: str | None) -> str:
+    """The country of an ISO code, named in the reader's language."""
+    if not code:
+        return ""
+    return Locale.parse(str(get_locale())).territories.get(code, code)
+
+
+def phase_label(phase: str) -> str:
+    return str(PHASE_LABELS.get(phase, phase))
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals.update(
+        localize=localize,
+        get_locale=get_locale,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_timezone_name=current_timezone_name,
+        phase_label=phase_label,
+        country_name=country_name,
+    )
+    app.jinja_env.filters.update(datetimeformat=format_datetime, dateformat=format_date)

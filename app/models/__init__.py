@@ -1,0 +1,26 @@
+"""The data model; importing this package registers every table with SQLAlchemy."""
+
+from app.models.audit import AuditEvent
+from app.models.consultation import (
+    Consultation,
+    DocumentVersion,
+    Paragraph,
+    Question,
+    Section,
+)
+from app.models.organisation import Organisation
+from app.models.outbox import OutboxMessage
+from app.models.user import AccountToken, User
+
+__all__ = [
+    "AccountToken",
+    "AuditEvent",
+    "Consultation",
+    "DocumentVersion",
+    "Organisation",
+    "OutboxMessage",
+    "Paragraph",
+    "Question",
+    "Section",
+    "User",
+]

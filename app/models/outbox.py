@@ -1,0 +1,23 @@
+"""Work to hand to Celery, written in the same transaction as the change that caused it."""
+
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models.common import JSONType, UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    """A task to run after commit; the relay publishes it, the task marks it done."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    task: so.Mapped[str] = so.mapped_column(sa.String(120))
+    payload: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    published_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    done_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    last_error: so.Mapped[str] = so.mapped_column(sa.Text, default="")

@@ -1,0 +1,7 @@
+"""Public pages: the consultations and the drafts anyone may read."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from app.public import routes  # noqa: E402,F401

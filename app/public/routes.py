@@ -1,0 +1,32 @@
+"""Routes of the public pages."""
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from app.public import bp
+from app.services import access, accounts, consultations
+from app.utils import safe_next_url
+
+
+@bp.get("/")
+def index():
+    groups = consultations.listing_by_phase(current_user)
+    return render_template("public/index.html", groups=groups)
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str):
+    item = consultations.get_by_slug(slug)
+    access.require(current_user, "consultation.read", item)
+    version = consultations.get_version(item, request.args.get("version", type=int))
+    return render_template("public/consultation.html", consultation=item, version=version)
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+        if current_user.is_authenticated:
+            accounts.update_preferences(current_user, language, current_user.timezone)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))

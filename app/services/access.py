@@ -1,0 +1,85 @@
+"""The one place that decides who may do what. Anything not granted here is refused."""
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from app.models import Consultation, Organisation, User
+from app.services.errors import Forbidden
+
+STAFF_ROLES = frozenset({"staff", "admin"})
+PUBLIC_PHASES = frozenset({"upcoming", "open", "closed", "archived"})
+
+
+def _role(user: User | None) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    return user.role
+
+
+def _is_staff(user: User | None, target: object = None) -> bool:
+    return _role(user) in STAFF_ROLES
+
+
+def _is_admin(user: User | None, target: object = None) -> bool:
+    return _role(user) == "admin"
+
+
+def _can_read_consultation(user: User | None, consultation: Consultation) -> bool:
+    return consultation.phase() in PUBLIC_PHASES or _is_staff(user)
+
+
+def _can_read_organisation(user: User | None, organisation: Organisation) -> bool:
+    if _is_staff(user):
+        return True
+    return _role(user) == "partner" and user.organisation_id == organisation.id
+
+
+def _can_invite_role(user: User | None, role: str) -> bool:
+    """Staff bring in partners, council members and visitors; only admins create staff."""
+    if _is_admin(user):
+        return True
+    return _is_staff(user) and role in {"visitor", "partner", "council"}
+
+
+RULES: dict[str, Callable[[User | None, object], bool]] = {
+    "consultation.read": _can_read_consultation,
+    "consultation.manage": _is_staff,
+    "organisation.read": _can_read_organisation,
+    "organisation.manage": _is_staff,
+    "user.invite": _can_invite_role,
+    "user.list": _is_staff,
+    "user.manage": _is_admin,
+    "staff.area": _is_staff,
+}
+
+
+def can(user: User | None, action: str, target: object = None) -> bool:
+    """Whether `user` may do `action` (on `target`); unknown actions are refused."""
+    rule = RULES.get(action)
+    if rule is None:
+        return False
+    try:
+        return bool(rule(user, target))
+    except (AttributeError, TypeError):
+        return False  # a target of the wrong kind never grants anything
+
+
+def require(user: User | None, action: str, target: object = None) -> None:
+    """Raise Forbidden unless `user` may do `action`."""
+    if not can(user, action, target):
+        raise Forbidden(_l("You do not have permission to do this."))
+
+
+class CommandLineActor:
+    """The operator running `flask` commands on the server: trusted like an administrator."""
+
+    id = None
+    role = "admin"
+    name = "command line"
+    email = ""
+    locale = None
+    is_authenticated = True
+
+
+COMMAND_LINE = CommandLineActor()

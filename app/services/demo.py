@@ -1,0 +1,103 @@
+"""Demo data for a newcomer's first look: organisations, one account per role, a consultation."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.demo_content import DEMO_CONSULTATION, DEMO_ORGANISATIONS
+from app.extensions import db
+from app.models import (
+    Consultation,
+    DocumentVersion,
+    Organisation,
+    Paragraph,
+    Question,
+    Section,
+    User,
+)
+from app.models.common import utcnow
+from app.services.errors import DomainError
+from app.services.passwords import hash_password
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published in the README, demo data only
+
+DEMO_ACCOUNTS = [
+    # email, name, role, organisation
+    ("admin@example.org", "Amara Diallo", "admin", None),
+    ("staff@example.org", "Sofía Herrera", "staff", None),
+    ("council@example.org", "Jean-Marc Lefèvre", "council", None),
+    ("partner@unicef.example.org", "Grace Mwangi", "partner", "UNICEF"),
+    ("partner@righttothecity.example.org", "Lucas Pereira", "partner",
+     "Right to the City Platform"),
+    ("partner@fao.example.org", "Giulia Romano", "partner", "FAO"),
+]
+
+
+def seed() -> dict[str, int]:
+    """Create whatever demo data is missing; running it twice changes nothing."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise DomainError(_l("Demo data is refused with production settings."))
+    created = {
+        "organisations": _seed_organisations(),
+        "accounts": _seed_accounts(),
+        "consultations": _seed_consultation(),
+    }
+    db.session.commit()
+    return created
+
+
+def _seed_organisations() -> int:
+    existing = set(db.session.scalars(sa.select(Organisation.name)))
+    missing = [o for o in DEMO_ORGANISATIONS if o["name"] not in existing]
+    db.session.add_all(Organisation(**o, verified=True) for o in missing)
+    db.session.flush()
+    return len(missing)
+
+
+def _seed_accounts() -> int:
+    existing = set(db.session.scalars(sa.select(User.email)))
+    organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
+    password_hash = None
+    count = 0
+    for email, name, role, organisation in DEMO_ACCOUNTS:
+        if email in existing:
+            continue
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        db.session.add(
+            User(email=email, name=name, role=role, password_hash=password_hash,
+                 organisation=organisations.get(organisation) if organisation else None)
+        )
+        count += 1
+    return count
+
+
+def _seed_consultation() -> int:
+    data = DEMO_CONSULTATION
+    if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == data["slug"])):
+        return 0
+    now = utcnow()
+    consultation = Consultation(
+        slug=data["slug"], title=data["title"], summary=data["summary"],
+        council=data["council"], original_language=data["original_language"],
+        status="open", opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=30),
+    )
+    version = DocumentVersion(number=1, published_at=consultation.opens_at,
+                              change_note="")
+    for position, section_data in enumerate(data["sections"]):
+        section = Section(position=position, heading=section_data["heading"],
+                          intro=section_data.get("intro") or {})
+        section.paragraphs = [
+            Paragraph(number=p["number"], position=i, text=p["text"])
+            for i, p in enumerate(section_data["paragraphs"])
+        ]
+        version.sections.append(section)
+    consultation.versions.append(version)
+    consultation.questions = [
+        Question(position=i, kind=q["kind"], prompt=q["prompt"], options=q["options"],
+                 required=q["required"])
+        for i, q in enumerate(data["questions"])
+    ]
+    db.session.add(consultation)
+    return 1

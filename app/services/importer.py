@@ -1,0 +1,374 @@
+"""Turn a draft document (.txt, .md, .docx) into sections and numbered paragraphs.
+
+Pure functions: nothing is saved. The result carries the paragraph numbers as
+printed (people cite "paragraph 12") and a list of problems for the preview.
+How each line is recognised lives in ``importer_text``; Word files are read by
+``importer_docx``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from app.services.importer_text import (
+    BLANK,
+    HEADING,
+    NUMBERED,
+    TITLE,
+    Block,
+    classify,
+    heading_shape,
+    is_all_caps,
+    markdown_blocks,
+    number_key,
+    strip_inline,
+    text_blocks,
+)
+
+TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+# A title guess needs a few words: "Point 3.2" or "Draft" are filing marks, not titles.
+MIN_TITLE_WORDS = 4
+
+
+class ImportFormatError(ValueError):
+    """The file cannot be read as a draft; args[0] is a lazy translated message."""
+
+    def __init__(self, message: LazyString | str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ParsedParagraph:
+    """A numbered paragraph, with its number as printed."""
+
+    number: str
+    text: str
+    line: int
+
+
+@dataclass
+class ParsedSection:
+    """A heading, the unnumbered text under it, and its numbered paragraphs."""
+
+    heading: str
+    intro: str
+    paragraphs: list[ParsedParagraph] = field(default_factory=list)
+    line: int | None = None  # where the heading is; None for the untitled section
+
+
+@dataclass
+class ImportProblem:
+    """Something the person importing should check in the preview."""
+
+    code: str
+    message: LazyString
+    line: int | None
+
+
+@dataclass
+class ParsedDraft:
+    """The whole parsed document."""
+
+    title: str
+    preamble: str
+    sections: list[ParsedSection]
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def paragraph_count(self) -> int:
+        """Number of numbered paragraphs in all sections."""
+        return sum(len(section.paragraphs) for section in self.sections)
+
+
+@dataclass
+class _Part:
+    """Lines collected for one preamble, intro or paragraph; "" marks a blank line."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        """Append a line, or a paragraph break for an empty one."""
+        if text or (self.lines and self.lines[-1]):
+            self.lines.append(text)
+
+    def render(self) -> str:
+        """Lines joined by "\\n", paragraphs separated by one empty line."""
+        return "\n".join(self.lines).strip("\n")
+
+
+@dataclass
+class _Section:
+    heading: str | None
+    line: int | None
+    intro: _Part = field(default_factory=_Part)
+    paragraphs: list[tuple[Block, _Part]] = field(default_factory=list)
+
+
+def parse_text(text: str) -> ParsedDraft:
+    """Parse a plain-text draft (inline Markdown such as **bold** is reduced to words)."""
+    return _parse_blocks(text_blocks(_checked_text(text)), inline=True)
+
+
+def parse_markdown(text: str) -> ParsedDraft:
+    """Parse a Markdown draft: # and setext headings, plus everything parse_text handles."""
+    return _parse_blocks(markdown_blocks(_checked_text(text)), inline=True)
+
+
+def parse_docx(data: bytes) -> ParsedDraft:
+    """Parse a Word .docx draft, including Word's automatic numbering."""
+    from app.services.importer_docx import docx_blocks  # python-docx is only loaded when needed
+
+    if not data.strip():
+        raise ImportFormatError(_l("The file is empty."))
+    try:
+        blocks = docx_blocks(data)
+    except Exception as error:  # noqa: BLE001 - a corrupt file can fail anywhere inside python-docx
+        raise ImportFormatError(
+            _l("This file could not be read as a Word document (.docx). Is it damaged?")
+        ) from error
+    if not any(b.kind != BLANK for b in blocks):
+        raise ImportFormatError(_l("The document is empty."))
+    return _parse_blocks(blocks, inline=False)
+
+
+def parse_file(filename: str, data: bytes) -> ParsedDraft:
+    """Parse an uploaded file, choosing the reader by its extension."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if extension == ".docx":
+        return parse_docx(data)
+    if extension not in TEXT_EXTENSIONS:
+        raise ImportFormatError(
+            _l(
+                "Files of type “%(extension)s” cannot be imported. "
+                "Use a Word document (.docx), a text file (.txt) or Markdown (.md).",
+                extension=extension or name,
+            )
+        )
+    text = decode_text(data)
+    if TEXT_EXTENSIONS[extension] == "markdown":
+        return parse_markdown(text)
+    return parse_text(text)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM, falling back to Windows-1252."""
+    if not data.strip():
+        raise ImportFormatError(_l("The file is empty."))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data:  # NUL bytes mean a binary file whatever its name says
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                return data.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+    raise ImportFormatError(
+        _l("This file could not be read as text. Save it as UTF-8 text and try again.")
+    )
+
+
+def _checked_text(text: str) -> str:
+    """Reject empty text before parsing."""
+    if not text.strip():
+        raise ImportFormatError(_l("The file is empty."))
+    return text
+
+
+def _parse_blocks(blocks: list[Block], inline: bool) -> ParsedDraft:
+    """Classify the blocks, group them into sections and look for problems."""
+    classify(blocks)
+    if not any(b.kind == NUMBERED for b in blocks):
+        raise ImportFormatError(
+            _l(
+                "No numbered paragraph was found. Number the paragraphs "
+                "(“1.”, “2.”…) so that they can be commented on."
+            )
+        )
+    preamble, pre_blocks, sections = _group(blocks, inline)
+    problems: list[ImportProblem] = []
+    if sections[0].heading is None:
+        # Text above an untitled first section introduces its paragraphs.
+        sections[0].intro.lines[:0] = [*preamble.lines, ""]
+        preamble, pre_blocks = _Part(), []
+        problems.append(_untitled_problem(sections))
+    elif any(b.kind != TITLE for b in pre_blocks):
+        problems.append(
+            ImportProblem(
+                "text_before_heading",
+                _l(
+                    "The text before the first heading (line %(line)s) was kept as the preamble.",
+                    line=pre_blocks[0].line,
+                ),
+                pre_blocks[0].line,
+            )
+        )
+    parsed = [_finish(section, inline) for section in sections]
+    problems += numbering_problems(parsed)
+    return ParsedDraft(_guess_title(pre_blocks, inline), preamble.render(), parsed, problems)
+
+
+def _group(blocks: list[Block], inline: bool) -> tuple[_Part, list[Block], list[_Section]]:
+    """Split classified blocks into the preamble and the sections."""
+    clean = strip_inline if inline else _squeeze
+    preamble, pre_blocks = _Part(), []
+    sections: list[_Section] = []
+    current: _Part = preamble
+    for block in blocks:
+        if block.kind == BLANK:
+            current.add("")
+        elif block.kind == HEADING:
+            sections.append(_Section(_squeeze(clean(block.text)), block.line))
+            current = sections[-1].intro
+        elif block.kind == NUMBERED:
+            if not sections:
+                sections.append(_Section(None, None))
+            current = _Part()
+            current.add(clean(block.body))
+            sections[-1].paragraphs.append((block, current))
+        else:
+            current.add(clean(block.text))
+            if not sections:
+                pre_blocks.append(block)
+    return preamble, pre_blocks, sections
+
+
+def _squeeze(text: str) -> str:
+    """Trim each line and collapse runs of spaces and tabs (Word text)."""
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+
+def _finish(section: _Section, inline: bool) -> ParsedSection:
+    """Turn a section under construction into its public form."""
+    paragraphs = [ParsedParagraph(b.number, part.render(), b.line) for b, part in section.paragraphs]
+    return ParsedSection(section.heading or "", section.intro.render(), paragraphs, section.line)
+
+
+def _untitled_problem(sections: list[_Section]) -> ImportProblem:
+    """Problem for numbered paragraphs found before any heading."""
+    line = sections[0].paragraphs[0][0].line
+    if len(sections) == 1:
+        message = _l("No heading was found: all paragraphs were put in one untitled section.")
+        return ImportProblem("no_heading", message, None)
+    message = _l(
+        "Paragraphs before the first heading (line %(line)s) were put in an untitled section.",
+        line=line,
+    )
+    return ImportProblem("paragraphs_before_heading", message, line)
+
+
+def _guess_title(pre_blocks: list[Block], inline: bool) -> str:
+    """Best guess at the title: a styled title, else a capitalised or wordy heading-like line."""
+    clean = strip_inline if inline else _squeeze
+    styled = [clean(b.text) for b in pre_blocks if b.kind == TITLE]
+    if styled:
+        return styled[0]
+    lines = [clean(b.text) for b in pre_blocks if b.guessed_title or heading_shape(clean(b.text))]
+    for test in (
+        lambda s: is_all_caps(s) and len(s.split()) >= 3,
+        lambda s: len(s.split()) >= MIN_TITLE_WORDS,
+        lambda s: True,
+    ):
+        found = next((s for s in lines if test(s)), None)
+        if found:
+            return " ".join(found.split())
+    return ""
+
+
+def numbering_problems(sections: list[ParsedSection]) -> list[ImportProblem]:
+    """Report repeated, skipped, backwards and empty paragraph numbers."""
+    problems: list[ImportProblem] = []
+    seen: set[str] = set()
+    previous: ParsedParagraph | None = None
+    for section in sections:
+        for position, paragraph in enumerate(section.paragraphs):
+            problem = _sequence_problem(previous, paragraph, seen, restart=position == 0)
+            if problem:
+                problems.append(problem)
+                if problem.code == "numbering_restart":
+                    seen = set()
+            seen.add(paragraph.number)
+            if not paragraph.text.strip():
+                problems.append(_problem("empty_paragraph", paragraph))
+            previous = paragraph
+    return problems
+
+
+def _sequence_problem(
+    previous: ParsedParagraph | None, paragraph: ParsedParagraph, seen: set[str], restart: bool
+) -> ImportProblem | None:
+    """Check one paragraph number against the one before it."""
+    key = number_key(paragraph.number)
+    before = number_key(previous.number) if previous else ((0,), 0)
+    if restart and previous and key == ((1,), 0) and before > key:
+        return _problem("numbering_restart", paragraph)
+    if paragraph.number in seen:
+        return _problem("duplicate_number", paragraph)
+    if is_next_number(before, key):
+        return None
+    if key > before:
+        return _problem("skipped_number", paragraph, previous)
+    return _problem("out_of_order", paragraph, previous)
+
+
+def is_next_number(before: tuple[tuple[int, ...], int], key: tuple[tuple[int, ...], int]) -> bool:
+    """Return True if key may follow before: 4→5, 4→4.1, 4.2→5, 4.2→4.3, 4→4 bis."""
+    (old, old_suffix), (new, new_suffix) = before, key
+    if new_suffix:
+        return new == old and new_suffix > old_suffix
+    heads = [(*old[:level], old[level] + 1) for level in range(len(old))] + [(*old, 1)]
+    # Levels below the one that moved on start again at 1: 4.2 → 5 or 5.1, 4 → 4.1.
+    return any(
+        new[: len(head)] == head and all(part == 1 for part in new[len(head) :]) for head in heads
+    )
+
+
+def _problem(
+    code: str, paragraph: ParsedParagraph, previous: ParsedParagraph | None = None
+) -> ImportProblem:
+    """Build a numbering problem with its translated message."""
+    number, line = paragraph.number, paragraph.line
+    before = previous.number if previous else ""
+    messages = {
+        "duplicate_number": _l(
+            "Paragraph %(number)s appears more than once (line %(line)s).", number=number, line=line
+        ),
+        "skipped_number": _l(
+            "Paragraph %(number)s follows paragraph %(previous)s: numbers are missing "
+            "in between (line %(line)s).",
+            number=number,
+            previous=before,
+            line=line,
+        )
+        if previous
+        else _l(
+            "The first paragraph is numbered %(number)s, not 1 (line %(line)s).",
+            number=number,
+            line=line,
+        ),
+        "out_of_order": _l(
+            "Paragraph %(number)s comes after paragraph %(previous)s (line %(line)s).",
+            number=number,
+            previous=before,
+            line=line,
+        ),
+        "numbering_restart": _l(
+            "Numbering starts again at %(number)s (line %(line)s): paragraph numbers "
+            "are no longer unique.",
+            number=number,
+            line=line,
+        ),
+        "empty_paragraph": _l(
+            "Paragraph %(number)s has no text (line %(line)s).", number=number, line=line
+        ),
+    }
+    return ImportProblem(code, messages[code], line)

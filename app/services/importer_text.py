@@ -1,0 +1,362 @@
+"""Line-level analysis for the draft importer: what each line of a draft is.
+
+Every source format (plain text, Markdown, Word) is first turned into a list of
+``Block`` objects, one per line or Word paragraph. ``classify`` then decides
+which blocks are headings, numbered paragraphs, list items or running text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BLANK, HEADING, TITLE, NUMBERED, ITEM, TEXT = "blank", "heading", "title", "numbered", "item", "text"
+
+# Guessed headings must be short: long unpunctuated lines are usually running text.
+MAX_HEADING_CHARS = 180
+MAX_HEADING_WORDS = 25
+# "3. Scope" is only taken as a heading when its text is this short.
+MAX_NUMBERED_HEADING_WORDS = 12
+
+_SUFFIXES = {"": 0, "bis": 2, "ter": 3, "quater": 4, "quinquies": 5}
+_NUM = r"(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?"
+# Three digits at most: a line starting "2022." is a year, not paragraph 2022.
+_NUMBER_FORMS = [
+    r"§+\s*" + _NUM + r"\s*(?:\\?\.|\)|[-–—:])?",  # § 12   §12.
+    r"\(" + _NUM + r"\)",  # (12)
+    _NUM + r"\s*(?:\\?\.|\)|[-–—](?=\s))",  # 12.  12)  12 -  12.1.  12 bis.
+    r"(?P<n>\d{1,3}(?:\.\d{1,3})+)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?",  # 12.1
+    _NUM + r"(?=\*\*|__)",  # **12** text
+]
+_NUMBER_RES = [
+    re.compile(r"^(?P<open>\*\*|__)?" + form + r"(?P<close>\*\*|__)?(?:\s+|$)(?P<rest>.*)$", re.S)
+    for form in _NUMBER_FORMS
+]
+_ITEM_RE = re.compile(
+    r"^(?:[-*+•◦▪▫●○■□‣⁃·–—►▸➢]\s+"  # bullets
+    r"|\(?[a-z]{1,2}\)\s+|[a-z]\.\s+"  # (a)  a)  a.
+    r"|\(?[ivxlc]{1,5}\)\s+"  # (iv)  iv)
+    r"|\([A-Z]\)\s+)"  # (A)
+)
+_BOLD_LINE_RE = re.compile(r"^(\*\*|__)(?!\s)(?P<inner>.+?)(?<!\s)\1$")
+_CLOSERS = "\"'»”’)]*_ \t\u00a0\u202f"
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_INLINE_RULES = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image -> alt text
+    (re.compile(r"\[\^[^\]]+\]"), ""),  # footnote reference
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [label](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [label][ref]
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # <https://…>
+    (re.compile(r"</?(?:br|sup|sub|span|u|b|i|em|strong|mark|small)\b[^>]*>", re.I), ""),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # **bold**
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *em*
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # _em_
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # ~~strike~~
+    (re.compile(r"`([^`]+)`"), r"\1"),  # `code`
+]
+_ATX_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RULE_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+@dataclass
+class Block:
+    """One source line (text formats) or paragraph (Word) and what it was recognised as."""
+
+    text: str  # as printed, including any paragraph number
+    line: int
+    kind: str = ""  # one of BLANK, HEADING, TITLE, NUMBERED, ITEM, TEXT; "" = not yet classified
+    level: int = 0  # heading level given by the source format, 0 when guessed
+    number: str = ""
+    body: str = ""  # text after the paragraph number
+    strong: bool = False  # the whole line is bold
+    guessed_title: bool = False  # a guessed heading moved into the preamble
+    soft: bool = False  # blank standing for the gap between two Word paragraphs
+
+
+def strip_inline(text: str) -> str:
+    """Reduce inline Markdown (bold, emphasis, links, code, escapes) to its words."""
+    # Escaped characters are parked in the private use area so no rule treats them as markup.
+    text = _ESCAPE_RE.sub(lambda m: chr(0xE000 + ord(m.group(1))), text)
+    for pattern, repl in _INLINE_RULES:
+        text = pattern.sub(repl, text)
+    text = re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m.group(0)) - 0xE000), text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def match_number(text: str) -> tuple[str, str] | None:
+    """Return (number as printed, rest of line) if the line starts with a paragraph number."""
+    for pattern in _NUMBER_RES:
+        m = pattern.match(text.strip())
+        if m:
+            suffix = (m.group("s") or "").strip().lower()
+            rest = m.group("rest")
+            if m.group("open") and not m.group("close"):
+                rest = m.group("open") + rest  # "**12. Bold paragraph**": keep the bold balanced
+            return m.group("n") + (" " + suffix if suffix else ""), rest.strip()
+    return None
+
+
+def number_key(number: str) -> tuple[tuple[int, ...], int]:
+    """Sortable key of a paragraph number: ("12.1 bis") -> ((12, 1), 2)."""
+    base, _, suffix = number.partition(" ")
+    parts = tuple(int(p) for p in base.split(".") if p.isdigit()) or (0,)
+    return parts, _SUFFIXES.get(suffix, 1)
+
+
+def is_all_caps(text: str) -> bool:
+    """Return True for lines written in capitals ("RECOMMENDATIONS")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def heading_shape(plain: str) -> bool:
+    """Return True if a line is short and unpunctuated, the way headings are written."""
+    if not plain or len(plain) > MAX_HEADING_CHARS or len(plain.split()) > MAX_HEADING_WORDS:
+        return False
+    end = plain.rstrip(_CLOSERS)
+    if not end or end[-1] in ";:,!…" or (end[-1] == "." and not is_all_caps(plain)):
+        return False
+    # A line starting in lower case continues a sentence from the line above.
+    return not plain[0].islower()
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Turn plain text into one block per line."""
+    return [Block(line.strip(), n) for n, line in enumerate(text.splitlines(), 1)]
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """Turn Markdown into one block per line, recognising #, setext headings and rules."""
+    blocks: list[Block] = []
+    in_fence = False
+    for n, raw in enumerate(text.splitlines(), 1):
+        if _FENCE_RE.match(raw):
+            in_fence = not in_fence
+            blocks.append(Block("", n, BLANK))
+            continue
+        if in_fence:
+            blocks.append(Block(raw.strip(), n, TEXT if raw.strip() else BLANK))
+            continue
+        line = re.sub(r"^\s{0,3}(?:>\s?)+", "", raw).strip()  # block quotes read as text
+        atx = _ATX_RE.match(line)
+        prev = blocks[-1] if blocks else None
+        if atx:
+            blocks.append(Block(atx.group(2), n, HEADING, level=len(atx.group(1))))
+        elif _SETEXT_RE.match(line) and prev and prev.kind == "" and not _is_listy(prev.text):
+            prev.kind, prev.level = HEADING, 1 if line.startswith("=") else 2
+            blocks.append(Block("", n, BLANK))
+        elif _RULE_RE.match(line):
+            blocks.append(Block("", n, BLANK))
+        else:
+            blocks.append(Block(line, n))
+    return blocks
+
+
+def _is_listy(text: str) -> bool:
+    """Return True if a line starts with a paragraph number or a list marker."""
+    return bool(match_number(text) or _ITEM_RE.match(text))
+
+
+def _plain(block: Block) -> str:
+    """Text of a block without inline markup."""
+    return strip_inline(block.text)
+
+
+def _ends_with(block: Block | None, chars: str) -> bool:
+    """Return True if the block's text ends with one of chars (ignoring quotes and brackets)."""
+    if block is None or block.kind in (BLANK, HEADING, TITLE):
+        return False
+    end = _plain(block).rstrip(_CLOSERS)
+    return bool(end) and end[-1] in chars
+
+
+def _prev_content(blocks: list[Block], i: int) -> Block | None:
+    """Nearest non-blank block before index i."""
+    for j in range(i - 1, -1, -1):
+        if blocks[j].kind != BLANK:
+            return blocks[j]
+    return None
+
+
+def _next_numbered(blocks: list[Block], i: int) -> Block | None:
+    """First numbered block after index i."""
+    return next((b for b in blocks[i + 1 :] if b.kind == NUMBERED), None)
+
+
+def _stands_alone(blocks: list[Block], i: int) -> bool:
+    """Return True if the line above is blank, a heading, or ends a sentence."""
+    if i == 0 or blocks[i - 1].kind in (BLANK, HEADING, TITLE):
+        return True
+    return _ends_with(blocks[i - 1], ".!?")
+
+
+def _followed_by_break(blocks: list[Block], i: int) -> bool:
+    """Return True if the next line is blank, a heading, a numbered paragraph or the end."""
+    return i + 1 >= len(blocks) or blocks[i + 1].kind in (BLANK, HEADING, TITLE, NUMBERED)
+
+
+def _is_guessed_heading(blocks: list[Block], i: int) -> bool:
+    """Decide whether an unnumbered text line is a heading."""
+    block = blocks[i]
+    plain = _plain(block)
+    if not heading_shape(plain) or not _stands_alone(blocks, i):
+        return False
+    if _ends_with(_prev_content(blocks, i), ":"):
+        return False  # the first item of a list introduced by "…:"
+    strong = block.strong or bool(_BOLD_LINE_RE.match(block.text)) or is_all_caps(plain)
+    return strong or _followed_by_break(blocks, i)
+
+
+def _is_numbered_heading(blocks: list[Block], i: int) -> bool:
+    """Decide whether "3. Scope" is a heading: short, and the numbering below is its own."""
+    block = blocks[i]
+    plain = strip_inline(block.body)
+    if not heading_shape(plain) or len(plain.split()) > MAX_NUMBERED_HEADING_WORDS:
+        return False
+    if not _stands_alone(blocks, i) or not _followed_by_break(blocks, i):
+        return False
+    if _ends_with(_prev_content(blocks, i), ":"):
+        return False
+    nxt = _next_numbered(blocks, i)
+    if nxt is None:
+        return False
+    mine, theirs = number_key(block.number)[0], number_key(nxt.number)[0]
+    # "3. Scope" followed by 3.1, or by paragraphs numbered from 1 again.
+    child = len(theirs) > len(mine) and theirs[: len(mine)] == mine
+    return child or theirs <= mine
+
+
+def _guess_headings(blocks: list[Block]) -> None:
+    """Mark headings in documents whose format gave none."""
+    for i, block in enumerate(blocks):
+        if block.kind == TEXT and _is_guessed_heading(blocks, i):
+            block.kind = HEADING
+        elif block.kind == NUMBERED and _is_numbered_heading(blocks, i):
+            block.kind = HEADING
+
+
+def _line_kind(block: Block) -> str:
+    """Classify one line on its own: blank, numbered paragraph, list item or text."""
+    if not block.text.strip():
+        return BLANK
+    found = match_number(block.text)
+    if found:
+        block.number, block.body = found
+        return NUMBERED
+    return ITEM if _ITEM_RE.match(block.text) else TEXT
+
+
+def _section_ids(blocks: list[Block]) -> list[int]:
+    """For each block, how many headings come before it (blocks sharing an id share a section)."""
+    ids, count = [], 0
+    for block in blocks:
+        count += block.kind in (HEADING, TITLE)
+        ids.append(count)
+    return ids
+
+
+def _mid_sentence(blocks: list[Block], i: int) -> bool:
+    """Return True if the line above runs on into this one (no closing punctuation)."""
+    prev = blocks[i - 1] if i else None
+    return prev is not None and prev.kind in (TEXT, ITEM, NUMBERED) and not _ends_with(prev, ".!?:;")
+
+
+def _lead_in_run_end(blocks: list[Block], idx: list[int], k: int, last: int, sec: list[int]) -> int:
+    """Index (into idx) just past the run 1, 2, 3… starting at idx[k] within one section."""
+    expected, end = 2, k + 1
+    while end < len(idx):
+        parts, suffix = number_key(blocks[idx[end]].number)
+        if sec[idx[end]] != sec[idx[k]] or suffix or parts != (expected,):
+            break
+        if last and expected == last + 1:
+            break  # the document's own numbering resumes here; it wins the tie
+        expected, end = expected + 1, end + 1
+    return end
+
+
+def _is_lead_in_list(last: int, nxt: Block | None) -> bool:
+    """Decide if a run numbered from 1 after a colon is a list, from what follows it."""
+    if nxt is None:
+        return last > 0  # the run ends the document: a list only if paragraphs came before
+    following = number_key(nxt.number)[0][0]
+    # Before any paragraph: a list when numbering restarts at 1 after it.
+    # Inside the numbering: a list when the numbering carries on after it.
+    return following == 1 if last == 0 else following > last
+
+
+def _assign_roles(blocks: list[Block]) -> None:
+    """Decide which numbered lines are paragraphs and which are items of a lead-in list."""
+    sec = _section_ids(blocks)
+    idx = [i for i, b in enumerate(blocks) if b.kind == NUMBERED]
+    last, k = 0, 0
+    while k < len(idx):
+        i = idx[k]
+        parts, suffix = number_key(blocks[i].number)
+        if parts == (1,) and not suffix and _ends_with(_prev_content(blocks, i), ":"):
+            end = _lead_in_run_end(blocks, idx, k, last, sec)
+            if _is_lead_in_list(last, blocks[idx[end]] if end < len(idx) else None):
+                for j in idx[k:end]:
+                    blocks[j].kind = ITEM
+                k = end
+                continue
+        # A wrapped line that happens to start with "12." is text unless 12 fits the sequence.
+        if _mid_sentence(blocks, i) and not last <= parts[0] <= last + 3:
+            blocks[i].kind = TEXT
+        else:
+            last = parts[0]
+        k += 1
+
+
+def _pick_format_title(blocks: list[Block]) -> Block | None:
+    """Treat a lone top-level Markdown heading above deeper ones as the document title."""
+    if any(b.kind == TITLE for b in blocks):
+        return None
+    heads = [b for b in blocks if b.kind == HEADING and b.level]
+    if not heads:
+        return None
+    top = min(b.level for b in heads)
+    if heads[0].level != top or sum(b.level == top for b in heads) > 1:
+        return None
+    heads[0].kind = TITLE
+    return heads[0]
+
+
+def _keep_title(blocks: list[Block], title: Block) -> bool:
+    """A title needs a heading after it and no numbered paragraph before that heading."""
+    for block in blocks[blocks.index(title) + 1 :]:
+        if block.kind == HEADING:
+            return True
+        if block.kind == NUMBERED:
+            return False
+    return False
+
+
+def _absorb_leading_headings(blocks: list[Block]) -> None:
+    """Move guessed headings above the first paragraph's own heading into the preamble."""
+    first = next((i for i, b in enumerate(blocks) if b.kind == NUMBERED), len(blocks))
+    leading = [b for b in blocks[:first] if b.kind == HEADING]
+    # Only the last heading before paragraph 1 owns it; earlier ones are title and metadata.
+    for block in leading[:-1]:
+        if not block.level:
+            block.kind, block.guessed_title = TEXT, True
+
+
+def classify(blocks: list[Block]) -> None:
+    """Tag every block as blank, heading, title, numbered paragraph, list item or text."""
+    for block in blocks:
+        if not block.kind:
+            block.kind = _line_kind(block)
+    title = _pick_format_title(blocks)
+    # Headings are only guessed when the format marked none: explicit structure wins.
+    if not any(b.kind == HEADING for b in blocks):
+        _guess_headings(blocks)
+    _assign_roles(blocks)
+    if title is not None and not _keep_title(blocks, title):
+        title.kind = HEADING
+    _absorb_leading_headings(blocks)
+    # List items read as part of the paragraph above, without a Word paragraph gap.
+    blocks[:] = [
+        b for i, b in enumerate(blocks) if not (b.soft and i + 1 < len(blocks) and blocks[i + 1].kind == ITEM)
+    ]

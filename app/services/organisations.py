@@ -1,0 +1,61 @@
+"""Organisations taking part in consultations."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import Organisation, User
+from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services import access, audit
+from app.services.errors import Conflict, DomainError, NotFound
+
+
+def list_all() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+
+
+def get(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(_l("This organisation does not exist."))
+    return organisation
+
+
+def members(organisation: Organisation) -> list[User]:
+    return list(db.session.scalars(organisation.members.select().order_by(User.name)))
+
+
+def save(
+    actor: User,
+    name: str,
+    kind: str,
+    region: str,
+    country: str,
+    verified: bool = False,
+    organisation_id: int | None = None,
+    ip: str | None = None,
+) -> Organisation:
+    """Create an organisation, or update the one with `organisation_id`."""
+    access.require(actor, "organisation.manage")
+    name, country = name.strip(), country.strip().upper()
+    if not name:
+        raise DomainError(_l("Give the organisation a name."), field="name")
+    if kind not in ORGANISATION_KINDS:
+        raise DomainError(_l("Choose a kind of organisation."), field="kind")
+    if region not in REGIONS:
+        raise DomainError(_l("Choose a region."), field="region")
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise DomainError(_l("Choose a country."), field="country")
+    same_name = db.session.scalar(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())
+    )
+    if same_name is not None and same_name.id != organisation_id:
+        raise Conflict(_l("An organisation with this name already exists."), field="name")
+    organisation = get(organisation_id) if organisation_id else Organisation()
+    organisation.name, organisation.kind, organisation.region = name, kind, region
+    organisation.country, organisation.verified = country, verified
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(actor, "organisation.saved", organisation, ip=ip, name=name)
+    db.session.commit()
+    return organisation

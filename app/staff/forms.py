@@ -1,0 +1,127 @@
+"""Forms of the secretariat's pages."""
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.i18n import LANGUAGE_NAMES
+from app.models.consultation import QUESTION_KINDS
+from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.models.user import ROLES
+
+DRAFT_FILE_HINT = _l("A .txt, .md or .docx file, up to 10 MB.")
+
+
+def language_choices():
+    return list(LANGUAGE_NAMES.items())
+
+
+class ImportDraftForm(FlaskForm):
+    file = FileField(_l("Draft file"))
+    upload_token = HiddenField()
+    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=80)])
+    language = SelectField(_l("Language of the draft"), choices=language_choices())
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save the consultation"))
+
+
+class TranslationFileForm(FlaskForm):
+    file = FileField(_l("Translated file"))
+    language = SelectField(_l("Language of the file"), choices=language_choices())
+    title = StringField(_l("Title in this language"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Import the translation"))
+
+
+class NewVersionForm(FlaskForm):
+    file = FileField(_l("New version of the draft"))
+    change_note = TextAreaField(_l("What changed"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Publish the new version"))
+
+
+class DetailsForm(FlaskForm):
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
+    title_fr = StringField(_l("Title (French)"), validators=[Length(max=300)])
+    title_es = StringField(_l("Title (Spanish)"), validators=[Length(max=300)])
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[Length(max=3000)])
+    summary_fr = TextAreaField(_l("Summary (French)"), validators=[Length(max=3000)])
+    summary_es = TextAreaField(_l("Summary (Spanish)"), validators=[Length(max=3000)])
+    council = StringField(_l("Policy Council"), validators=[Length(max=200)])
+    submit = SubmitField(_l("Save the details"))
+
+
+class OpenForm(FlaskForm):
+    opens_at = DateTimeLocalField(_l("Opens on (leave empty to open now)"),
+                                  validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Deadline"), validators=[DataRequired()])
+    submit = SubmitField(_l("Open for comment"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only its CSRF token matters."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(_l("Kind of answer"), choices=list(QUESTION_KINDS.items()))
+    prompt_en = TextAreaField(_l("Question (English)"), validators=[Length(max=2000)])
+    prompt_fr = TextAreaField(_l("Question (French)"), validators=[Length(max=2000)])
+    prompt_es = TextAreaField(_l("Question (Spanish)"), validators=[Length(max=2000)])
+    options_en = TextAreaField(_l("Options (English), one per line"),
+                               validators=[Length(max=5000)])
+    options_fr = TextAreaField(_l("Options (French), one per line"), validators=[Length(max=5000)])
+    options_es = TextAreaField(_l("Options (Spanish), one per line"),
+                               validators=[Length(max=5000)])
+    required = BooleanField(_l("An answer is required"))
+    submit = SubmitField(_l("Save the question"))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Countries named in the reader's language, sorted as they read them."""
+    territories = Locale.parse(str(get_locale())).territories
+    countries = [(code, name) for code, name in territories.items()
+                 if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "XA", "XB"}]
+    return [("", _l("— none —"))] + sorted(countries, key=lambda item: item[1])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(ORGANISATION_KINDS.items()))
+    region = SelectField(_l("Region"), choices=list(REGIONS.items()))
+    country = SelectField(_l("Country"), validate_choice=False)
+    verified = BooleanField(_l("Verified by the secretariat"))
+    submit = SubmitField(_l("Save the organisation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=list(ROLES.items()), default="partner")
+    organisation_id = SelectField(_l("Organisation (for partners)"), coerce=int,
+                                  validate_choice=False)
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLES.items()))
+    organisation_id = SelectField(_l("Organisation (for partners)"), coerce=int,
+                                  validate_choice=False)
+    submit = SubmitField(_l("Change the role"))

@@ -1,0 +1,16 @@
+"""Sending email."""
+
+from celery import shared_task
+
+from app.services import mail
+
+
+@shared_task(
+    name="app.tasks.mail.send_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_email(outbox_id: int) -> None:
+    """Deliver the email held in an outbox row (idempotent: a delivered row is skipped)."""
+    mail.deliver(outbox_id)

@@ -1,0 +1,21 @@
+"""Jinja filters for showing user text safely."""
+
+import re
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as escaped HTML paragraphs: blank lines split paragraphs, newlines become <br>."""
+    if not text:
+        return Markup("")
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.splitlines()))
+        for b in blocks
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["paragraphs"] = paragraphs

@@ -1,0 +1,124 @@
+"""Configuration classes; every value that differs between machines comes from the environment."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("AGORA_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _embedded_celery(instance_dir: Path) -> dict:
+    """A broker and result backend that need no server: files and SQLite in the instance folder."""
+    queue_dir = instance_dir / "celery-queue"
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "store_processed": False,
+        },
+        "result_backend": f"db+sqlite:///{instance_dir / 'celery-results.sqlite'}",
+    }
+
+
+def _redis_celery(redis_url: str) -> dict:
+    """Redis as broker and result backend, tuned so a lost worker never loses a task."""
+    return {
+        "broker_url": redis_url,
+        "result_backend": redis_url,
+        # Longer than the longest task, or Redis hands an unacknowledged task to a second worker.
+        "broker_transport_options": {"visibility_timeout": 4 * 3600, "socket_connect_timeout": 3},
+        "result_backend_transport_options": {"socket_connect_timeout": 3},
+    }
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'agora.sqlite'}"
+    )
+    REDIS_URL = os.environ.get("REDIS_URL")
+    INSTANCE_DIR = INSTANCE_DIR
+
+    LANGUAGES = ("en", "fr", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a partner may keep a form open all afternoon
+
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # Argon2id parameters (OWASP's second recommended set).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # file | smtp
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Agora <no-reply@agora.example.org>")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    DEMO_DATA_ALLOWED = True
+
+    CELERY = {
+        **(_redis_celery(REDIS_URL) if REDIS_URL else _embedded_celery(INSTANCE_DIR)),
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "beat_schedule": {
+            "relay-outbox": {"task": "app.tasks.outbox.relay_outbox", "schedule": 60.0},
+        },
+    }
+
+
+class DevelopmentConfig(Config):
+    """`make run` on a developer's machine."""
+
+
+class TestingConfig(Config):
+    """The test suite: fast hashing, eager tasks, its own database."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 64
+    CELERY = {
+        "broker_url": "memory://",
+        "task_always_eager": True,
+        "task_eager_propagates": True,
+        "task_ignore_result": True,
+    }
+
+
+class ProductionConfig(Config):
+    """gunicorn behind a TLS proxy, PostgreSQL, Redis."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    DEMO_DATA_ALLOWED = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

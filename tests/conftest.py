@@ -1,0 +1,130 @@
+"""Fixtures shared by the whole suite: the app, its client, accounts of every role."""
+
+import os
+from pathlib import Path
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from app.models import Organisation, User
+from app.services.passwords import hash_password
+
+PASSWORD = "a-long-enough-passphrase-42"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def needs_service(reason: str):
+    """Skip on a developer's machine without the service; fail loudly in CI."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: the service must be running)", pytrace=False)
+    pytest.skip(reason)
+
+
+class FreshRequestClient(FlaskClient):
+    """A test client whose requests each start with an empty `g`, as they do in production.
+
+    The `app` fixture holds an app context for the whole test so that tests can use the
+    session; requests reuse that context, and without this the signed-in user and the
+    locale cached in `g` by one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    app = create_app(
+        "testing",
+        INSTANCE_DIR=tmp_path,
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+    )
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        _db.create_all()
+        limiter.reset()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def organisation(db):
+    org = Organisation(name="UNICEF", kind="un_agency", region="north_america", country="US")
+    other = Organisation(name="FAO", kind="un_agency", region="europe", country="IT")
+    db.session.add_all([org, other])
+    db.session.commit()
+    return org
+
+
+def make_user(db, email: str, role: str, organisation=None, name: str = "Test Person") -> User:
+    user = User(email=email, name=name, role=role, organisation=organisation,
+                password_hash=hash_password(PASSWORD))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def users(db, organisation):
+    """One account per role, keyed by role."""
+    return {
+        "visitor": make_user(db, "visitor@example.org", "visitor"),
+        "partner": make_user(db, "partner@unicef.example.org", "partner", organisation),
+        "council": make_user(db, "council@example.org", "council"),
+        "staff": make_user(db, "staff@example.org", "staff"),
+        "admin": make_user(db, "admin@example.org", "admin"),
+    }
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def sent_mail(app):
+    """The emails written by the development mail backend, oldest first."""
+
+    def read() -> list[str]:
+        folder = Path(app.config["MAIL_FILE_DIR"])
+        if not folder.exists():
+            return []
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(p.read_bytes(), policy=policy.default)
+                for p in sorted(folder.glob("*.eml"))]
+
+    return read

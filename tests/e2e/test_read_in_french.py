@@ -1,0 +1,60 @@
+"""A partner signs in with the keyboard and reads the demo consultation in French."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SLUG = "pact-for-the-future-opportunities"
+
+
+def test_partner_signs_in_and_reads_the_draft_in_french(live_server, page, assert_accessible):
+    page.goto(f"{live_server}/login")
+    assert_accessible(page)
+
+    # Keyboard only: the skip link first, then the form in tab order.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.locator("#email").focus()
+    page.keyboard.type("partner@unicef.example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-password-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
+
+    page.select_option("#language-select", "fr")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Consultations", level=1).is_visible()
+    assert_accessible(page)
+
+    page.locator(f"a[href='/consultations/{SLUG}']").first.click()
+    page.wait_for_url(f"**/consultations/{SLUG}")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#p12").is_visible()
+    assert page.get_by_text("Questions du Conseil").first.is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_server}/consultations/{SLUG}#p12")
+    assert page.evaluate("location.hash") == "#p12"
+
+
+def test_staff_pages_are_accessible(live_server, page, assert_accessible):
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "staff@example.org")
+    page.fill("#password", "demo-password-2026")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+    for path in ["/staff/", f"/staff/consultations/{SLUG}", "/staff/consultations/import",
+                 "/staff/organisations", "/staff/users", "/staff/users/invite", "/account/"]:
+        page.goto(live_server + path)
+        assert_accessible(page)
+
+
+def test_narrow_screen_has_no_horizontal_scroll(live_server, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server}/consultations/{SLUG}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0
