@@ -143,7 +143,7 @@ def _pybabel(*args: str) -> None:
 def translate_update() -> None:
     """Extract the strings of the code and merge them into each catalogue."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "messages.pot", "app")
+             "-o", "messages.pot", ".")
     _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
     (ROOT / "messages.pot").unlink()
 

@@ -249,7 +249,9 @@ def _squeeze(text: str) -> str:
 
 def _finish(section: _Section, inline: bool) -> ParsedSection:
     """Turn a section under construction into its public form."""
-    paragraphs = [ParsedParagraph(b.number, part.render(), b.line) for b, part in section.paragraphs]
+    paragraphs = [
+        ParsedParagraph(b.number, part.render(), b.line) for b, part in section.paragraphs
+    ]
     return ParsedSection(section.heading or "", section.intro.render(), paragraphs, section.line)
 
 

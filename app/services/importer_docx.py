@@ -305,7 +305,9 @@ def _table_text(tbl) -> str:
     """A table as one line per row, cells separated by " | "."""
     rows = []
     for tr in tbl.iter(qn("w:tr")):
-        cells = [" ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))]
+        cells = [
+            " ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))
+        ]
         if any(c.strip() for c in cells):
             rows.append(" | ".join(c.strip() for c in cells))
     return "\n".join(rows)

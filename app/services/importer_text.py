@@ -10,13 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BLANK, HEADING, TITLE, NUMBERED, ITEM, TEXT = "blank", "heading", "title", "numbered", "item", "text"
+BLANK, HEADING, TITLE, NUMBERED, ITEM, TEXT = (
+    "blank",
+    "heading",
+    "title",
+    "numbered",
+    "item",
+    "text",
+)
 
 # Guessed headings must be short: long unpunctuated lines are usually running text.
 MAX_HEADING_CHARS = 180
 MAX_HEADING_WORDS = 25
 # "3. Scope" is only taken as a heading when its text is this short.
 MAX_NUMBERED_HEADING_WORDS = 12
+# Hard-wrapped text never has lines this long; drafts with many are one paragraph per line.
+UNWRAPPED_LINE_CHARS = 100
+MAX_HEADING_LINES = 3
 
 _SUFFIXES = {"": 0, "bis": 2, "ter": 3, "quater": 4, "quinquies": 5}
 _NUM = r"(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?"
@@ -25,7 +35,8 @@ _NUMBER_FORMS = [
     r"§+\s*" + _NUM + r"\s*(?:\\?\.|\)|[-–—:])?",  # § 12   §12.
     r"\(" + _NUM + r"\)",  # (12)
     _NUM + r"\s*(?:\\?\.|\)|[-–—](?=\s))",  # 12.  12)  12 -  12.1.  12 bis.
-    r"(?P<n>\d{1,3}(?:\.\d{1,3})+)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?",  # 12.1
+    # 12.1 without a full stop: the text must start like a sentence ("2.5 million" is not one).
+    r"(?P<n>\d{1,3}(?:\.\d{1,3})+)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?(?=\s+[^\s\w]*[^\W\d_a-z])",
     _NUM + r"(?=\*\*|__)",  # **12** text
 ]
 _NUMBER_RES = [
@@ -38,6 +49,7 @@ _ITEM_RE = re.compile(
     r"|\(?[ivxlc]{1,5}\)\s+"  # (iv)  iv)
     r"|\([A-Z]\)\s+)"  # (A)
 )
+_DOTTED_START_RE = re.compile(r"^\d+\.\d")
 _BOLD_LINE_RE = re.compile(r"^(\*\*|__)(?!\s)(?P<inner>.+?)(?<!\s)\1$")
 _CLOSERS = "\"'»”’)]*_ \t\u00a0\u202f"
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
@@ -201,8 +213,8 @@ def _is_guessed_heading(blocks: list[Block], i: int) -> bool:
     """Decide whether an unnumbered text line is a heading."""
     block = blocks[i]
     plain = _plain(block)
-    if not heading_shape(plain) or not _stands_alone(blocks, i):
-        return False
+    if not heading_shape(plain) or not _stands_alone(blocks, i) or _DOTTED_START_RE.match(plain):
+        return False  # "1.1 the rest" is a sub-paragraph that did not parse, not a heading
     if _ends_with(_prev_content(blocks, i), ":"):
         return False  # the first item of a list introduced by "…:"
     strong = block.strong or bool(_BOLD_LINE_RE.match(block.text)) or is_all_caps(plain)
@@ -228,13 +240,50 @@ def _is_numbered_heading(blocks: list[Block], i: int) -> bool:
     return child or theirs <= mine
 
 
+def _wrapped_heading(blocks: list[Block], i: int) -> int:
+    """Length of a heading wrapped over 2-3 lines starting at i, or 0 if there is none."""
+    if not _stands_alone(blocks, i) or _ends_with(_prev_content(blocks, i), ":"):
+        return 0
+    for end in range(i + 2, min(i + MAX_HEADING_LINES, len(blocks)) + 1):
+        chunk = blocks[i:end]
+        if chunk[-1].kind != TEXT or any(_ends_with(b, ".!?:;") for b in chunk[:-1]):
+            return 0
+        if len({is_all_caps(_plain(b)) for b in chunk}) > 1:
+            return 0  # "BACKGROUND" over a line of text is a heading followed by its text
+        plain = " ".join(_plain(b) for b in chunk)
+        if _followed_by_break(blocks, end - 1):
+            return end - i if heading_shape(plain) else 0
+    return 0
+
+
 def _guess_headings(blocks: list[Block]) -> None:
     """Mark headings in documents whose format gave none."""
     for i, block in enumerate(blocks):
-        if block.kind == TEXT and _is_guessed_heading(blocks, i):
+        if block.kind == TEXT and (size := _wrapped_heading(blocks, i)):
+            block.kind, block.text = HEADING, " ".join(_plain(b) for b in blocks[i : i + size])
+            for joined in blocks[i + 1 : i + size]:
+                joined.kind, joined.text = BLANK, ""
+        elif block.kind == TEXT and _is_guessed_heading(blocks, i):
             block.kind = HEADING
         elif block.kind == NUMBERED and _is_numbered_heading(blocks, i):
             block.kind = HEADING
+
+
+def _is_unwrapped(blocks: list[Block]) -> bool:
+    """Return True if paragraphs are written one per line (many long lines), not hard-wrapped."""
+    lengths = [len(b.text) for b in blocks if b.kind in (TEXT, NUMBERED)]
+    long_lines = sum(length > UNWRAPPED_LINE_CHARS for length in lengths)
+    return long_lines >= 3 and long_lines >= 0.2 * len(lengths)
+
+
+def _separate_lines(blocks: list[Block]) -> None:
+    """In one-line-per-paragraph text, treat every line as standing apart, as in Word."""
+    separated: list[Block] = []
+    for block in blocks:
+        if block.kind not in (BLANK, ITEM) and separated and separated[-1].kind != BLANK:
+            separated.append(Block("", block.line, BLANK, soft=True))
+        separated.append(block)
+    blocks[:] = separated
 
 
 def _line_kind(block: Block) -> str:
@@ -260,7 +309,9 @@ def _section_ids(blocks: list[Block]) -> list[int]:
 def _mid_sentence(blocks: list[Block], i: int) -> bool:
     """Return True if the line above runs on into this one (no closing punctuation)."""
     prev = blocks[i - 1] if i else None
-    return prev is not None and prev.kind in (TEXT, ITEM, NUMBERED) and not _ends_with(prev, ".!?:;")
+    return (
+        prev is not None and prev.kind in (TEXT, ITEM, NUMBERED) and not _ends_with(prev, ".!?:;")
+    )
 
 
 def _lead_in_run_end(blocks: list[Block], idx: list[int], k: int, last: int, sec: list[int]) -> int:
@@ -333,6 +384,13 @@ def _keep_title(blocks: list[Block], title: Block) -> bool:
     return False
 
 
+def _drop_trailing_heading(blocks: list[Block]) -> None:
+    """A guessed heading with nothing under it ("Adopted in Daejeon, 2022") is closing text."""
+    last = _prev_content(blocks, len(blocks))
+    if last is not None and last.kind == HEADING and not last.level:
+        last.kind = TEXT
+
+
 def _absorb_leading_headings(blocks: list[Block]) -> None:
     """Move guessed headings above the first paragraph's own heading into the preamble."""
     first = next((i for i, b in enumerate(blocks) if b.kind == NUMBERED), len(blocks))
@@ -348,6 +406,8 @@ def classify(blocks: list[Block]) -> None:
     for block in blocks:
         if not block.kind:
             block.kind = _line_kind(block)
+    if _is_unwrapped(blocks):
+        _separate_lines(blocks)
     title = _pick_format_title(blocks)
     # Headings are only guessed when the format marked none: explicit structure wins.
     if not any(b.kind == HEADING for b in blocks):
@@ -355,8 +415,11 @@ def classify(blocks: list[Block]) -> None:
     _assign_roles(blocks)
     if title is not None and not _keep_title(blocks, title):
         title.kind = HEADING
+    _drop_trailing_heading(blocks)
     _absorb_leading_headings(blocks)
     # List items read as part of the paragraph above, without a Word paragraph gap.
     blocks[:] = [
-        b for i, b in enumerate(blocks) if not (b.soft and i + 1 < len(blocks) and blocks[i + 1].kind == ITEM)
+        b
+        for i, b in enumerate(blocks)
+        if not (b.soft and i + 1 < len(blocks) and blocks[i + 1].kind == ITEM)
     ]

@@ -32,7 +32,8 @@ def test_partner_signs_in_and_reads_the_draft_in_french(live_server, page, asser
     page.wait_for_url(f"**/consultations/{SLUG}")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("#p12").is_visible()
-    assert page.get_by_text("Questions du Conseil").first.is_visible()
+    assert page.get_by_role("heading", name="Gouvernance inclusive et confiance").is_visible()
+    assert page.get_by_role("heading", name="Questions du Conseil").is_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server}/consultations/{SLUG}#p12")

@@ -273,7 +273,10 @@ def test_bold_and_capital_headings_followed_directly_by_text():
     )
     draft = parse_text(text)
     assert [s.heading for s in draft.sections] == ["Background", "NEXT STEPS"]
-    assert [s.intro for s in draft.sections] == ["The Council was set up in 2019.", "Work continues."]
+    assert [s.intro for s in draft.sections] == [
+        "The Council was set up in 2019.",
+        "Work continues.",
+    ]
 
 
 # --- Markdown -----------------------------------------------------------------------------------
