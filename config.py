@@ -61,6 +61,7 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
 
+    BASE_URL = os.environ.get("AGORA_BASE_URL", "http://127.0.0.1:5000")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # file | smtp
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Agora <no-reply@agora.example.org>")
@@ -83,6 +84,10 @@ class Config:
         "broker_connection_retry_on_startup": True,
         "beat_schedule": {
             "relay-outbox": {"task": "app.tasks.outbox.relay_outbox", "schedule": 60.0},
+            "deadline-reminders": {
+                "task": "app.tasks.reminders.send_deadline_reminders",
+                "schedule": 3600.0,
+            },
         },
     }
 

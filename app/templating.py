@@ -18,4 +18,8 @@ def paragraphs(text: str | None) -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    from app.models.feedback import STANCES
+    from app.services.textdiff import word_diff
+
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals.update(word_diff=word_diff, STANCES=STANCES)

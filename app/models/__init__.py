@@ -8,12 +8,24 @@ from app.models.consultation import (
     Question,
     Section,
 )
+from app.models.feedback import (
+    Answer,
+    ConsultationInvitation,
+    ParagraphFeedback,
+    Submission,
+    SubmissionRevision,
+)
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
 from app.models.user import AccountToken, User
 
 __all__ = [
     "AccountToken",
+    "Answer",
+    "ConsultationInvitation",
+    "ParagraphFeedback",
+    "Submission",
+    "SubmissionRevision",
     "AuditEvent",
     "Consultation",
     "DocumentVersion",

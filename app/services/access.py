@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import Consultation, Organisation, User
+from app.models import Consultation, Organisation, Submission, User
 from app.services.errors import Forbidden
 
 STAFF_ROLES = frozenset({"staff", "admin"})
@@ -35,6 +35,25 @@ def _can_read_organisation(user: User | None, organisation: Organisation) -> boo
     return _role(user) == "partner" and user.organisation_id == organisation.id
 
 
+def _can_write_submission(user: User | None, consultation: Consultation) -> bool:
+    """Partners write their own organisation's submission; the phase is checked by the service."""
+    return (
+        _role(user) == "partner"
+        and user.organisation_id is not None
+        and consultation.phase() in PUBLIC_PHASES
+    )
+
+
+def _can_read_submission(user: User | None, submission: Submission) -> bool:
+    if _role(user) in STAFF_ROLES | {"council"}:
+        return True
+    return _role(user) == "partner" and user.organisation_id == submission.organisation_id
+
+
+def _can_read_all_submissions(user: User | None, target: object = None) -> bool:
+    return _role(user) in STAFF_ROLES | {"council"}
+
+
 def _can_invite_role(user: User | None, role: str) -> bool:
     """Staff bring in partners, council members and visitors; only admins create staff."""
     if _is_admin(user):
@@ -51,6 +70,11 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "user.list": _is_staff,
     "user.manage": _is_admin,
     "staff.area": _is_staff,
+    "submission.write": _can_write_submission,
+    "submission.read": _can_read_submission,
+    "submission.read_all": _can_read_all_submissions,
+    "feedback.import": _is_staff,
+    "feedback.follow": _is_staff,
 }
 
 

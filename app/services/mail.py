@@ -5,7 +5,9 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from contextlib import nullcontext
+
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 
 from app.extensions import db
@@ -18,7 +20,10 @@ SEND_TASK = "app.tasks.mail.send_email"
 def queue_email(user: User, template: str, subject: object, **context: object) -> OutboxMessage:
     """Render `email/<template>.txt` in the user's language and add it to the outbox."""
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
+    # Links in emails sent by workers and commands need the site's public address.
+    url_context = nullcontext() if has_request_context() else current_app.test_request_context(
+        base_url=current_app.config["BASE_URL"])
+    with url_context, force_locale(locale):
         subject_text = str(subject)
         body = render_template(f"email/{template}.txt", user=user, **context)
     return outbox.enqueue(SEND_TASK, to=user.email, subject=subject_text, body=body)

@@ -18,4 +18,4 @@ def require_staff():
         abort(403)
 
 
-from app.staff import consultations, organisations, users  # noqa: E402,F401
+from app.staff import consultations, organisations, responses, users  # noqa: E402,F401

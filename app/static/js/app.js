@@ -25,3 +25,48 @@ document.addEventListener("DOMContentLoaded", () => {
   showLocalTimes();
   focusErrorSummary();
 });
+
+// Autosave: after a pause in typing, post the form in the background and announce the result.
+const AUTOSAVE_DELAY_MS = 2500;
+
+function enableAutosave(form) {
+  const status = form.querySelector("[data-autosave-status]");
+  const version = form.querySelector("input[name=lock_version]");
+  let timer = null;
+  let saving = false;
+
+  async function save() {
+    if (saving) { schedule(); return; }
+    saving = true;
+    try {
+      const response = await fetch(form.action || window.location.href, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const body = await response.json();
+      if (body.lock_version !== undefined && body.status === "saved") {
+        version.value = body.lock_version;
+      }
+      if (status) status.textContent = body.message || "";
+    } catch (error) {
+      // Offline or server unreachable: the save button still works and nothing is lost.
+    } finally {
+      saving = false;
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(save, AUTOSAVE_DELAY_MS);
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  form.addEventListener("submit", () => clearTimeout(timer));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-autosave]")) enableAutosave(form);
+});

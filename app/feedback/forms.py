@@ -1,0 +1,59 @@
+"""Reading the submission forms, whose fields depend on the draft's paragraphs and questions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField
+
+from app.models import Paragraph, Question
+from app.services.feedback import ParagraphInput
+
+LANGUAGE_CHOICES = [("", _l("Detect automatically")), ("en", "English"), ("fr", "Français"),
+                    ("es", "Español")]
+
+
+class SubmissionForm(FlaskForm):
+    """CSRF and the version the page was loaded at; the other fields are read by name."""
+
+    lock_version = HiddenField()
+
+    def base_version(self) -> int:
+        value = self.lock_version.data or ""
+        return int(value) if value.isdigit() else 0
+
+
+def paragraph_inputs(form: MultiDict, paragraphs: list[Paragraph]) -> list[ParagraphInput]:
+    """The posted stance, comment, wording and language of each paragraph of a section.
+
+    Only the paragraphs of the section are read: any other field posted is ignored. A
+    paragraph whose conflict the user settled with "keep the saved text" is left out.
+    """
+    inputs = []
+    for paragraph in paragraphs:
+        pid = paragraph.id
+        if f"comment-{pid}" not in form and f"stance-{pid}" not in form:
+            continue
+        if form.get(f"keep-{pid}") == "theirs":
+            continue
+        inputs.append(ParagraphInput(
+            paragraph_id=pid,
+            stance=form.get(f"stance-{pid}") or None,
+            comment=form.get(f"comment-{pid}", ""),
+            amendment=form.get(f"amendment-{pid}", ""),
+            language=form.get(f"language-{pid}") or None,
+        ))
+    return inputs
+
+
+def answer_inputs(form: MultiDict, questions: list[Question]) -> dict[int, object]:
+    """The posted answer of each question: a list for multiple choice, a string otherwise."""
+    answers: dict[int, object] = {}
+    for question in questions:
+        name = f"question-{question.id}"
+        if form.get(f"keep-q{question.id}") == "theirs":
+            continue
+        if question.kind == "multiple":
+            answers[question.id] = form.getlist(name)
+        elif name in form or question.kind in {"single", "scale"}:
+            answers[question.id] = form.get(name, "")
+    return answers

@@ -1,0 +1,170 @@
+"""Routes where partners write their organisation's submission, section by section."""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import _, format_time
+from flask_login import current_user, login_required
+
+from app.feedback import bp
+from app.feedback.forms import SubmissionForm, answer_inputs, paragraph_inputs
+from app.services import access, consultations, feedback, submissions
+from app.services.errors import DomainError
+from app.services.feedback import SaveResult, ValidationFailed
+
+
+def wants_json() -> bool:
+    """Autosave posts with fetch() and asks for JSON; the plain form gets HTML."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _consultation_for_partner(slug: str):
+    consultation = consultations.get_by_slug(slug)
+    access.require(current_user, "consultation.read", consultation)
+    if not access.can(current_user, "submission.write", consultation):
+        abort(403)
+    return consultation
+
+
+@bp.get("/my-consultations")
+@login_required
+def home():
+    if current_user.role != "partner":
+        abort(403)
+    return render_template("feedback/home.html",
+                           overview=submissions.partner_overview(current_user))
+
+
+@bp.get("/consultations/<slug>/respond")
+@login_required
+def overview(slug: str):
+    consultation = _consultation_for_partner(slug)
+    submission = feedback.submission_of(consultation, current_user.organisation_id)
+    return render_template(
+        "feedback/overview.html", consultation=consultation, submission=submission,
+        sections=submissions.outline(consultation, submission), form=SubmissionForm(),
+        missing=submissions.missing_required_answers(consultation, submission),
+        unsubmitted=submissions.has_unsubmitted_changes(submission),
+    )
+
+
+@bp.route("/consultations/<slug>/respond/sections/<int:position>", methods=["GET", "POST"])
+@login_required
+def section(slug: str, position: int):
+    consultation = _consultation_for_partner(slug)
+    sections = consultation.current_version.sections
+    if not 0 <= position < len(sections):
+        abort(404)
+    current = sections[position]
+    form = SubmissionForm()
+    result, errors = None, {}
+    if form.validate_on_submit():
+        try:
+            result = feedback.save_paragraphs(
+                current_user, consultation, paragraph_inputs(request.form, current.paragraphs),
+                form.base_version())
+        except ValidationFailed as error:
+            errors = error.errors
+        except DomainError as error:
+            return _refused(error, slug)
+        if result is not None and not result.clashes and not wants_json():
+            flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
+            if request.form.get("next") == "1" and position + 1 < len(sections):
+                return redirect(url_for(".section", slug=slug, position=position + 1))
+            return redirect(url_for(".section", slug=slug, position=position))
+    elif request.method == "POST":
+        errors = {"form": [_("The form had expired. Please save again.")]}
+    if wants_json():
+        return _save_answer_json(result, errors, consultation)
+    submission = result.submission if result else feedback.submission_of(
+        consultation, current_user.organisation_id)
+    if result is not None:
+        form.lock_version.data = str(submission.lock_version)
+    elif submission is not None and not errors:
+        form.lock_version.data = str(submission.lock_version)
+    outline = submissions.outline(consultation, submission)[position]
+    return render_template(
+        "feedback/section.html", consultation=consultation, outline=outline,
+        position=position, section_count=len(sections), form=form, errors=errors,
+        posted=request.form if request.method == "POST" else None,
+        clashes={c.key: c for c in result.clashes} if result else {},
+        readonly=consultation.phase() != "open",
+    ), (422 if errors else 200)
+
+
+def _save_answer_json(result: SaveResult | None, errors: dict, consultation):
+    if errors:
+        message = _("Not saved: some answers need correcting. Press the save button to see them.")
+        return jsonify(status="invalid", message=message,
+                       errors={k: [str(m) for m in v] for k, v in errors.items()}), 422
+    submission = result.submission
+    body = {
+        "status": "conflict" if result.clashes else "saved",
+        "saved_at": format_time(format="short"),
+        "lock_version": submission.lock_version,
+        "clashes": [c.key for c in result.clashes],
+        "message": _("Saved at %(time)s.", time=format_time(format="short"))
+        if not result.clashes else
+        _("Someone else changed this meanwhile. Save without JavaScript to compare both texts."),
+    }
+    return jsonify(body), (409 if result.clashes else 200)
+
+
+def _refused(error: DomainError, slug: str):
+    if wants_json():
+        return jsonify(status="refused", message=str(error.message)), 409
+    flash(error.message, "error")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@bp.route("/consultations/<slug>/respond/questions", methods=["GET", "POST"])
+@login_required
+def questions(slug: str):
+    consultation = _consultation_for_partner(slug)
+    form = SubmissionForm()
+    result, errors = None, {}
+    if form.validate_on_submit():
+        try:
+            result = feedback.save_answers(
+                current_user, consultation, answer_inputs(request.form, consultation.questions),
+                request.form.get("general_comment", ""), form.base_version(),
+                request.form.get("general_language") or None,
+            )
+        except ValidationFailed as error:
+            errors = error.errors
+        except DomainError as error:
+            return _refused(error, slug)
+        if result is not None and not result.clashes and not wants_json():
+            flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
+            return redirect(url_for(".questions", slug=slug))
+    if wants_json():
+        return _save_answer_json(result, errors, consultation)
+    submission = result.submission if result else feedback.submission_of(
+        consultation, current_user.organisation_id)
+    if submission is not None and (result is not None or not errors):
+        form.lock_version.data = str(submission.lock_version)
+    return render_template(
+        "feedback/questions.html", consultation=consultation, submission=submission, form=form,
+        errors=errors, posted=request.form if request.method == "POST" else None,
+        clashes={c.key: c for c in result.clashes} if result else {},
+        readonly=consultation.phase() != "open",
+    ), (422 if errors else 200)
+
+
+@bp.get("/consultations/<slug>/respond/history")
+@login_required
+def history(slug: str):
+    consultation = _consultation_for_partner(slug)
+    submission = feedback.submission_of(consultation, current_user.organisation_id)
+    return render_template("feedback/history.html", consultation=consultation,
+                           submission=submission)
+
+
+@bp.get("/consultations/<slug>/submissions/<int:submission_id>")
+@login_required
+def read_submission(slug: str, submission_id: int):
+    consultation = consultations.get_by_slug(slug)
+    submission = submissions.get_for_reader(current_user, submission_id)
+    if submission.consultation_id != consultation.id:
+        abort(404)
+    return render_template("feedback/submission.html", consultation=consultation,
+                           submission=submission,
+                           sections=submissions.outline(consultation, submission))

@@ -1,0 +1,173 @@
+"""Submitting, withdrawing and reading an organisation's submission."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models import (
+    Consultation,
+    Paragraph,
+    ParagraphFeedback,
+    Section,
+    Submission,
+    SubmissionRevision,
+    User,
+)
+from app.models.common import utcnow
+from app.services import access, audit, mail, outbox
+from app.services.errors import Conflict, DomainError, NotFound
+from app.services.feedback import ValidationFailed, require_open_for, submission_of
+
+
+@dataclass
+class ParagraphLine:
+    """A paragraph of the draft beside what the organisation said about it."""
+
+    paragraph: Paragraph
+    feedback: ParagraphFeedback | None
+
+
+@dataclass
+class SectionOutline:
+    section: Section
+    lines: list[ParagraphLine]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for line in self.lines if line.feedback and not line.feedback.is_empty)
+
+
+def outline(consultation: Consultation, submission: Submission | None) -> list[SectionOutline]:
+    """Every section of the submission's version with the feedback given on each paragraph."""
+    version = submission.version if submission else consultation.current_version
+    items = {i.paragraph_id: i for i in submission.items} if submission else {}
+    return [
+        SectionOutline(s, [ParagraphLine(p, items.get(p.id)) for p in s.paragraphs])
+        for s in version.sections
+    ]
+
+
+def is_empty(submission: Submission | None) -> bool:
+    if submission is None:
+        return True
+    has_items = any(not item.is_empty for item in submission.items)
+    has_answers = any(a.value not in (None, "", []) for a in submission.answers)
+    return not (has_items or has_answers or submission.general_comment)
+
+
+def missing_required_answers(consultation: Consultation, submission: Submission | None) -> list:
+    answered = {a.question_id for a in submission.answers if a.value not in (None, "", [])} \
+        if submission else set()
+    return [q for q in consultation.questions if q.required and q.id not in answered]
+
+
+def has_unsubmitted_changes(submission: Submission | None) -> bool:
+    return submission is not None and submission.status == "draft" and \
+        submission.submitted_at is not None
+
+
+def submit(user: User, consultation: Consultation, reviewed_version: int,
+           ip: str | None = None) -> Submission:
+    """Send the organisation's submission as reviewed; a repeated submit changes nothing."""
+    require_open_for(user, consultation)
+    submission = submission_of(consultation, user.organisation_id)
+    if is_empty(submission):
+        raise DomainError(_l("There is nothing to submit yet."))
+    if _already_submitted(submission):
+        return submission
+    if submission.lock_version != reviewed_version:
+        raise Conflict(_l("The submission changed since you reviewed it. Please review it again."))
+    missing = missing_required_answers(consultation, submission)
+    if missing:
+        raise ValidationFailed({f"question-{q.id}": [_l("This question needs an answer.")]
+                                for q in missing})
+    now = utcnow()
+    submission.status, submission.submitted_at, submission.submitted_by = "submitted", now, user
+    submission.submitted_lock_version = submission.lock_version + 1
+    submission.revisions.append(SubmissionRevision(
+        lock_version=submission.lock_version + 1, action="submitted", actor=user, at=now))
+    receipt = mail.queue_email(
+        user, "receipt", _l("Your submission on “%(title)s”", title=_title(consultation, user)),
+        submission=submission, consultation=consultation,
+        sections=outline(consultation, submission),
+    )
+    audit.record(user, "submission.submitted", submission, ip=ip)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Someone submitted (or saved) between our read and write: theirs stands.
+        db.session.rollback()
+        submission = submission_of(consultation, user.organisation_id)
+        if _already_submitted(submission):
+            return submission
+        raise Conflict(
+            _l("The submission changed since you reviewed it. Please review it again.")
+        ) from None
+    outbox.relay(receipt)
+    return submission
+
+
+def _already_submitted(submission: Submission) -> bool:
+    """Submitted, and nothing changed since: submitting again would send the same thing."""
+    return submission.status == "submitted" and \
+        submission.submitted_lock_version == submission.lock_version
+
+
+def _title(consultation: Consultation, user: User) -> str:
+    language = user.locale or consultation.original_language
+    return consultation.title.get(language) or consultation.title.get(
+        consultation.original_language, consultation.slug)
+
+
+def withdraw(user: User, consultation: Consultation, ip: str | None = None) -> Submission:
+    """Withdraw the organisation's submission; it stays in the history and can be sent again."""
+    require_open_for(user, consultation)
+    submission = submission_of(consultation, user.organisation_id)
+    if submission is None or submission.status != "submitted":
+        raise Conflict(_l("Only a submitted submission can be withdrawn."))
+    now = utcnow()
+    submission.status, submission.updated_at, submission.updated_by = "withdrawn", now, user
+    submission.revisions.append(SubmissionRevision(
+        lock_version=submission.lock_version + 1, action="withdrawn", actor=user, at=now))
+    audit.record(user, "submission.withdrawn", submission, ip=ip)
+    db.session.commit()
+    return submission
+
+
+def get_for_reader(user: User, submission_id: int) -> Submission:
+    """A submission the user may read; 404 for anything else, so ids reveal nothing."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or not access.can(user, "submission.read", submission):
+        raise NotFound(_l("This submission does not exist."))
+    return submission
+
+
+def for_consultation(consultation: Consultation) -> list[Submission]:
+    return list(db.session.scalars(
+        sa.select(Submission)
+        .where(Submission.consultation_id == consultation.id)
+        .options(so.joinedload(Submission.organisation))
+    ))
+
+
+def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submission | None]]]:
+    """The partner's open consultations and the closed ones their organisation took part in."""
+    from app.services import consultations
+
+    submissions = {
+        s.consultation_id: s for s in db.session.scalars(
+            sa.select(Submission).where(Submission.organisation_id == user.organisation_id))
+    }
+    overview: dict[str, list] = {"open": [], "upcoming": [], "closed": []}
+    for consultation in consultations.readable_by(user):
+        phase = consultation.phase()
+        submission = submissions.get(consultation.id)
+        if phase in {"open", "upcoming"}:
+            overview[phase].append((consultation, submission))
+        elif phase in {"closed", "archived"} and submission is not None:
+            overview["closed"].append((consultation, submission))
+    return overview

@@ -1,0 +1,45 @@
+"""Staff routes for following who answered a consultation and reminding the others."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.services import consultations, followup, organisations
+from app.services.errors import DomainError
+from app.staff import bp
+from app.staff.forms import ConfirmForm
+from app.utils import client_ip
+
+
+@bp.get("/consultations/<slug>/responses")
+def responses(slug: str):
+    item = consultations.get_by_slug(slug)
+    rows = followup.response_table(item)
+    invited = {row.organisation.id for row in rows if row.invitation}
+    return render_template(
+        "staff/responses.html", consultation=item, rows=rows, confirm=ConfirmForm(),
+        candidates=[o for o in organisations.list_all() if o.id not in invited],
+    )
+
+
+@bp.post("/consultations/<slug>/responses/invite")
+def invite_organisations(slug: str):
+    item = consultations.get_by_slug(slug)
+    if ConfirmForm().validate_on_submit():
+        ids = [int(v) for v in request.form.getlist("organisation_id") if v.isdigit()]
+        count = followup.invite_organisations(current_user, item, ids, ip=client_ip())
+        flash(_("%(count)d organisations invited.", count=count), "success")
+    return redirect(url_for("staff.responses", slug=slug))
+
+
+@bp.post("/consultations/<slug>/responses/remind")
+def remind(slug: str):
+    item = consultations.get_by_slug(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            count = followup.send_reminders(current_user, item, ip=client_ip())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("A reminder went to %(count)d organisations.", count=count), "success")
+    return redirect(url_for("staff.responses", slug=slug))
