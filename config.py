@@ -26,8 +26,17 @@ def _redis_celery(redis_url: str) -> dict:
     return {
         "broker_url": redis_url,
         "result_backend": redis_url,
-        # Longer than the longest task, or Redis hands an unacknowledged task to a second worker.
-        "broker_transport_options": {"visibility_timeout": 4 * 3600, "socket_connect_timeout": 3},
+        "broker_transport_options": {
+            # Longer than the longest task, or Redis hands an unacknowledged task to another worker.
+            "visibility_timeout": 4 * 3600,
+            # Publishing gives up fast when Redis is down: the outbox row waits for the sweeper,
+            # and the user's request is not held up.
+            "socket_connect_timeout": 2,
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+        },
         "result_backend_transport_options": {"socket_connect_timeout": 3},
     }
 

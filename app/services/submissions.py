@@ -85,21 +85,11 @@ def submit(user: User, consultation: Consultation, reviewed_version: int,
     if missing:
         raise ValidationFailed({f"question-{q.id}": [_l("This question needs an answer.")]
                                 for q in missing})
-    now = utcnow()
-    submission.status, submission.submitted_at, submission.submitted_by = "submitted", now, user
-    submission.submitted_lock_version = submission.lock_version + 1
-    submission.revisions.append(SubmissionRevision(
-        lock_version=submission.lock_version + 1, action="submitted", actor=user, at=now))
-    receipt = mail.queue_email(
-        user, "receipt", _l("Your submission on “%(title)s”", title=_title(consultation, user)),
-        submission=submission, consultation=consultation,
-        sections=outline(consultation, submission),
-    )
-    audit.record(user, "submission.submitted", submission, ip=ip)
     try:
+        receipt = _mark_submitted(user, consultation, submission, ip)
         db.session.commit()
     except StaleDataError:
-        # Someone submitted (or saved) between our read and write: theirs stands.
+        # Someone submitted (or saved) between our read and our write: theirs stands.
         db.session.rollback()
         submission = submission_of(consultation, user.organisation_id)
         if _already_submitted(submission):
@@ -109,6 +99,22 @@ def submit(user: User, consultation: Consultation, reviewed_version: int,
         ) from None
     outbox.relay(receipt)
     return submission
+
+
+def _mark_submitted(user: User, consultation: Consultation, submission: Submission,
+                    ip: str | None):
+    """Set the submitted state, log it and queue the receipt (the caller commits)."""
+    now = utcnow()
+    submission.status, submission.submitted_at, submission.submitted_by = "submitted", now, user
+    submission.submitted_lock_version = submission.lock_version + 1
+    submission.revisions.append(SubmissionRevision(
+        lock_version=submission.lock_version + 1, action="submitted", actor=user, at=now))
+    audit.record(user, "submission.submitted", submission, ip=ip)
+    return mail.queue_email(
+        user, "receipt", _l("Your submission on “%(title)s”", title=_title(consultation, user)),
+        submission=submission, consultation=consultation,
+        sections=outline(consultation, submission),
+    )
 
 
 def _already_submitted(submission: Submission) -> bool:

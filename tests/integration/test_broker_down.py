@@ -1,0 +1,94 @@
+"""With Redis down a partner still saves and submits; the receipt goes out once it is back."""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.models import OutboxMessage, Submission
+from app.models.common import utcnow
+from app.services import demo, outbox
+from config import _redis_celery
+from tests.conftest import FreshRequestClient
+
+pytestmark = [pytest.mark.redis]
+ROOT = Path(__file__).resolve().parents[2]
+CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
+SLUG = "pact-for-the-future-opportunities"
+
+
+def make_app(folder: Path, database_url: str, redis_url: str):
+    app = create_app(
+        "development", SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=folder,
+        MAIL_FILE_DIR=str(folder / "mail"), WTF_CSRF_ENABLED=False,
+        CELERY={**_redis_celery(redis_url), "task_ignore_result": True},
+    )
+    app.test_client_class = FreshRequestClient
+    return app
+
+
+def submit_demo_feedback(client) -> None:
+    client.post("/login", data={"email": "partner@unicef.example.org",
+                                "password": "demo-password-2026"})
+    page = client.get(f"/consultations/{SLUG}/respond/questions").get_data(as_text=True)
+    data = {"lock_version": "0", "general_comment": "Sent while the broker was down."}
+    for name in ("question-1", "question-2"):
+        if f'name="{name}"' in page:
+            data[name] = "1"
+    saved = client.post(f"/consultations/{SLUG}/respond/questions", data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    review = client.get(f"/consultations/{SLUG}/respond/review").get_data(as_text=True)
+    lock = review.split('name="lock_version" type="hidden" value="')[1].split('"')[0]
+    started = time.monotonic()
+    response = client.post(f"/consultations/{SLUG}/respond/submit", data={"lock_version": lock})
+    assert time.monotonic() - started < 5, "a dead broker must not hold the request"
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/respond/receipt")
+
+
+def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'agora.sqlite'}"
+    down = make_app(tmp_path, database_url, CLOSED_PORT_URL)
+    with down.app_context():
+        db.create_all()
+        demo.seed()
+        submit_demo_feedback(down.test_client())
+        submission = db.session.scalar(sa.select(Submission))
+        assert submission.status == "submitted"
+        [message] = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert message.done_at is None
+    assert not (tmp_path / "mail").exists()
+
+    # The broker is back: the sweeper publishes, a real worker process sends the email.
+    back = make_app(tmp_path, database_url, redis_url)
+    with back.app_context():
+        assert outbox.relay_pending(now=utcnow() + timedelta(minutes=5)) == 1
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", "worker", "--pool", "solo",
+         "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+             "AGORA_INSTANCE_DIR": str(tmp_path), "MAIL_FILE_DIR": str(tmp_path / "mail"),
+             "AGORA_ENV": "development"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list((tmp_path / "mail").glob("*.eml")):
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0].decode(errors="replace")
+    [sent] = list((tmp_path / "mail").glob("*.eml"))
+    email = message_from_bytes(sent.read_bytes(), policy=policy.default)
+    assert email["To"] == "partner@unicef.example.org", output
+    assert "Sent while the broker was down." in email.get_content()
+    with back.app_context():
+        assert db.session.scalar(sa.select(OutboxMessage)).done_at is not None
