@@ -174,7 +174,7 @@ def _save_paragraphs_once(user, consultation, inputs, base_version) -> SaveResul
                  "amendment": posted.amendment, "language": posted.language}
         if before == after:
             continue
-        if stored is not None and stored.changed_at_version > base_version:
+        if _changed_by_someone_else(stored, base_version, user):
             result.clashes.append(EditClash(f"p:{posted.paragraph_id}", after, before,
                                             stored.updated_by, stored.updated_at))
             continue
@@ -187,6 +187,15 @@ def _save_paragraphs_once(user, consultation, inputs, base_version) -> SaveResul
         _record_save(submission, user, changes)
     db.session.commit()
     return result
+
+
+def _changed_by_someone_else(stored, base_version: int, user: User) -> bool:
+    """Changed after the page was loaded, by another member (one's own autosave never clashes)."""
+    return (
+        stored is not None
+        and stored.changed_at_version > base_version
+        and stored.updated_by_id != user.id
+    )
 
 
 def _apply(item: ParagraphFeedback, posted: ParagraphInput, user: User, version: int) -> None:
@@ -281,7 +290,8 @@ def _save_answers_once(user, consultation, cleaned, general_comment, general_lan
         before = stored.value if stored else None
         if before == value:
             continue
-        if stored is not None and stored.changed_at_version > base_version:
+        if stored is not None and stored.changed_at_version > base_version \
+                and submission.updated_by_id != user.id:
             result.clashes.append(EditClash(f"q:{question_id}", {"value": value},
                                             {"value": before}, submission.updated_by,
                                             submission.updated_at))
@@ -294,7 +304,8 @@ def _save_answers_once(user, consultation, cleaned, general_comment, general_lan
             stored.language = language.detect(value)
         changes[f"q:{question_id}"] = {"value": [before, value]}
     if general_comment != submission.general_comment:
-        if submission.general_changed_at_version > base_version:
+        if submission.general_changed_at_version > base_version \
+                and submission.updated_by_id != user.id:
             result.clashes.append(EditClash("general", {"comment": general_comment},
                                             {"comment": submission.general_comment},
                                             submission.updated_by, submission.updated_at))

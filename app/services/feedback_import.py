@@ -83,6 +83,7 @@ class _NewOrganisation:
     name: str
     first_row: int
     details: dict[str, tuple[str, int]] = field(default_factory=dict)  # column → (value, row)
+    given: set[str] = field(default_factory=set)  # columns some row filled in, valid or not
 
 
 @dataclass
@@ -181,9 +182,10 @@ def _new_organisations(
             ("country", row.country, country),
         ):
             if written:
+                organisation.given.add(column)
                 _settle(organisation, column, written, parse(written), row.number, errors)
     for organisation in new.values():
-        if not {"organisation_kind", "region"} <= organisation.details.keys():
+        if not {"organisation_kind", "region"} <= organisation.given:
             errors.append(RowError(organisation.first_row, _l(
                 "“%(name)s” is a new organisation: give its organisation_kind and region.",
                 name=organisation.name)))

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from app.services.importer_layout import classify
 from app.services.importer_text import (
     BLANK,
     HEADING,
     NUMBERED,
     TITLE,
     Block,
-    classify,
     heading_shape,
     is_all_caps,
     markdown_blocks,

@@ -199,3 +199,13 @@ def test_a_paragraph_of_another_consultation_is_refused(users, consultation, db)
 def test_word_diff_marks_removed_and_added_words():
     assert word_diff("cities lead peace", "cities build lasting peace") == [
         ("same", "cities "), ("del", "lead"), ("ins", "build lasting"), ("same", " peace")]
+
+
+def test_a_members_own_earlier_save_never_clashes(users, consultation, paragraphs):
+    partner = users["partner"]
+    save(partner, consultation, paragraphs[0], stance="support", comment="Autosaved words")
+    # The page still carries version 0 (the autosave answer was not read yet): no clash.
+    result = save(partner, consultation, paragraphs[0], base=0, stance="support",
+                  comment="Autosaved words, and more")
+    assert result.clashes == []
+    assert result.submission.items[0].comment == "Autosaved words, and more"

@@ -1,0 +1,62 @@
+"""Staff route: import feedback received outside the platform from a CSV or XLSX file."""
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SubmitField
+
+from app.services import consultations
+from app.services.errors import DomainError
+from app.services.feedback_import import (
+    FeedbackFileError,
+    FeedbackImportError,
+    ImportReport,
+    import_feedback,
+)
+from app.staff import bp
+from app.utils import attach_error, client_ip
+
+
+class FeedbackImportForm(FlaskForm):
+    file = FileField(_l("Feedback file"), validators=[FileRequired(_l("Choose a file to import."))])
+    submit = SubmitField(_l("Import the feedback"))
+
+
+@bp.route("/consultations/<slug>/feedback/import", methods=["GET", "POST"])
+def feedback_import(slug: str):
+    item = consultations.get_by_slug(slug)
+    form = FeedbackImportForm()
+    failed: FeedbackImportError | None = None
+    if form.validate_on_submit():
+        try:
+            report = import_feedback(current_user, item, form.file.data.filename,
+                                     _uploaded_bytes(form.file), ip=client_ip())
+        except FeedbackImportError as error:
+            failed = error
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_imported_message(report), "success")
+            return redirect(url_for("staff.manage", slug=slug))
+    return render_template("staff/feedback_import.html", consultation=item, form=form,
+                           failed=failed)
+
+
+def _uploaded_bytes(file_field) -> bytes:
+    """The uploaded file, refused above the upload limit without reading all of it."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = file_field.data.read(limit + 1)
+    if len(data) > limit:
+        raise FeedbackFileError(_l("The file is too large (10 MB at most)."))
+    return data
+
+
+def _imported_message(report: ImportReport) -> str:
+    return _("Feedback imported from %(rows)d rows: %(submissions)d submissions, %(items)d "
+             "paragraph comments, %(general)d general comments, %(organisations)d new "
+             "organisations.", rows=report.rows, submissions=report.submissions,
+             items=report.items, general=report.general_comments,
+             organisations=report.organisations_created)
