@@ -30,21 +30,22 @@ from app.models.common import utcnow
 from app.services import access, audit
 from app.services.errors import Conflict, DomainError
 from app.services.feedback_import_rows import (
-    FeedbackFileError,
+    FeedbackFileError as FeedbackFileError,  # raised by import_feedback: part of its API
+)
+from app.services.feedback_import_rows import (
+    NewOrganisation,
     Row,
     RowError,
-    country,
-    organisation_kind,
+    new_organisations,
     parse_row,
     read_sheet,
-    region,
 )
 from app.services.language import detect_many
 
-__all__ = ["FeedbackFileError", "FeedbackImportError", "ImportReport", "RowError",
-           "import_feedback"]
-
 JOIN = "\n\n"  # between the texts of several rows on the same paragraph
+CHANGED_MEANWHILE = _l(
+    "A submission changed during the import. Nothing was imported; please try again."
+)
 
 
 @dataclass
@@ -63,6 +64,9 @@ class ImportReport:
     general_comments: int = 0
     errors: list[RowError] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in vars(self).items() if k != "errors"}
+
 
 class FeedbackImportError(DomainError):
     """Some rows are bad, so nothing was imported; `report.errors` lists each problem."""
@@ -77,26 +81,33 @@ class FeedbackImportError(DomainError):
 
 
 @dataclass
-class _NewOrganisation:
-    """An organisation the file names that does not exist yet, and where each detail came from."""
-
-    name: str
-    first_row: int
-    details: dict[str, tuple[str, int]] = field(default_factory=dict)  # column → (value, row)
-    given: set[str] = field(default_factory=set)  # columns some row filled in, valid or not
-
-
-@dataclass
 class _Item:
     """The feedback of one organisation on one paragraph, merged from one or more rows."""
 
     first_row: int
     stance: str
-    comments: list[str]
-    amendments: list[str]
-    language: str | None
-    ref: str
-    confirmed: bool  # the file gave the language; it was not guessed
+    comments: list[str] = field(default_factory=list)
+    amendments: list[str] = field(default_factory=list)
+    language: str | None = None
+    confirmed: bool = False  # the file gave the language; it was not guessed
+    ref: str = ""
+
+    def add(self, row: Row) -> None:
+        """Join a row with the same stance: texts in row order, the first language and ref."""
+        self.comments += [row.comment] if row.comment else []
+        self.amendments += [row.amendment] if row.amendment else []
+        if self.language is None and row.language:
+            self.language, self.confirmed = row.language, True
+        self.ref = self.ref or row.ref
+
+    def values(self) -> dict[str, str | None]:
+        """The item's fields as stored, and as a revision compares them."""
+        return {
+            "stance": self.stance,
+            "comment": JOIN.join(self.comments),
+            "amendment": JOIN.join(self.amendments),
+            "language": self.language,
+        }
 
 
 @dataclass
@@ -120,27 +131,25 @@ def import_feedback(
     sheet = read_sheet(filename, data)
     report = ImportReport(rows=len(sheet.rows))
     paragraph_ids = {p.number.strip(): p.id for p in version.paragraphs}
-    rows = [parse_row(number, cells, sheet.columns, paragraph_ids, report.errors)
-            for number, cells in sheet.rows]
+    rows = [
+        parse_row(number, cells, sheet.columns, paragraph_ids, report.errors)
+        for number, cells in sheet.rows
+    ]
     valid = [row for row in rows if row is not None]
     existing = _existing_organisations()
-    new_organisations = _new_organisations(valid, existing, report.errors)
+    created = new_organisations(valid, existing, report.errors)
     plan = _merge(valid, existing, report.errors)
     if report.errors:
         report.errors.sort(key=lambda error: error.row)
         raise FeedbackImportError(report)
     _detect_languages(plan)
     try:
-        _write(actor, consultation, version, plan, new_organisations, report)
-        audit.record(actor, "feedback.imported", consultation, ip=ip, file=filename,
-                     rows=report.rows, organisations_created=report.organisations_created,
-                     submissions=report.submissions, items=report.items,
-                     general_comments=report.general_comments)
+        _write(actor, consultation, version, plan, created, report)
+        audit.record(actor, "feedback.imported", consultation, ip, file=filename, **report.counts())
         db.session.commit()
     except IntegrityError as error:  # an organisation or submission created meanwhile
         db.session.rollback()
-        raise Conflict(_l("A submission changed during the import. Nothing was imported; "
-                          "please try again.")) from error
+        raise Conflict(CHANGED_MEANWHILE) from error
     except Conflict:
         db.session.rollback()
         raise
@@ -166,55 +175,6 @@ def _existing_organisations() -> dict[str, int]:
     return found
 
 
-def _new_organisations(
-    rows: list[Row], existing: dict[str, int], errors: list[RowError]
-) -> dict[str, _NewOrganisation]:
-    """The organisations to create, their kind, region and country agreed across their rows."""
-    new: dict[str, _NewOrganisation] = {}
-    for row in rows:
-        key = row.organisation.lower()
-        if key in existing:
-            continue  # an existing organisation keeps its details; the row's are informational
-        organisation = new.setdefault(key, _NewOrganisation(row.organisation, row.number))
-        for column, written, parse in (
-            ("organisation_kind", row.kind, organisation_kind),
-            ("region", row.region, region),
-            ("country", row.country, country),
-        ):
-            if written:
-                organisation.given.add(column)
-                _settle(organisation, column, written, parse(written), row.number, errors)
-    for organisation in new.values():
-        if not {"organisation_kind", "region"} <= organisation.given:
-            errors.append(RowError(organisation.first_row, _l(
-                "“%(name)s” is a new organisation: give its organisation_kind and region.",
-                name=organisation.name)))
-    return new
-
-
-def _settle(
-    organisation: _NewOrganisation, column: str, written: str, value: str | None, row: int,
-    errors: list[RowError],
-) -> None:
-    """Record one detail of a new organisation, or why the row's value cannot be used."""
-    if value is None:
-        errors.append(RowError(row, {
-            "organisation_kind": _l("“%(value)s” is not a kind of organisation: use a code "
-                                    "such as un_agency or its English name such as UN agency.",
-                                    value=written),
-            "region": _l("“%(value)s” is not a region: use a code such as latin_america or its "
-                         "English name such as Latin America.", value=written),
-            "country": _l("“%(value)s” is not a two-letter country code such as FR.",
-                          value=written),
-        }[column]))
-        return
-    settled = organisation.details.setdefault(column, (value, row))
-    if settled[0] != value:
-        errors.append(RowError(row, _l(
-            "The new organisation “%(name)s” has another %(column)s in row %(other)d.",
-            name=organisation.name, column=column, other=settled[1])))
-
-
 def _merge(
     rows: list[Row], existing: dict[str, int], errors: list[RowError]
 ) -> dict[str, _Feedback]:
@@ -233,46 +193,53 @@ def _merge(
             continue
         item = feedback.items.get(row.paragraph_id)
         if item is None:
-            feedback.items[row.paragraph_id] = _Item(
-                row.number, row.stance or "none", [row.comment] if row.comment else [],
-                [row.amendment] if row.amendment else [], row.language, row.ref,
-                confirmed=row.language is not None,
-            )
-        elif item.stance != row.stance:
-            errors.append(RowError(row.number, _l(
-                "Row %(other)d already gives “%(name)s” another stance on paragraph %(number)s "
-                "(%(stance)s): make the stances of the two rows agree.",
-                other=item.first_row, name=feedback.name, number=row.paragraph,
-                stance=item.stance)))
+            item = feedback.items[row.paragraph_id] = _Item(row.number, row.stance or "none")
+            item.add(row)
+        elif item.stance == row.stance:
+            item.add(row)
         else:
-            item.comments += [row.comment] if row.comment else []
-            item.amendments += [row.amendment] if row.amendment else []
-            if item.language is None and row.language:
-                item.language, item.confirmed = row.language, True
-            item.ref = item.ref or row.ref
+            message = _l(
+                "Row %(other)d already gives “%(name)s” another stance on paragraph "
+                "%(number)s (%(stance)s): make the stances of the two rows agree.",
+                other=item.first_row,
+                name=feedback.name,
+                number=row.paragraph,
+                stance=item.stance,
+            )
+            errors.append(RowError(row.number, message))
     return plan
 
 
 def _detect_languages(plan: dict[str, _Feedback]) -> None:
     """Fill the languages the file left empty, with one batched detection for the whole file."""
-    items = [item for feedback in plan.values() for item in feedback.items.values()
-             if item.language is None and (item.comments or item.amendments)]
-    generals = [feedback for feedback in plan.values()
-                if feedback.general and feedback.general_language is None]
+    items = [
+        item
+        for feedback in plan.values()
+        for item in feedback.items.values()
+        if item.language is None and (item.comments or item.amendments)
+    ]
+    generals = [
+        feedback
+        for feedback in plan.values()
+        if feedback.general and feedback.general_language is None
+    ]
     texts = [JOIN.join(item.comments + item.amendments) for item in items]
     texts += [JOIN.join(feedback.general) for feedback in generals]
     if not texts:
         return
     found = detect_many(texts)
-    for item, language in zip(items, found[:len(items)], strict=True):
+    for item, language in zip(items, found[: len(items)], strict=True):
         item.language = language
-    for feedback, language in zip(generals, found[len(items):], strict=True):
+    for feedback, language in zip(generals, found[len(items) :], strict=True):
         feedback.general_language = language
 
 
 def _write(
-    actor: User, consultation: Consultation, version: DocumentVersion,
-    plan: dict[str, _Feedback], new_organisations: dict[str, _NewOrganisation],
+    actor: User,
+    consultation: Consultation,
+    version: DocumentVersion,
+    plan: dict[str, _Feedback],
+    new_organisations: dict[str, NewOrganisation],
     report: ImportReport,
 ) -> None:
     """Create the organisations, then each submission, its items and its revision, in bulk."""
@@ -287,30 +254,30 @@ def _write(
     revisions: list[dict] = []
     for feedback in plan.values():
         submission_id, lock_version, general_before = submissions[feedback.organisation_id]
+        stamp = {"changed_at_version": lock_version, "updated_at": now, "updated_by_id": actor_id}
         changes: dict[str, dict] = {}
         for paragraph_id, item in feedback.items.items():
-            after = {"stance": item.stance, "comment": JOIN.join(item.comments),
-                     "amendment": JOIN.join(item.amendments), "language": item.language}
-            values = {**after, "language_confirmed": item.confirmed, "ref": item.ref,
-                      "changed_at_version": lock_version, "updated_at": now,
-                      "updated_by_id": actor_id}
+            values = {**item.values(), "language_confirmed": item.confirmed, "ref": item.ref}
             before = stored.get((submission_id, paragraph_id), {})
             if before:
-                updates.append({"id": before["id"], **values})
+                updates.append({"id": before["id"], **values, **stamp})
             else:
-                inserts.append({"submission_id": submission_id, "paragraph_id": paragraph_id,
-                                **values})
-            if diff := _diff(before, after):
+                keys = {"submission_id": submission_id, "paragraph_id": paragraph_id}
+                inserts.append({**keys, **values, **stamp})
+            if diff := _diff(before, item.values()):
                 changes[f"p:{paragraph_id}"] = diff
-        if feedback.general and (diff := _diff({"comment": general_before},
-                                               {"comment": JOIN.join(feedback.general)})):
+        general = {"comment": JOIN.join(feedback.general)}
+        if feedback.general and (diff := _diff({"comment": general_before}, general)):
             changes["general"] = diff
-        revisions.append({"submission_id": submission_id, "lock_version": lock_version,
-                          "action": "imported", "actor_id": actor_id, "at": now,
-                          "changes": changes})
-    for statement, values in ((sa.insert(ParagraphFeedback), inserts),
-                              (sa.update(ParagraphFeedback), updates),
-                              (sa.insert(SubmissionRevision), revisions)):
+        revision = {"submission_id": submission_id, "lock_version": lock_version}
+        revisions.append(
+            {**revision, "action": "imported", "actor_id": actor_id, "at": now, "changes": changes}
+        )
+    for statement, values in (
+        (sa.insert(ParagraphFeedback), inserts),
+        (sa.update(ParagraphFeedback), updates),
+        (sa.insert(SubmissionRevision), revisions),
+    ):
         if values:
             db.session.execute(statement, values)
     report.organisations_created = len(created)
@@ -324,18 +291,21 @@ def _diff(before: dict, after: dict) -> dict[str, list]:
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def _create_organisations(new: dict[str, _NewOrganisation], now: datetime) -> dict[str, int]:
+def _create_organisations(new: dict[str, NewOrganisation], now: datetime) -> dict[str, int]:
     """Insert the new organisations in one statement; their ids by lowercased name."""
     if not new:
         return {}
-    values = [{
-        "name": organisation.name,
-        "kind": organisation.details["organisation_kind"][0],
-        "region": organisation.details["region"][0],
-        "country": organisation.details.get("country", ("", 0))[0],
-        "verified": False,
-        "created_at": now,
-    } for organisation in new.values()]
+    values = [
+        {
+            "name": organisation.name,
+            "kind": organisation.details["organisation_kind"][0],
+            "region": organisation.details["region"][0],
+            "country": organisation.details.get("country", ("", 0))[0],
+            "verified": False,
+            "created_at": now,
+        }
+        for organisation in new.values()
+    ]
     ids = db.session.scalars(
         sa.insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), values
     ).all()
@@ -343,18 +313,27 @@ def _create_organisations(new: dict[str, _NewOrganisation], now: datetime) -> di
 
 
 def _save_submissions(
-    consultation: Consultation, version: DocumentVersion, plan: dict[str, _Feedback],
-    now: datetime, actor_id: int | None,
+    consultation: Consultation,
+    version: DocumentVersion,
+    plan: dict[str, _Feedback],
+    now: datetime,
+    actor_id: int | None,
 ) -> dict[int, tuple[int, int, str]]:
     """Create or update each organisation's submission as submitted, with a new lock version.
 
     Returns (submission id, new lock version, general comment before) by organisation id.
     """
-    existing = {row.organisation_id: row for row in db.session.execute(
-        sa.select(Submission.id, Submission.organisation_id, Submission.lock_version,
-                  Submission.general_comment)
-        .where(Submission.consultation_id == consultation.id)
-    )}
+    existing = {
+        row.organisation_id: row
+        for row in db.session.execute(
+            sa.select(
+                Submission.id,
+                Submission.organisation_id,
+                Submission.lock_version,
+                Submission.general_comment,
+            ).where(Submission.consultation_id == consultation.id)
+        )
+    }
     saved: dict[int, tuple[int, int, str]] = {}
     inserts: list[dict] = []
     table = Submission.__table__
@@ -362,18 +341,31 @@ def _save_submissions(
         old = existing.get(feedback.organisation_id)
         lock_version = old.lock_version + 1 if old else 1
         values = {
-            "version_id": version.id, "status": "submitted", "source": "import",
-            "lock_version": lock_version, "submitted_lock_version": lock_version,
-            "updated_at": now, "updated_by_id": actor_id,
-            "submitted_at": feedback.latest or now, "submitted_by_id": actor_id,
+            "version_id": version.id,
+            "status": "submitted",
+            "source": "import",
+            "lock_version": lock_version,
+            "submitted_lock_version": lock_version,
+            "updated_at": now,
+            "updated_by_id": actor_id,
+            "submitted_at": feedback.latest or now,
+            "submitted_by_id": actor_id,
         }
         if feedback.general:
-            values |= {"general_comment": JOIN.join(feedback.general),
-                       "general_language": feedback.general_language,
-                       "general_changed_at_version": lock_version}
+            values |= {
+                "general_comment": JOIN.join(feedback.general),
+                "general_language": feedback.general_language,
+                "general_changed_at_version": lock_version,
+            }
         if old is None:
-            inserts.append({"consultation_id": consultation.id, "created_at": now,
-                            "organisation_id": feedback.organisation_id, **values})
+            inserts.append(
+                {
+                    "consultation_id": consultation.id,
+                    "created_at": now,
+                    "organisation_id": feedback.organisation_id,
+                    **values,
+                }
+            )
             continue
         # The same optimistic lock as the ORM's: a save in between makes this match nothing.
         result = db.session.execute(
@@ -382,8 +374,7 @@ def _save_submissions(
             .values(**values)
         )
         if result.rowcount != 1:
-            raise Conflict(_l("A submission changed during the import. Nothing was imported; "
-                              "please try again."))
+            raise Conflict(CHANGED_MEANWHILE)
         saved[feedback.organisation_id] = (old.id, lock_version, old.general_comment)
     if inserts:
         ids = db.session.scalars(
@@ -397,10 +388,15 @@ def _save_submissions(
 def _existing_items(consultation: Consultation) -> dict[tuple[int, int], dict]:
     """The consultation's paragraph items, by (submission id, paragraph id)."""
     rows = db.session.execute(
-        sa.select(ParagraphFeedback.id, ParagraphFeedback.submission_id,
-                  ParagraphFeedback.paragraph_id, ParagraphFeedback.stance,
-                  ParagraphFeedback.comment, ParagraphFeedback.amendment,
-                  ParagraphFeedback.language)
+        sa.select(
+            ParagraphFeedback.id,
+            ParagraphFeedback.submission_id,
+            ParagraphFeedback.paragraph_id,
+            ParagraphFeedback.stance,
+            ParagraphFeedback.comment,
+            ParagraphFeedback.amendment,
+            ParagraphFeedback.language,
+        )
         .join(Submission, Submission.id == ParagraphFeedback.submission_id)
         .where(Submission.consultation_id == consultation.id)
     ).mappings()

@@ -1,15 +1,15 @@
-"""Reading a feedback file (CSV or XLSX) into rows, and checking each row on its own.
+"""Reading a feedback file (CSV or XLSX) into checked rows, and the organisations it adds.
 
-Pure functions: nothing is saved. Row numbers are the ones a spreadsheet shows (the header
-is row 1), and every text cell has the export's formula escaping undone. The rules that
-span rows (organisations, repeated paragraphs) live in ``feedback_import``.
+Pure functions: nothing is read from or written to the database. Row numbers are the ones a
+spreadsheet shows (the header is row 1), and every text cell has the export's formula
+escaping undone. Repeated paragraphs and the writing live in ``feedback_import``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
@@ -23,14 +23,10 @@ from app.services.errors import DomainError
 from app.services.importer import ImportFormatError, decode_text
 from app.services.spreadsheet_safety import restore
 
-COLUMNS = (
-    "id", "ref", "consultation", "version", "organisation", "organisation_kind", "region",
-    "country", "language", "section", "paragraph", "stance", "comment", "amendment",
-    "submitted_at",
-)
-# Filled in by the platform on export; an import may leave them empty or out.
-INFORMATIONAL = frozenset({"id", "consultation", "version", "section"})
-REQUIRED = tuple(c for c in COLUMNS if c not in INFORMATIONAL)
+DETAILS = ("organisation_kind", "region", "country")  # of an organisation the file creates
+# The export's columns but id, consultation, version and section, informational on import.
+REQUIRED = ("ref", "organisation", *DETAILS, "language", "paragraph", "stance", "comment")
+REQUIRED += ("amendment", "submitted_at")
 DELIMITERS = (",", ";", "\t")
 STANCES = frozenset({"support", "amend", "oppose", "none"})
 LANGUAGES = frozenset({"en", "fr", "es"})
@@ -72,7 +68,7 @@ class Row:
 
     number: int
     organisation: str
-    kind: str
+    organisation_kind: str
     region: str
     country: str
     paragraph_id: int | None  # None: a general comment
@@ -88,15 +84,16 @@ class Row:
 def read_sheet(filename: str, data: bytes) -> Sheet:
     """The rows of a .csv or .xlsx file, or FeedbackFileError with one clear reason."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    extension = name.rsplit(".", 1)[-1] if "." in name else ""
-    if extension not in {"csv", "xlsx"}:
-        raise FeedbackFileError(
-            _l("Files of type “%(extension)s” cannot be imported. Use a .csv or .xlsx file.",
-               extension=f".{extension}" if extension else name)
+    extension = "." + name.rsplit(".", 1)[-1] if "." in name else name
+    if extension not in {".csv", ".xlsx"}:
+        message = _l(
+            "Files of type “%(extension)s” cannot be imported. Use a .csv or .xlsx file.",
+            extension=extension,
         )
+        raise FeedbackFileError(message)
     if not data.strip():
         raise FeedbackFileError(_l("The file is empty."))
-    return _with_header(_csv_records(data) if extension == "csv" else _xlsx_records(data))
+    return _with_header(_csv_records(data) if extension == ".csv" else _xlsx_records(data))
 
 
 def _csv_records(data: bytes) -> list[list[object]]:
@@ -146,8 +143,12 @@ def _with_header(records: list[list[object]]) -> Sheet:
         raise FeedbackFileError(_l("The file is empty."))
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise FeedbackFileError(_l("These columns are missing from the header row: "
-                                   "%(columns)s.", columns=", ".join(missing)))
+        raise FeedbackFileError(
+            _l(
+                "These columns are missing from the header row: %(columns)s.",
+                columns=", ".join(missing),
+            )
+        )
     if not rows:
         raise FeedbackFileError(_l("The file has a header row but no feedback rows."))
     return Sheet(columns, rows)
@@ -201,7 +202,10 @@ def cell_datetime(value: object) -> datetime | None:
 
 
 def parse_row(
-    number: int, cells: list[object], columns: dict[str, int], paragraph_ids: dict[str, int],
+    number: int,
+    cells: list[object],
+    columns: dict[str, int],
+    paragraph_ids: dict[str, int],
     errors: list[RowError],
 ) -> Row | None:
     """The row's values, or None after adding each of its problems to `errors`."""
@@ -223,36 +227,53 @@ def parse_row(
     paragraph_id = paragraph_ids.get(paragraph) if paragraph else None
     if paragraph and paragraph_id is None:
         problems.append(_l("Paragraph %(number)s is not in the draft.", number=paragraph))
-    stance = text("stance").strip().lower() or None
+    written = text("stance").strip()
+    stance = written.lower() or None
     if stance is not None and stance not in STANCES:
-        problems.append(_l("“%(value)s” is not a stance: use support, amend, oppose or none.",
-                           value=stance))
+        problems.append(
+            _l("“%(value)s” is not a stance: use support, amend, oppose or none.", value=written)
+        )
     # Kept exactly as written; text of nothing but spaces counts as empty.
-    comment = text("comment") if text("comment").strip() else ""
-    amendment = text("amendment") if text("amendment").strip() else ""
+    comment, amendment = (text(c) if text(c).strip() else "" for c in ("comment", "amendment"))
     for column, value in (("comment", comment), ("amendment", amendment)):
         if len(value) > MAX_TEXT:
-            problems.append(_l("The %(column)s is longer than 10,000 characters.",
-                               column=column))
+            problems.append(_l("The %(column)s is longer than 10,000 characters.", column=column))
     problems += _content_problems(paragraph, stance, comment, amendment)
-    language = text("language").strip().lower().replace("_", "-").split("-")[0] or None
+    written = text("language").strip()
+    language = written.lower().replace("_", "-").split("-")[0] or None  # "fr-FR" is French
     if language is not None and language not in LANGUAGES:
-        problems.append(_l("“%(value)s” is not a language: use en, fr or es.", value=language))
+        problems.append(_l("“%(value)s” is not a language: use en, fr or es.", value=written))
     try:
         submitted_at = cell_datetime(raw("submitted_at"))
     except ValueError:
         submitted_at = None
-        problems.append(_l("“%(value)s” is not a date: use ISO 8601, for example 2026-03-01 "
-                           "or 2026-03-01T14:30:00Z.", value=text("submitted_at")))
+        problems.append(
+            _l(
+                "“%(value)s” is not a date: use ISO 8601, for example 2026-03-01 "
+                "or 2026-03-01T14:30:00Z.",
+                value=text("submitted_at"),
+            )
+        )
     ref = text("ref")
     if len(ref) > MAX_REF:
         problems.append(_l("The ref is longer than 120 characters."))
     if problems:
         errors.extend(RowError(number, problem) for problem in problems)
         return None
-    return Row(number, organisation, text("organisation_kind").strip(), text("region").strip(),
-               text("country").strip(), paragraph_id, paragraph, stance, comment, amendment,
-               language, submitted_at, ref)
+    details = [text(column).strip() for column in DETAILS]
+    return Row(
+        number,
+        organisation,
+        *details,
+        paragraph_id,
+        paragraph,
+        stance,
+        comment,
+        amendment,
+        language,
+        submitted_at,
+        ref,
+    )
 
 
 def _content_problems(
@@ -262,11 +283,14 @@ def _content_problems(
     if not (stance or comment or amendment):
         return [_l("The row has no stance, comment or amendment.")]
     if paragraph and (comment or amendment) and not stance:
-        return [_l("Give a stance (support, amend, oppose or none) with the comment or "
-                   "amendment.")]
+        return [_l("Give a stance (support, amend, oppose or none) with the comment or amendment.")]
     if not paragraph and (amendment or stance not in {None, "none"}):
-        return [_l("Without a paragraph the row is a general comment, which has no stance or "
-                   "amendment: give the paragraph.")]
+        return [
+            _l(
+                "Without a paragraph the row is a general comment, which has no stance or "
+                "amendment: give the paragraph."
+            )
+        ]
     if not paragraph and not comment:
         return [_l("The row has no paragraph and no comment.")]
     return []
@@ -277,32 +301,14 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
 
 
-def _aliases(labels: dict[str, object]) -> dict[str, str]:
-    """Each code, by itself and by its English label."""
+@lru_cache(maxsize=2)
+def _aliases(vocabulary: str) -> dict[str, str]:
+    """Each code of the vocabulary, by itself and by its English label."""
+    labels = {"organisation_kind": ORGANISATION_KINDS, "region": REGIONS}[vocabulary]
     with force_locale("en"):
         pairs = [(code, code) for code in labels]
         pairs += [(str(label), code) for code, label in labels.items()]
     return {_normalised(alias): code for alias, code in pairs}
-
-
-@lru_cache(maxsize=1)
-def _kind_aliases() -> dict[str, str]:
-    return _aliases(ORGANISATION_KINDS)
-
-
-@lru_cache(maxsize=1)
-def _region_aliases() -> dict[str, str]:
-    return _aliases(REGIONS)
-
-
-def organisation_kind(text: str) -> str | None:
-    """The kind code named by a code or an English label; None if there is none."""
-    return _kind_aliases().get(_normalised(text))
-
-
-def region(text: str) -> str | None:
-    """The region code named by a code or an English label; None if there is none."""
-    return _region_aliases().get(_normalised(text))
 
 
 @lru_cache(maxsize=1)
@@ -313,7 +319,82 @@ def _country_codes() -> frozenset[str]:
     return frozenset(c for c in territories if len(c) == 2 and c.isalpha()) - groupings
 
 
-def country(text: str) -> str | None:
-    """The ISO alpha-2 code, upper-case; None if it is not one."""
-    code = text.upper()
-    return code if code in _country_codes() else None
+def detail_code(column: str, text: str) -> str | None:
+    """The code an organisation_kind, region or country cell names; None if it names none.
+
+    Kinds and regions are codes or English labels ("UN agency"), whatever the case; a
+    country is an ISO alpha-2 code.
+    """
+    if column == "country":
+        return text.upper() if text.upper() in _country_codes() else None
+    return _aliases(column).get(_normalised(text))
+
+
+@dataclass
+class NewOrganisation:
+    """An organisation the file names that does not exist yet, and where each detail came from."""
+
+    name: str
+    first_row: int
+    details: dict[str, tuple[str, int]] = field(default_factory=dict)  # column → (code, row)
+    given: set[str] = field(default_factory=set)  # columns some row filled in, valid or not
+
+
+def new_organisations(
+    rows: list[Row], existing: dict[str, int], errors: list[RowError]
+) -> dict[str, NewOrganisation]:
+    """The organisations to create (by lowercased name), their details agreed across rows.
+
+    The details of an organisation that exists already are informational and ignored.
+    """
+    new: dict[str, NewOrganisation] = {}
+    for row in rows:
+        key = row.organisation.lower()
+        if key in existing:
+            continue
+        organisation = new.setdefault(key, NewOrganisation(row.organisation, row.number))
+        for column in DETAILS:
+            written = getattr(row, column)
+            if written:
+                organisation.given.add(column)
+                _settle(organisation, column, written, row.number, errors)
+    for organisation in new.values():
+        if not {"organisation_kind", "region"} <= organisation.given:
+            message = _l(
+                "“%(name)s” is a new organisation: give its organisation_kind and region.",
+                name=organisation.name,
+            )
+            errors.append(RowError(organisation.first_row, message))
+    return new
+
+
+def _settle(
+    organisation: NewOrganisation, column: str, written: str, row: int, errors: list[RowError]
+) -> None:
+    """Record one detail of a new organisation, or why the row's value cannot be used."""
+    code = detail_code(column, written)
+    settled = organisation.details.setdefault(column, (code, row)) if code else None
+    if code is None and column == "country":
+        message = _l("“%(value)s” is not a two-letter country code such as FR.", value=written)
+    elif code is None and column == "region":
+        message = _l(
+            "“%(value)s” is not a region: use a code such as latin_america or its English "
+            "name such as Latin America.",
+            value=written,
+        )
+    elif code is None:
+        message = _l(
+            "“%(value)s” is not a kind of organisation: use a code such as un_agency or its "
+            "English name such as UN agency.",
+            value=written,
+        )
+    elif settled and settled[0] != code:
+        message = _l(
+            "The new organisation “%(name)s” has another %(column)s in row %(other)d.",
+            name=organisation.name,
+            column=column,
+            other=settled[1],
+        )
+    else:
+        return
+    errors.append(RowError(row, message))

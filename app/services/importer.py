@@ -2,12 +2,13 @@
 
 Pure functions: nothing is saved. The result carries the paragraph numbers as
 printed (people cite "paragraph 12") and a list of problems for the preview.
-How each line is recognised lives in ``importer_text``; Word files are read by
-``importer_docx``.
+Lines are read in ``importer_text`` (Word files in ``importer_docx``) and their
+roles decided in ``importer_layout``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from app.services.importer_layout import classify
 from app.services.importer_text import (
     BLANK,
     HEADING,
+    MIN_TITLE_WORDS,
     NUMBERED,
     TITLE,
     Block,
@@ -29,8 +31,6 @@ from app.services.importer_text import (
 )
 
 TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
-# A title guess needs a few words: "Point 3.2" or "Draft" are filing marks, not titles.
-MIN_TITLE_WORDS = 4
 
 
 class ImportFormatError(ValueError):
@@ -102,6 +102,8 @@ class _Part:
 
 @dataclass
 class _Section:
+    """A section under construction; heading None for paragraphs above any heading."""
+
     heading: str | None
     line: int | None
     intro: _Part = field(default_factory=_Part)
@@ -179,6 +181,7 @@ def decode_text(data: bytes) -> str:
 
 def _checked_text(text: str) -> str:
     """Reject empty text before parsing."""
+    text = text.lstrip("\ufeff")  # a byte order mark left by the caller's decoding
     if not text.strip():
         raise ImportFormatError(_l("The file is empty."))
     return text
@@ -212,7 +215,7 @@ def _parse_blocks(blocks: list[Block], inline: bool) -> ParsedDraft:
                 pre_blocks[0].line,
             )
         )
-    parsed = [_finish(section, inline) for section in sections]
+    parsed = [_finish(section) for section in sections]
     problems += numbering_problems(parsed)
     return ParsedDraft(_guess_title(pre_blocks, inline), preamble.render(), parsed, problems)
 
@@ -227,7 +230,7 @@ def _group(blocks: list[Block], inline: bool) -> tuple[_Part, list[Block], list[
         if block.kind == BLANK:
             current.add("")
         elif block.kind == HEADING:
-            sections.append(_Section(_squeeze(clean(block.text)), block.line))
+            sections.append(_Section(_one_line(clean(block.text)), block.line))
             current = sections[-1].intro
         elif block.kind == NUMBERED:
             if not sections:
@@ -243,11 +246,16 @@ def _group(blocks: list[Block], inline: bool) -> tuple[_Part, list[Block], list[
 
 
 def _squeeze(text: str) -> str:
-    """Trim each line and collapse runs of spaces and tabs (Word text)."""
-    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+    """Trim each line and collapse runs of spaces and tabs (no-break spaces are kept)."""
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.strip().splitlines())
 
 
-def _finish(section: _Section, inline: bool) -> ParsedSection:
+def _one_line(text: str) -> str:
+    """A heading on one line, whatever breaks the source had inside it."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def _finish(section: _Section) -> ParsedSection:
     """Turn a section under construction into its public form."""
     paragraphs = [
         ParsedParagraph(b.number, part.render(), b.line) for b, part in section.paragraphs
@@ -282,7 +290,7 @@ def _guess_title(pre_blocks: list[Block], inline: bool) -> str:
     ):
         found = next((s for s in lines if test(s)), None)
         if found:
-            return " ".join(found.split())
+            return _one_line(found)
     return ""
 
 

@@ -28,6 +28,8 @@ _SKIP_ANCESTORS = {qn("w:del"), qn("w:txbxContent"), qn("w:moveFrom")} | {
     "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 }
 _OFF = {"0", "false", "off", "none"}
+# Labels Word prints for decimal lists: "12.", "12)", "(12)", "3.1", "§ 12".
+_LABEL_NUMBER_RE = re.compile(r"(?:§\s*)?\(?(\d+(?:\.\d+)*)[.)]?")
 _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
 _ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 
@@ -47,6 +49,8 @@ def _is_on(element) -> bool | None:
 
 @dataclass
 class _Style:
+    """What the importer needs from one w:style."""
+
     style_id: str
     name: str
     based_on: str | None
@@ -112,6 +116,8 @@ def _num_pr(ppr) -> tuple[str, int] | None:
 
 @dataclass
 class _Level:
+    """One level (w:lvl) of a list definition."""
+
     start: int = 1
     fmt: str = "decimal"
     text: str = "%1."
@@ -133,6 +139,8 @@ def _read_level(lvl) -> _Level:
 
 @dataclass
 class _Num:
+    """A list instance (w:num): its definition and level overrides."""
+
     abstract: str
     starts: dict[int, int] = field(default_factory=dict)
     levels: dict[int, _Level] = field(default_factory=dict)
@@ -304,9 +312,10 @@ def _body_elements(body) -> Iterator:
 def _table_text(tbl) -> str:
     """A table as one line per row, cells separated by " | "."""
     rows = []
-    for tr in tbl.iter(qn("w:tr")):
+    for tr in tbl.findall(qn("w:tr")):
         cells = [
-            " ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))) for tc in tr.iter(qn("w:tc"))
+            " ".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))
+            for tc in tr.findall(qn("w:tc"))
         ]
         if any(c.strip() for c in cells):
             rows.append(" | ".join(c.strip() for c in cells))
@@ -333,12 +342,12 @@ def _paragraph_block(p, line: int, styles: _Styles, numbering: _Numbering) -> Bl
         return Block(printed, line, TEXT if text else BLANK)
     if level and level < 10:
         return Block(printed, line, HEADING if text else BLANK, level=level)
-    if label and fmt not in ("bullet", "none") and re.fullmatch(r"\(?\d+(?:\.\d+)*[.)]?", label):
-        number = label.strip("().")
-        return Block(printed, line, NUMBERED, number=number, body=text)
+    number = _LABEL_NUMBER_RE.fullmatch(label) if fmt not in ("bullet", "none") else None
+    if number:
+        return Block(printed, line, NUMBERED, number=number.group(1), body=text)
     if label and fmt in ("upperRoman", "upperLetter"):
         return Block(printed, line)  # "II. Context" may be a heading: let the text rules decide
-    if label or (text and name.startswith("list")):
+    if text and (label or name.startswith("list")):
         return Block(printed, line, ITEM)
     if not text:
         return Block("", line, BLANK)

@@ -14,6 +14,7 @@ from app.services.importer_text import (
     DOTTED_START_RE,
     HEADING,
     ITEM,
+    MIN_TITLE_WORDS,
     NUMBERED,
     TEXT,
     TITLE,
@@ -30,6 +31,8 @@ MAX_NUMBERED_HEADING_WORDS = 12
 # Hard-wrapped text never has lines this long; drafts with many are one paragraph per line.
 UNWRAPPED_LINE_CHARS = 100
 MAX_HEADING_LINES = 3
+# Lines of a wrapped heading, except the last, reach at least this share of the text width.
+WRAPPED_LINE_FILL = 0.6
 
 
 def _plain(block: Block) -> str:
@@ -53,6 +56,18 @@ def _prev_content(blocks: list[Block], i: int) -> Block | None:
     return None
 
 
+def _after_lead_in(blocks: list[Block], i: int) -> bool:
+    """Return True if line i continues a list introduced by a line ending with ":"."""
+    for j in range(i - 1, -1, -1):
+        block = blocks[j]
+        if block.kind == BLANK:
+            continue
+        if block.kind == TEXT and heading_shape(_plain(block)):
+            continue  # an earlier item of the same list, written without a bullet
+        return _ends_with(block, ":")
+    return False
+
+
 def _next_numbered(blocks: list[Block], i: int) -> Block | None:
     """First numbered block after index i."""
     return next((b for b in blocks[i + 1 :] if b.kind == NUMBERED), None)
@@ -70,16 +85,18 @@ def _followed_by_break(blocks: list[Block], i: int) -> bool:
     return i + 1 >= len(blocks) or blocks[i + 1].kind in (BLANK, HEADING, TITLE, NUMBERED)
 
 
-def _is_guessed_heading(blocks: list[Block], i: int) -> bool:
-    """Decide whether an unnumbered text line is a heading."""
+def _is_guessed_heading(blocks: list[Block], i: int, bold_only: bool = False) -> bool:
+    """Decide whether an unnumbered text line is a heading (only bold lines if bold_only)."""
     block = blocks[i]
+    bold = block.strong or bool(BOLD_LINE_RE.match(block.text))
+    if bold_only and not bold:
+        return False
     plain = _plain(block)
     if not heading_shape(plain) or not _stands_alone(blocks, i) or DOTTED_START_RE.match(plain):
         return False  # "1.1 the rest" is a sub-paragraph that did not parse, not a heading
-    if _ends_with(_prev_content(blocks, i), ":"):
-        return False  # the first item of a list introduced by "…:"
-    strong = block.strong or bool(BOLD_LINE_RE.match(block.text)) or is_all_caps(plain)
-    return strong or _followed_by_break(blocks, i)
+    if _after_lead_in(blocks, i):
+        return False  # an item of a list introduced by "…:"
+    return bold or is_all_caps(plain) or _followed_by_break(blocks, i)
 
 
 def _is_numbered_heading(blocks: list[Block], i: int) -> bool:
@@ -90,7 +107,7 @@ def _is_numbered_heading(blocks: list[Block], i: int) -> bool:
         return False
     if not _stands_alone(blocks, i) or not _followed_by_break(blocks, i):
         return False
-    if _ends_with(_prev_content(blocks, i), ":"):
+    if _after_lead_in(blocks, i):
         return False
     nxt = _next_numbered(blocks, i)
     if nxt is None:
@@ -101,14 +118,16 @@ def _is_numbered_heading(blocks: list[Block], i: int) -> bool:
     return child or theirs <= mine
 
 
-def _wrapped_heading(blocks: list[Block], i: int) -> int:
+def _wrapped_heading(blocks: list[Block], i: int, width: int) -> int:
     """Length of a heading wrapped over 2-3 lines starting at i, or 0 if there is none."""
-    if not _stands_alone(blocks, i) or _ends_with(_prev_content(blocks, i), ":"):
+    if not _stands_alone(blocks, i) or _after_lead_in(blocks, i):
         return 0
     for end in range(i + 2, min(i + MAX_HEADING_LINES, len(blocks)) + 1):
         chunk = blocks[i:end]
         if chunk[-1].kind != TEXT or any(_ends_with(b, ".!?:;") for b in chunk[:-1]):
             return 0
+        if any(len(b.text) < WRAPPED_LINE_FILL * width for b in chunk[:-1]):
+            return 0  # a wrapped line fills the width: short lines were broken on purpose
         if len({is_all_caps(_plain(b)) for b in chunk}) > 1:
             return 0  # "BACKGROUND" over a line of text is a heading followed by its text
         plain = " ".join(_plain(b) for b in chunk)
@@ -119,18 +138,21 @@ def _wrapped_heading(blocks: list[Block], i: int) -> int:
 
 def _guess_headings(blocks: list[Block]) -> None:
     """Mark headings in documents whose format gave none."""
+    width = max((len(b.text) for b in blocks if b.kind in (TEXT, NUMBERED)), default=0)
     for i, block in enumerate(blocks):
-        if block.kind == TEXT and (size := _wrapped_heading(blocks, i)):
+        if block.kind == TEXT and (size := _wrapped_heading(blocks, i, width)):
             block.kind, block.text = HEADING, " ".join(_plain(b) for b in blocks[i : i + size])
             for joined in blocks[i + 1 : i + size]:
                 joined.kind, joined.text = BLANK, ""
-        elif (
-            block.kind == TEXT
-            and _is_guessed_heading(blocks, i)
-            or block.kind == NUMBERED
-            and _is_numbered_heading(blocks, i)
-        ):
+        elif _is_single_line_heading(blocks, i):
             block.kind = HEADING
+
+
+def _is_single_line_heading(blocks: list[Block], i: int) -> bool:
+    """Heading test for one line, numbered ("3. Scope") or not."""
+    if blocks[i].kind == TEXT:
+        return _is_guessed_heading(blocks, i)
+    return blocks[i].kind == NUMBERED and _is_numbered_heading(blocks, i)
 
 
 def _is_unwrapped(blocks: list[Block]) -> bool:
@@ -229,7 +251,8 @@ def _pick_format_title(blocks: list[Block]) -> Block | None:
 
 def _keep_title(blocks: list[Block], title: Block) -> bool:
     """A title needs a heading after it and no numbered paragraph before that heading."""
-    for block in blocks[blocks.index(title) + 1 :]:
+    start = next(i for i, b in enumerate(blocks) if b is title)
+    for block in blocks[start + 1 :]:
         if block.kind == HEADING:
             return True
         if block.kind == NUMBERED:
@@ -244,14 +267,25 @@ def _drop_trailing_heading(blocks: list[Block]) -> None:
         last.kind = TEXT
 
 
+def _title_like(block: Block) -> bool:
+    """Return True for a line worded like a title rather than a section heading."""
+    plain = _plain(block)
+    return is_all_caps(plain) or len(plain.split()) >= MIN_TITLE_WORDS
+
+
 def _absorb_leading_headings(blocks: list[Block]) -> None:
-    """Move guessed headings above the first paragraph's own heading into the preamble."""
+    """Move headings above the first paragraph's own heading into the preamble."""
     first = next((i for i, b in enumerate(blocks) if b.kind == NUMBERED), len(blocks))
-    leading = [b for b in blocks[:first] if b.kind == HEADING]
-    # Only the last heading before paragraph 1 owns it; earlier ones are title and metadata.
-    for block in leading[:-1]:
-        if not block.level:
-            block.kind, block.guessed_title = TEXT, True
+    leading = [i for i in range(first) if blocks[i].kind == HEADING]
+    opening = next((i for i, b in enumerate(blocks) if b.kind != BLANK), None)
+    # Only the last heading before paragraph 1 owns it. Earlier ones directly above another
+    # heading are title and metadata, as is a title-like line opening the document (with
+    # the text under it); other headings there keep their unnumbered sections.
+    for i in leading[:-1]:
+        following = next((b for b in blocks[i + 1 :] if b.kind != BLANK), None)
+        stacked = following is not None and following.kind in (HEADING, TITLE)
+        if stacked or (i == opening and not blocks[i].level and _title_like(blocks[i])):
+            blocks[i].kind, blocks[i].guessed_title = TEXT, True
 
 
 def classify(blocks: list[Block]) -> None:
@@ -262,8 +296,12 @@ def classify(blocks: list[Block]) -> None:
     if _is_unwrapped(blocks):
         _separate_lines(blocks)
     title = _pick_format_title(blocks)
-    # Headings are only guessed when the format marked none: explicit structure wins.
-    if not any(b.kind == HEADING for b in blocks):
+    if any(b.kind == HEADING for b in blocks):
+        # The format marked its headings: of the rest, only bold lines standing alone count.
+        for i, block in enumerate(blocks):
+            if block.kind == TEXT and _is_guessed_heading(blocks, i, bold_only=True):
+                block.kind = HEADING
+    else:
         _guess_headings(blocks)
     _assign_roles(blocks)
     if title is not None and not _keep_title(blocks, title):

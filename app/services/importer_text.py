@@ -22,6 +22,9 @@ BLANK, HEADING, TITLE, NUMBERED, ITEM, TEXT = (
 # Guessed headings must be short: long unpunctuated lines are usually running text.
 MAX_HEADING_CHARS = 180
 MAX_HEADING_WORDS = 25
+MAX_FRONT_MATTER_LINES = 60
+# A title needs a few words: "Point 3.2", "Summary" or "Draft" are not titles.
+MIN_TITLE_WORDS = 4
 
 _SUFFIXES = {"": 0, "bis": 2, "ter": 3, "quater": 4, "quinquies": 5}
 _NUM = r"(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?"
@@ -31,7 +34,8 @@ _NUMBER_FORMS = [
     r"\(" + _NUM + r"\)",  # (12)
     _NUM + r"\s*(?:\\?\.|\)|[-–—](?=\s))",  # 12.  12)  12 -  12.1.  12 bis.
     # 12.1 without a full stop: the text must start like a sentence ("2.5 million" is not one).
-    r"(?P<n>\d{1,3}(?:\.\d{1,3})+)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?(?=\s+[^\s\w]*[^\W\d_a-z])",
+    r"(?P<n>\d{1,3}(?:\.\d{1,3})+)(?P<s>\s+(?:bis|ter|quater|quinquies)\b)?"
+    r"(?=\s+[^\s\w]*[^\W\d_a-z])",
     _NUM + r"(?=\*\*|__)",  # **12** text
 ]
 _NUMBER_RES = [
@@ -39,13 +43,13 @@ _NUMBER_RES = [
     for form in _NUMBER_FORMS
 ]
 _ITEM_RE = re.compile(
-    r"^(?:[-*+•◦▪▫●○■□‣⁃·–—►▸➢]\s+"  # bullets
+    r"^(?:[-*+–—]\s+|[•◦▪▫●○■□‣⁃·►▸➢]\s*|o\t"  # bullets ("o<tab>" from Word's text export)
     r"|\(?[a-z]{1,2}\)\s+|[a-z]\.\s+"  # (a)  a)  a.
-    r"|\(?[ivxlc]{1,5}\)\s+"  # (iv)  iv)
+    r"|\(?[ivxlc]{1,5}\)\s+|[ivxlc]{1,5}\.\s+"  # (iv)  iv)  iv.
     r"|\([A-Z]\)\s+)"  # (A)
 )
 DOTTED_START_RE = re.compile(r"^\d+\.\d")
-BOLD_LINE_RE = re.compile(r"^(\*\*|__)(?!\s)(?P<inner>.+?)(?<!\s)\1$")
+BOLD_LINE_RE = re.compile(r"^(\*\*|__)(?!\s)(?:(?!\1).)+(?<!\s)\1$")  # **a whole line**
 CLOSERS = "\"'»”’)]*_ \t\u00a0\u202f"
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _INLINE_RULES = [
@@ -122,6 +126,8 @@ def heading_shape(plain: str) -> bool:
     """Return True if a line is short and unpunctuated, the way headings are written."""
     if not plain or len(plain) > MAX_HEADING_CHARS or len(plain.split()) > MAX_HEADING_WORDS:
         return False
+    if sum(c.isalpha() for c in plain) < 2:
+        return False  # page numbers and stray marks ("3", "* * *")
     end = plain.rstrip(CLOSERS)
     if not end or end[-1] in ";:,!…" or (end[-1] == "." and not is_all_caps(plain)):
         return False
@@ -136,9 +142,13 @@ def text_blocks(text: str) -> list[Block]:
 
 def markdown_blocks(text: str) -> list[Block]:
     """Turn Markdown into one block per line, recognising #, setext headings and rules."""
-    blocks: list[Block] = []
+    lines = text.splitlines()
+    skip, title = _front_matter(lines)
+    blocks = [Block("", n, BLANK) for n in range(1, skip + 1)]
+    if title:
+        blocks[0] = Block(title, 1, TITLE)
     in_fence = False
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(lines[skip:], skip + 1):
         if _FENCE_RE.match(raw):
             in_fence = not in_fence
             blocks.append(Block("", n, BLANK))
@@ -159,6 +169,18 @@ def markdown_blocks(text: str) -> list[Block]:
         else:
             blocks.append(Block(line, n))
     return blocks
+
+
+def _front_matter(lines: list[str]) -> tuple[int, str]:
+    """Lines taken by a YAML front matter block ("---" … "---") and the title it declares."""
+    if not lines or lines[0].strip() != "---":
+        return 0, ""
+    for end in range(1, min(len(lines), MAX_FRONT_MATTER_LINES)):
+        if lines[end].strip() in ("---", "..."):
+            found = (re.match(r"^title:\s*(.+)$", line) for line in lines[1:end])
+            title = next((m.group(1).strip().strip("\"'") for m in found if m), "")
+            return end + 1, title
+    return 0, ""
 
 
 def _is_listy(text: str) -> bool:

@@ -32,17 +32,25 @@ def feedback_import(slug: str):
     failed: FeedbackImportError | None = None
     if form.validate_on_submit():
         try:
-            report = import_feedback(current_user, item, form.file.data.filename,
-                                     _uploaded_bytes(form.file), ip=client_ip())
+            report = import_feedback(
+                current_user,
+                item,
+                form.file.data.filename,
+                _uploaded_bytes(form.file),
+                ip=client_ip(),
+            )
         except FeedbackImportError as error:
             failed = error
         except DomainError as error:
-            attach_error(form, error)
+            # As plain text: Flask-Babel marks lazy strings safe, and this one may quote the
+            # file's name.
+            attach_error(form, DomainError(str(error.message), field=error.field))
         else:
             flash(_imported_message(report), "success")
             return redirect(url_for("staff.manage", slug=slug))
-    return render_template("staff/feedback_import.html", consultation=item, form=form,
-                           failed=failed)
+    return render_template(
+        "staff/feedback_import.html", consultation=item, form=form, failed=failed
+    )
 
 
 def _uploaded_bytes(file_field) -> bytes:
@@ -55,8 +63,13 @@ def _uploaded_bytes(file_field) -> bytes:
 
 
 def _imported_message(report: ImportReport) -> str:
-    return _("Feedback imported from %(rows)d rows: %(submissions)d submissions, %(items)d "
-             "paragraph comments, %(general)d general comments, %(organisations)d new "
-             "organisations.", rows=report.rows, submissions=report.submissions,
-             items=report.items, general=report.general_comments,
-             organisations=report.organisations_created)
+    return _(
+        "Feedback imported from %(rows)d rows: %(submissions)d submissions, %(items)d "
+        "paragraph comments, %(general)d general comments, %(organisations)d new "
+        "organisations.",
+        rows=report.rows,
+        submissions=report.submissions,
+        items=report.items,
+        general=report.general_comments,
+        organisations=report.organisations_created,
+    )

@@ -14,9 +14,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def postgres_url():
-    """A throw-away database on the PostgreSQL server, dropped after the run."""
+    """A throw-away database on the PostgreSQL server for one test module, dropped after it."""
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:

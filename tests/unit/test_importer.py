@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 
 from app.services.importer import (
     ImportFormatError,
@@ -98,6 +100,65 @@ def test_council_report_markup_lines_and_blank_gaps(council):
     assert paragraph(council, "3").startswith("Le Conseil politique a également apporté")
     lines = {p.number: p.line for s in council.sections for p in s.paragraphs}
     assert (lines["1"], lines["3"], lines["17"]) == (19, 24, 51)
+
+
+COUNCIL_NUMBERS = [
+    ["1", "2", "3", "4"],
+    ["5", "6", "7", "8", "9", "10"],
+    ["11", "12", "13"],
+    ["14", "15", "16"],
+    ["17"],
+]
+COUNCIL_HEADING_STARTS = (
+    "Résumé et",
+    "Priorités et",
+    "Octobre urbain",
+    "Le Conseil politique au",
+    "Le Pacte",
+)
+
+
+def council_variant(shape: str) -> tuple[str, bytes]:
+    """The Council report re-saved the ways drafts arrive: (filename, data)."""
+    text = (FIXTURES / "policy-council-report-fr.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if shape == "markdown":
+        marked = [
+            "## " + line if line.startswith(COUNCIL_HEADING_STARTS) else line for line in lines
+        ]
+        marked = ["# " + line if line.startswith("OPPORTUNITES") else line for line in marked]
+        return "report.md", "\n".join(marked).encode()
+    if shape == "pandoc":  # every heading at level 1, the title too
+        marked = [
+            "# " + line if line.startswith((*COUNCIL_HEADING_STARTS, "OPPORT")) else line
+            for line in lines
+        ]
+        return "report.md", "\n".join(marked).encode()
+    if shape == "hard-wrapped":
+        wrapped = [part for line in lines for part in (textwrap.wrap(line, 72) or [""])]
+        return "report.txt", "\n".join(wrapped).encode()
+    if shape == "no-blank-lines":
+        return "report.txt", "\n".join(line for line in lines if line.strip()).encode()
+    return "report.txt", text.replace("\n", "\r\n").encode("cp1252", errors="replace")
+
+
+@pytest.mark.parametrize(
+    "shape", ["markdown", "pandoc", "hard-wrapped", "no-blank-lines", "windows"]
+)
+def test_council_report_in_other_shapes(shape):
+    draft = parse_file(*council_variant(shape))
+    assert numbers(draft) == COUNCIL_NUMBERS
+    assert [s.heading.split()[0] for s in draft.sections] == [
+        "Résumé",
+        "Priorités",
+        "Octobre",
+        "Le",
+        "Le",
+    ]
+    assert draft.title.startswith("OPPORTUNITES POUR TOUTES ET TOUS")
+    assert draft.title.endswith("DE LA PAIX")
+    assert re.search(r"invitée à :\n+1\. Prendre note du rapport", draft.sections[0].intro)
+    assert codes(draft) == ["text_before_heading"]
 
 
 # --- plain text drafts -----------------------------------------------------------------------
@@ -210,6 +271,17 @@ def test_lead_in_list_at_the_end_of_the_document():
     assert paragraph(draft, "2").endswith("1. approve;\n2. publish.")
 
 
+def test_lead_in_list_then_numbering_from_1_in_the_next_section():
+    text = (
+        "Summary\n\nThe Assembly is invited to:\n\n1. take note;\n2. approve.\n\n"
+        "Context\n\n1. The local level matters.\n2. Trust matters.\n"
+    )
+    draft = parse_text(text)
+    assert draft.sections[0].intro == ("The Assembly is invited to:\n\n1. take note;\n2. approve.")
+    assert numbers(draft) == [[], ["1", "2"]]
+    assert codes(draft) == []
+
+
 def test_colon_followed_by_real_paragraphs_is_not_a_list():
     text = "Summary\n\nThe Council notes that:\n\n1. Cities grow.\n2. Budgets shrink.\n"
     draft = parse_text(text)
@@ -279,6 +351,57 @@ def test_bold_and_capital_headings_followed_directly_by_text():
     ]
 
 
+STRATEGY = """\
+Item 4.1
+For decision
+
+DRAFT STRATEGY ON LOCAL FINANCE 2023-2026
+
+Executive summary
+
+This paper sets out the draft strategy.
+
+The Executive Bureau is invited to:
+
+a) endorse the draft strategy;
+b) mandate the Secretariat to consult members.
+
+I. Context
+
+1. Local governments face a financing gap estimated at
+USD 4.5 trillion a year.
+
+II. Strategic objectives
+
+2. The strategy pursues four objectives.
+
+Annex: timeline
+"""
+
+
+def test_unnumbered_first_section_roman_headings_and_closing_line():
+    draft = parse_text(STRATEGY)
+    assert draft.title == "DRAFT STRATEGY ON LOCAL FINANCE 2023-2026"
+    assert draft.preamble == ("Item 4.1\nFor decision\n\nDRAFT STRATEGY ON LOCAL FINANCE 2023-2026")
+    assert [s.heading for s in draft.sections] == [
+        "Executive summary",
+        "I. Context",
+        "II. Strategic objectives",
+    ]
+    assert draft.sections[0].intro.endswith("b) mandate the Secretariat to consult members.")
+    assert numbers(draft) == [[], ["1"], ["2"]]
+    assert paragraph(draft, "2") == "The strategy pursues four objectives.\n\nAnnex: timeline"
+    assert codes(draft) == ["text_before_heading"]
+
+
+def test_title_line_opening_the_document_goes_to_the_preamble():
+    text = "Draft Policy on Open Data\n\nComments are welcome.\n\nPurpose\n\n1. Open data.\n"
+    draft = parse_text(text)
+    assert draft.title == "Draft Policy on Open Data"
+    assert draft.preamble == "Draft Policy on Open Data\n\nComments are welcome."
+    assert [s.heading for s in draft.sections] == ["Purpose"]
+
+
 # --- Markdown -----------------------------------------------------------------------------------
 
 MARKDOWN = """\
@@ -329,6 +452,13 @@ def test_markdown_title_alone_is_not_a_problem():
     draft = parse_markdown("# Title\n\n## Scope\n\n1. One.\n")
     assert (draft.title, draft.preamble, codes(draft)) == ("Title", "Title", [])
     assert [s.heading for s in draft.sections] == ["Scope"]
+
+
+def test_markdown_front_matter_title():
+    draft = parse_markdown("---\ntitle: Peace Charter\nlang: en\n---\n\n# Articles\n\n1. One.\n")
+    assert draft.title == "Peace Charter"
+    assert [s.heading for s in draft.sections] == ["Articles"]
+    assert codes(draft) == []
 
 
 def test_markdown_single_heading_with_paragraphs_is_a_section():
@@ -420,16 +550,19 @@ def test_docx_heading_styles_and_typed_numbers():
     document.add_paragraph("3. Members are invited to:")
     document.add_paragraph("1. approve the charter;")
     document.add_paragraph("4. The secretariat reports in 2025.")
-    bold = document.add_paragraph()
-    bold.add_run("Short bold line inside a styled document").bold = True
+    document.add_paragraph().add_run("Follow-up").bold = True
+    document.add_paragraph("5. A review takes place in 2027.")
+    closing = document.add_paragraph()
+    closing.add_run("Adopted in Daejeon, October 2022").bold = True
     draft = parse_docx(docx_bytes(document))
     assert draft.title == "Charter on Local Finance"
-    assert [s.heading for s in draft.sections] == ["Summary", "Recommendations"]
+    assert [s.heading for s in draft.sections] == ["Summary", "Recommendations", "Follow-up"]
     assert draft.sections[0].intro == "This report sets out the Council's proposals."
-    assert numbers(draft) == [["1", "2"], ["3", "4"]]
+    assert numbers(draft) == [["1", "2"], ["3", "4"], ["5"]]
     assert paragraph(draft, "2") == "Transfers should be\nindexed to inflation."
     assert paragraph(draft, "3") == "Members are invited to:\n1. approve the charter;"
-    assert paragraph(draft, "4").endswith("\n\nShort bold line inside a styled document")
+    # A bold line with nothing under it closes the document: it is text, not a section.
+    assert paragraph(draft, "5").endswith("2027.\n\nAdopted in Daejeon, October 2022")
     assert codes(draft) == []
     assert [p.line for p in draft.sections[0].paragraphs] == [4, 5]
 
@@ -471,6 +604,98 @@ def test_docx_lead_in_list_then_restarted_numbering():
     assert paragraph(draft, "1") == "The local level is essential."
     assert draft.preamble == "POINT 3.2"
     assert codes(draft) == ["text_before_heading"]
+
+
+def council_docx() -> bytes:
+    """The Council report as Word would have it: Heading 1 and automatic numbering."""
+    document = Document()
+    for line in (
+        (FIXTURES / "policy-council-report-fr.txt").read_text(encoding="utf-8").splitlines()
+    ):
+        line = line.replace("**", "").replace("[", "").replace("](#)", "")
+        number, _, rest = line.partition(". ")
+        if not line.strip():
+            continue
+        if line.startswith(COUNCIL_HEADING_STARTS):
+            document.add_heading(line, level=1)
+        elif number.isdigit():
+            item = document.add_paragraph(rest, style="List Number")
+            if rest.startswith("Le niveau local"):  # the real numbering restarts at 1
+                restart_numbering(document, item)
+        else:
+            document.add_paragraph(line)
+    return docx_bytes(document)
+
+
+def test_docx_council_report_with_automatic_numbering():
+    draft = parse_file("rapport.docx", council_docx())
+    assert numbers(draft) == COUNCIL_NUMBERS
+    assert draft.sections[0].intro.endswith(
+        "L'Assemblée générale est invitée à :\n1. Prendre note du rapport du Conseil politique "
+        "sur les opportunités pour toutes et tous, la culture et la diplomatie des villes."
+    )
+    assert draft.title.startswith("OPPORTUNITES")
+    assert codes(draft) == ["text_before_heading"]
+
+
+def test_docx_outline_numbering_tables_and_tracked_changes():
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="50">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1.%2"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+            '<w:lvlText w:val="(%3)"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="50"><w:abstractNumId w:val="50"/></w:num>')
+    )
+
+    def numbered(paragraph, level: int):
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="50"/></w:numPr>'
+            )
+        )
+        return paragraph
+
+    numbered(document.add_heading("Introduction", 1), 0)
+    numbered(document.add_paragraph("The council met in Tunis."), 1)
+    numbered(document.add_paragraph("It adopted:"), 1)
+    numbered(document.add_paragraph("a plan;"), 2)
+    numbered(document.add_paragraph("a budget."), 2)
+    numbered(document.add_heading("Priorities", 1), 0)
+    housing = numbered(document.add_paragraph("Housing first, see "), 1)
+    housing._p.append(
+        parse_xml(f"<w:hyperlink {nsdecls('w')}><w:r><w:t>the report</w:t></w:r></w:hyperlink>")
+    )
+    housing._p.append(
+        parse_xml(
+            f'<w:del {nsdecls("w")} w:id="2" w:author="x"><w:r><w:delText>gone</w:delText>'
+            "</w:r></w:del>"
+        )
+    )
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), value in {
+        (0, 0): "City",
+        (0, 1): "People",
+        (1, 0): "Tunis",
+        (1, 1): "1m",
+    }.items():
+        table.cell(row, col).text = value
+    numbered(document.add_paragraph("Last paragraph."), 1)
+    draft = parse_docx(docx_bytes(document))
+    assert [s.heading for s in draft.sections] == ["1. Introduction", "2. Priorities"]
+    assert numbers(draft) == [["1.1", "1.2"], ["2.1", "2.2"]]
+    assert paragraph(draft, "1.2") == "It adopted:\n(a) a plan;\n(b) a budget."
+    assert paragraph(draft, "2.1") == "Housing first, see the report\nCity | People\nTunis | 1m"
+    assert codes(draft) == []
 
 
 def test_docx_localised_heading_style_and_bold_headings():
