@@ -155,6 +155,9 @@ def translate_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.cli_feedback import feedback_cli
+
     app.cli.add_command(consultation_cli)
+    app.cli.add_command(feedback_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(translate_cli)

@@ -1,11 +1,11 @@
 """Error pages: every failure answers a translated page (or JSON under /api), never a traceback."""
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
 
 MESSAGES = {

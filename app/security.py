@@ -1,10 +1,10 @@
 """Sessions that the server can end, and the HTTP headers every response carries."""
 
 from flask import Flask, Response
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import db, login_manager
+from app.lazy_text import lazy_gettext as _l
 from app.models import User
 from app.services import access
 

@@ -70,7 +70,7 @@ SENTENCES = {
 }  # fmt: skip
 
 
-def write_csv(path: Path, rows: int, seed: int = 2026) -> None:
+def write_csv(path: Path, rows: int, organisations: int, seed: int = 2026) -> None:
     """The file a secretariat could send: the export's columns, UTF-8 with BOM."""
     rng = random.Random(seed)
     start = datetime(2026, 3, 1, tzinfo=UTC)
@@ -78,7 +78,7 @@ def write_csv(path: Path, rows: int, seed: int = 2026) -> None:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for n in range(rows):
-            org = rng.randrange(ORGANISATIONS)
+            org = rng.randrange(organisations)
             general = rng.random() < 0.04
             paragraph = "" if general else str(rng.randrange(PARAGRAPHS) + 1)
             # One stance per organisation and paragraph, or the file would be refused.
@@ -206,14 +206,20 @@ def run(label: str, url: str, path: Path, instance: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=ORGANISATIONS,
+        help="more organisations: fewer rows merged, more items written",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-feedback-") as folder:
         work = Path(folder)
         path = work / "feedback.csv"
-        write_csv(path, args.rows)
+        write_csv(path, args.rows, args.organisations)
         print(
-            f"{args.rows} rows, {PARAGRAPHS} paragraphs, {ORGANISATIONS} organisations "
-            f"({ORGANISATIONS - KNOWN} new), {path.stat().st_size / 1e6:.1f} MB, "
+            f"{args.rows} rows, {PARAGRAPHS} paragraphs, {args.organisations} organisations "
+            f"({args.organisations - KNOWN} new), {path.stat().st_size / 1e6:.1f} MB, "
             f"{os.cpu_count()} CPUs"
         )
         run("sqlite", f"sqlite:///{work / 'bench.sqlite'}", path, work)

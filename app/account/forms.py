@@ -1,11 +1,11 @@
 """Forms of the account pages."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.validators import AnyOf
 
 from app.i18n import LANGUAGE_NAMES, timezone_choices
+from app.lazy_text import lazy_gettext as _l
 
 
 class PreferencesForm(FlaskForm):

@@ -1,10 +1,10 @@
 """Forms of the sign-in pages."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.lazy_text import lazy_gettext as _l
 from app.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 

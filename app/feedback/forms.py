@@ -1,10 +1,10 @@
 """Reading the submission forms, whose fields depend on the draft's paragraphs and questions."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
+from app.lazy_text import lazy_gettext as _l
 from app.models import Paragraph, Question
 from app.services.feedback import ParagraphInput
 

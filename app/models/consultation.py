@@ -5,9 +5,9 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models.common import JSONList, TranslatedText, UTCDateTime, utcnow
 
 STATUSES = ("draft", "open", "closed", "archived")

@@ -5,10 +5,10 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models.common import UTCDateTime, utcnow
 from app.models.organisation import Organisation
 

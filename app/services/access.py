@@ -2,8 +2,7 @@
 
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _l
-
+from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, Organisation, Submission, User
 from app.services.errors import Forbidden
 

@@ -5,9 +5,9 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import AccountToken, Organisation, User
 from app.models.common import utcnow
 from app.models.user import ROLES

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, DocumentVersion, Paragraph, Section, User
 from app.models.common import utcnow
 from app.services import access, audit

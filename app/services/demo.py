@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.demo_content import DEMO_CONSULTATION, DEMO_ORGANISATIONS
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Consultation,
     DocumentVersion,

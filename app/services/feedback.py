@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Answer,
     Consultation,

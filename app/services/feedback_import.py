@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Consultation,
     DocumentVersion,

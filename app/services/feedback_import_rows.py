@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from babel import Locale
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from app.lazy_text import lazy_gettext as _l
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.errors import DomainError
 from app.services.importer import ImportFormatError, decode_text

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, ConsultationInvitation, Organisation, Submission, User
 from app.models.common import utcnow
 from app.services import access, audit, mail, outbox

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from app.lazy_text import lazy_gettext as _l
 from app.services.importer_layout import classify
 from app.services.importer_text import (
     BLANK,

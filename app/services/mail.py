@@ -1,11 +1,10 @@
 """Email: queued through the outbox, rendered in the recipient's language, sent by a task."""
 
 import smtplib
+from contextlib import nullcontext
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-
-from contextlib import nullcontext
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale

@@ -1,9 +1,9 @@
 """Organisations taking part in consultations."""
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import Organisation, User
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services import access, audit

@@ -6,9 +6,9 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from app.lazy_text import lazy_gettext as _l
 from app.services.errors import DomainError
 
 MIN_LENGTH = 12

@@ -1,8 +1,7 @@
 """The Council's questions on a consultation."""
 
-from flask_babel import lazy_gettext as _l
-
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, Question, User
 from app.models.consultation import QUESTION_KINDS
 from app.services import access, audit

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Consultation,
     Paragraph,

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, DocumentVersion, User
 from app.services import access, audit
 from app.services.consultations import check_language

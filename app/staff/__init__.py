@@ -18,4 +18,10 @@ def require_staff():
         abort(403)
 
 
-from app.staff import consultations, organisations, responses, users  # noqa: E402,F401
+from app.staff import (  # noqa: E402,F401
+    consultations,
+    feedback_import,
+    organisations,
+    responses,
+    users,
+)

@@ -2,12 +2,12 @@
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
+from app.lazy_text import lazy_gettext as _l
 from app.services import consultations
 from app.services.errors import DomainError
 from app.services.feedback_import import (

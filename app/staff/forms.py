@@ -2,7 +2,6 @@
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.i18n import LANGUAGE_NAMES
+from app.lazy_text import lazy_gettext as _l
 from app.models.consultation import QUESTION_KINDS
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.user import ROLES

@@ -1,8 +1,8 @@
 """Reading a draft file from a staff form, whether just uploaded or kept from the preview."""
 
 from flask import current_app, session
-from flask_babel import lazy_gettext as _l
 
+from app.lazy_text import lazy_gettext as _l
 from app.services import uploads
 from app.services.importer import ImportFormatError, ParsedDraft, parse_file
 

@@ -91,3 +91,10 @@ def test_next_parameter_cannot_leave_the_site(client, users):
     response = client.post("/login?next=//evil.example.org/", data={
         "email": "staff@example.org", "password": "a-long-enough-passphrase-42"})
     assert response.headers["Location"] == "/"
+
+
+def test_messages_that_repeat_user_input_are_escaped(client):
+    response = client.get("/consultations/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    page = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

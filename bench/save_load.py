@@ -1,0 +1,732 @@
+"""Saving feedback under load: N partners autosave their organisation's submission at once.
+
+    .venv/bin/python bench/save_load.py [--users 50] [--seconds 15] [--warmup 3] [--client wrk]
+
+Builds a throw-away PostgreSQL database (migrations, demo data, N organisations with one
+partner each), serves Agora with gunicorn (4 workers x 4 threads), signs every partner in
+over HTTP and reads their section-0 form. Then N connections post the autosave request of
+the page (multipart form data as the browser's FormData, `Accept: application/json`, the
+session cookie and CSRF token of the partner) round-robin over the partners for --seconds,
+each request with a new comment so that each one writes. The baseline, in the same run, is
+bench/bare_insert_app.py (one Flask-SQLAlchemy insert per POST) served and loaded the same
+way with bodies of the same size. Load comes from wrk (bench/save_load.lua) when it is on
+PATH, else from a Python client. Afterwards the revisions in the database are counted.
+
+Needs PostgreSQL (BENCH_POSTGRES_ADMIN_URL, default the test suite's
+postgresql+psycopg://root@127.0.0.1:5432/test); uses Redis at 127.0.0.1:6379/14 if it answers.
+"""
+
+import argparse
+import contextlib
+import html
+import http.client
+import io
+import itertools
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "bench"
+LUA_SCRIPT = BENCH_DIR / "save_load.lua"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_ADMIN_URL",
+    os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"),
+)
+REDIS_URL = "redis://127.0.0.1:6379/14"
+SLUG = "pact-for-the-future-opportunities"
+SECTION_PATH = f"/consultations/{SLUG}/respond/sections/0"
+PASSWORD = "bench-load-password-2026"  # noqa: S105 - throw-away accounts in a throw-away database
+ORGANISATION_PREFIX = "Bench load organisation"
+USER_AGENT = "agora-save-bench"  # the same in sign-in and load: the session is bound to it
+BOUNDARY = "agora-bench-7c1f0b9e"
+CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
+MARK = "@@STAMP@@"  # replaced in each request by a stamp of STAMP_WIDTH characters
+STAMP_WIDTH = len("t0-n0000000000")  # the format of save_load.lua's request()
+GUNICORN_ARGS = ["-w", "4", "-k", "gthread", "--threads", "4"]
+WRK_THREADS = 2
+COMMENT = (
+    "Autosave under load: we ask the Council to name local and regional governments "
+    "explicitly as partners in delivering this commitment ({stamp})."
+)
+AGORA_LABEL = "Agora save (autosave JSON, CSRF, session, access check, conflict check, history row)"
+BARE_LABEL = "bare Flask insert"
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+@dataclass
+class Template:
+    """One prepared POST: the body is `before + stamp + after`, the stamp new each time."""
+
+    path: str
+    cookie: str
+    before: bytes
+    after: bytes
+
+    def body(self, stamp: str) -> bytes:
+        return self.before + stamp.encode() + self.after
+
+    def size(self) -> int:
+        return len(self.before) + STAMP_WIDTH + len(self.after)
+
+
+def multipart(fields: list[tuple[str, str]]) -> bytes:
+    """Encode like the browser's FormData: one part per field, no file."""
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
+    parts.append(f"--{BOUNDARY}--\r\n")
+    return "".join(parts).encode()
+
+
+def template(path: str, cookie: str, fields: list[tuple[str, str]]) -> Template:
+    before, after = multipart(fields).split(MARK.encode())
+    return Template(path, cookie, before, after)
+
+
+@dataclass
+class SectionForm:
+    """What the partner's section-0 page holds: the CSRF token, lock version, paragraphs."""
+
+    csrf_token: str
+    lock_version: str
+    amendments: dict[int, str]  # paragraph id -> the draft text pre-filled as wording
+
+    def fields(self, comment: str) -> list[tuple[str, str]]:
+        """The autosave body: every field of the form, a new comment on the first paragraph."""
+        fields = [("csrf_token", self.csrf_token), ("lock_version", self.lock_version)]
+        for index, (pid, amendment) in enumerate(self.amendments.items()):
+            fields += [
+                (f"stance-{pid}", "amend" if index == 0 else "support"),
+                (f"comment-{pid}", comment if index == 0 else ""),
+                (f"amendment-{pid}", amendment),
+                (f"language-{pid}", ""),  # "Detect automatically", the form's default
+            ]
+        return fields
+
+
+def parse_section(page: str) -> SectionForm:
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    lock = re.search(r'name="lock_version" type="hidden" value="([^"]*)"', page)
+    amendments = {
+        int(pid): html.unescape(text)
+        for pid, text in re.findall(
+            r'<textarea[^>]*name="amendment-(\d+)"[^>]*>(.*?)</textarea>', page, re.S
+        )
+    }
+    if not (csrf and lock and amendments):
+        raise RuntimeError("the section page has no csrf_token, lock_version or paragraphs")
+    return SectionForm(csrf.group(1), lock.group(1), amendments)
+
+
+class Browser:
+    """A partner's browser: urllib with a cookie jar."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
+
+    def open(self, path: str, data: bytes | None = None, headers: dict | None = None):
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.geturl(), error.read().decode(errors="replace")
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def sign_in_and_prepare(base_url: str, email: str) -> Template:
+    """Sign in, read the section form, save once (creates the submission), return the save."""
+    browser = Browser(base_url)
+    _, _, page = browser.open("/login")
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if not csrf:
+        raise RuntimeError("no csrf_token on /login")
+    form = urllib.parse.urlencode(
+        {"csrf_token": csrf.group(1), "email": email, "password": PASSWORD}
+    ).encode()
+    status, url, _ = browser.open("/login", form)
+    if status != 200 or urllib.parse.urlsplit(url).path == "/login":
+        raise RuntimeError(f"{email} could not sign in (HTTP {status}, {url})")
+    status, url, page = browser.open(SECTION_PATH)
+    if status != 200 or not url.endswith(SECTION_PATH):
+        raise RuntimeError(f"{email}: section page answered HTTP {status} at {url}")
+    section = parse_section(page)
+    # The first save creates the submission; later saves only change the first comment.
+    first = template(SECTION_PATH, "", section.fields(COMMENT.format(stamp=MARK)))
+    status, _, answer = browser.open(
+        SECTION_PATH,
+        first.body("w0-n0000000000"),
+        {"Content-Type": CONTENT_TYPE, "Accept": "application/json"},
+    )
+    if status != 200 or json.loads(answer).get("status") != "saved":
+        raise RuntimeError(f"{email}: first save answered HTTP {status}: {answer[:300]}")
+    section.lock_version = str(json.loads(answer)["lock_version"])
+    return template(
+        SECTION_PATH, browser.cookie_header(), section.fields(COMMENT.format(stamp=MARK))
+    )
+
+
+def bare_template(agora: Template, organisation_id: int) -> Template:
+    """The baseline's request: same headers, a body of the same size (padded comment)."""
+    fields = [("organisation_id", str(organisation_id)), ("comment", MARK)]
+    bare = template("/save", agora.cookie, fields)
+    missing = agora.size() - bare.size()
+    filler = (COMMENT.format(stamp="") + " ") * (missing // len(COMMENT) + 2)
+    fields[1] = ("comment", filler[: max(missing, 0)] + MARK)
+    return template("/save", agora.cookie, fields)
+
+
+# --- load ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    client: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    saved: int
+    socket_errors: int
+    statuses: Counter = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def non_2xx(self) -> int:
+        return sum(n for code, n in self.statuses.items() if not 200 <= code < 300)
+
+
+def run_wrk(
+    base_url: str,
+    templates: list[Template],
+    seconds: float,
+    connections: int,
+    work_dir: Path,
+    name: str,
+) -> Result:
+    data = work_dir / f"{name}.requests"
+    with data.open("w") as out:
+        for t in templates:
+            values = [t.path.encode(), t.cookie.encode(), CONTENT_TYPE.encode(), t.before, t.after]
+            out.write("\t".join(v.hex() for v in values) + "\n")
+    threads = max(1, min(WRK_THREADS, connections, len(templates)))
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds:g}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(LUA_SCRIPT),
+        base_url,
+        "--",
+        str(data),
+        str(threads),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0 or "BENCH requests" not in done.stdout:
+        raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    values, statuses = {}, Counter()
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH "):
+            _, key, value = line.split()
+            if key.startswith("status_"):
+                statuses[int(key.removeprefix("status_"))] += int(value)
+            else:
+                values[key] = int(value)
+    return Result(
+        client=f"wrk -t {threads} -c {connections}",
+        requests=values["requests"],
+        seconds=values["duration_us"] / 1e6,
+        p50_ms=values["p50_us"] / 1000,
+        p99_ms=values["p99_us"] / 1000,
+        saved=values["saved"],
+        socket_errors=values["socket_errors"],
+        statuses=statuses,
+    )
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def run_python(
+    base_url: str, templates: list[Template], seconds: float, connections: int
+) -> Result:
+    """The fallback client: one keep-alive connection per thread, each request timed."""
+    address = urllib.parse.urlsplit(base_url)
+    numbers = itertools.count(1)
+    started = time.monotonic()
+    deadline = started + seconds
+
+    def connection():
+        return http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+
+    def worker(_: int):
+        conn, latencies, statuses, saved, errors = connection(), [], Counter(), 0, 0
+        while time.monotonic() < deadline:
+            number = next(numbers)
+            t = templates[number % len(templates)]
+            headers = {
+                "Cookie": t.cookie,
+                "Content-Type": CONTENT_TYPE,
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            }
+            begin = time.perf_counter()
+            try:
+                conn.request("POST", t.path, body=t.body(f"t0-n{number:010d}"), headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = connection()
+                continue
+            latencies.append(time.perf_counter() - begin)
+            statuses[response.status] += 1
+            saved += response.status == 200 and b'"status":"saved"' in body.replace(b" ", b"")
+        conn.close()
+        return latencies, statuses, saved, errors
+
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        outcomes = list(pool.map(worker, range(connections)))
+    elapsed = time.monotonic() - started
+    latencies = sorted(x for o in outcomes for x in o[0])
+    statuses = sum((o[1] for o in outcomes), Counter())
+    return Result(
+        client=f"Python client, {connections} threads",
+        requests=len(latencies),
+        seconds=elapsed,
+        p50_ms=percentile(latencies, 50) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
+        saved=sum(o[2] for o in outcomes),
+        socket_errors=sum(o[3] for o in outcomes),
+        statuses=statuses,
+    )
+
+
+def load(
+    use_wrk: bool,
+    base_url: str,
+    templates: list[Template],
+    seconds: float,
+    connections: int,
+    work_dir: Path,
+    name: str,
+) -> Result:
+    if use_wrk:
+        return run_wrk(base_url, templates, seconds, connections, work_dir, name)
+    return run_python(base_url, templates, seconds, connections)
+
+
+# --- processes and services ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class Gunicorn:
+    """gunicorn serving `app_spec` from `cwd`, its output kept in `log_path`."""
+
+    def __init__(self, app_spec: str, cwd: Path, env: dict, log_path: Path) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.log = log_path.open("wb")
+        command = [str(GUNICORN), *GUNICORN_ARGS, "-b", f"127.0.0.1:{self.port}", app_spec]
+        self.process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches only this script, which stops gunicorn
+        )
+
+    def wait_until_ready(self, probe: str, timeout: float = 90) -> None:
+        """Until it answers HTTP and all its workers have booted."""
+        deadline = time.monotonic() + timeout
+        answered = False
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited ({self.process.returncode}):\n{self.output()}")
+            if not answered:
+                try:
+                    urllib.request.urlopen(self.base_url + probe, timeout=5).close()
+                    answered = True
+                except urllib.error.HTTPError:
+                    answered = True  # any HTTP answer will do
+                except OSError:
+                    pass
+            workers = self.output().count("Booting worker")
+            if answered and workers >= int(GUNICORN_ARGS[1]):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{self.output()}")
+
+    def output(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+    def problems(self) -> list[str]:
+        """Error lines and tracebacks from the log (gunicorn's own INFO lines left out)."""
+        lines = self.output().splitlines()
+        keep, in_traceback = [], False
+        for line in lines:
+            if "[INFO]" in line:
+                in_traceback = False
+                continue
+            if "Traceback" in line or "[ERROR]" in line or "[CRITICAL]" in line:
+                in_traceback = True
+            if in_traceback or "WORKER TIMEOUT" in line or "[WARNING]" in line:
+                keep.append(line)
+        return keep
+
+
+def create_database() -> str:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"agora_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(url: str) -> None:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = url.rsplit("/", 1)[1]
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+# --- the database through Agora's models ---------------------------------------------------
+
+
+def make_agora(database_url: str, instance_dir: Path):
+    from app import create_app
+
+    return create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_DIR=instance_dir,
+        MAIL_FILE_DIR=str(instance_dir / "mail"),
+    )
+
+
+def prepare_database(agora, users: int) -> list[tuple[str, int]]:
+    """Migrations, demo data, and `users` organisations with one partner each."""
+    from flask_migrate import upgrade
+
+    from app.extensions import db
+    from app.models import Organisation, User
+    from app.services import demo
+    from app.services.passwords import hash_password
+
+    with agora.app_context():
+        with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
+            upgrade()
+        demo.seed()
+        password_hash = hash_password(PASSWORD)
+        partners = []
+        for i in range(1, users + 1):
+            organisation = Organisation(
+                name=f"{ORGANISATION_PREFIX} {i:03d}",
+                kind="ngo",
+                region="europe",
+                country="FR",
+                verified=True,
+            )
+            partners.append(
+                User(
+                    email=f"partner{i:03d}@bench-load.example.org",
+                    name=f"Bench Partner {i:03d}",
+                    role="partner",
+                    password_hash=password_hash,
+                    organisation=organisation,
+                )
+            )
+        db.session.add_all(partners)
+        db.session.commit()
+        accounts = [(u.email, u.organisation_id) for u in partners]
+        db.session.remove()
+        db.engine.dispose()
+    return accounts
+
+
+def count_saves(agora) -> tuple[int, int, int]:
+    """Revisions of the benchmark's submissions, and how many submissions have a history
+    without a lost update (distinct versions, the latest equal to the submission's)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Organisation, Submission, SubmissionRevision
+
+    with agora.app_context():
+        ours = (
+            sa.select(Submission.id, Submission.lock_version)
+            .join(Organisation, Submission.organisation_id == Organisation.id)
+            .where(Organisation.name.startswith(ORGANISATION_PREFIX))
+            .subquery()
+        )
+        revisions = db.session.scalar(
+            sa.select(sa.func.count(SubmissionRevision.id))
+            .join(ours, SubmissionRevision.submission_id == ours.c.id)
+            .where(SubmissionRevision.action == "saved")
+        )
+        version = SubmissionRevision.lock_version
+        per_submission = (
+            sa.select(
+                ours.c.lock_version,
+                sa.func.count(version).label("n"),
+                sa.func.count(sa.distinct(version)).label("distinct"),
+                sa.func.max(version).label("latest"),
+            )
+            .join(SubmissionRevision, SubmissionRevision.submission_id == ours.c.id)
+            .group_by(ours.c.id, ours.c.lock_version)
+            .subquery()
+        )
+        consistent = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                per_submission.c.n == per_submission.c.distinct,
+                per_submission.c.latest == per_submission.c.lock_version,
+            )
+        )
+        submissions = db.session.scalar(sa.select(sa.func.count()).select_from(ours))
+        db.session.remove()
+    return revisions, consistent, submissions
+
+
+def settled(count, quiet: float = 1.0, timeout: float = 30.0):
+    """`count()` once it has stopped changing: saves in flight when the client stopped land."""
+    last, since, deadline = count(), time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = count()
+        if now != last:
+            last, since = now, time.monotonic()
+    return last
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def show_problems(label: str, server: Gunicorn, result: Result) -> None:
+    problems = server.problems()
+    if not problems and not result.non_2xx and not result.socket_errors:
+        return
+    print(
+        f"\n! {label}: statuses {dict(sorted(result.statuses.items()))}, "
+        f"socket errors/timeouts {result.socket_errors}"
+    )
+    if problems:
+        print(f"  gunicorn error output ({len(problems)} lines, first 80):")
+        for line in problems[:80]:
+            print("  | " + line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50, help="partners = connections (50)")
+    parser.add_argument("--seconds", type=float, default=15, help="measured load per app (15)")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured load first (3)")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    args = parser.parse_args()
+    if args.users < 1:
+        parser.error("--users must be at least 1")
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
+    if use_wrk and shutil.which("wrk") is None:
+        parser.error("wrk is not on PATH")
+
+    work_dir = Path(tempfile.mkdtemp(prefix="agora-save-bench-"))
+    instance_dir = work_dir / "instance"
+    # Before config.py is imported: nothing of this run is written into the repository.
+    os.environ["AGORA_INSTANCE_DIR"] = str(instance_dir)
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, str(ROOT))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below
+
+    redis = redis_answers()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "AGORA_ENV", "LOGIN_RATE_LIMIT"}
+    }
+    env.update(
+        AGORA_ENV="development",
+        AGORA_INSTANCE_DIR=str(instance_dir),
+        LOGIN_RATE_LIMIT="100000 per minute",
+        MAIL_FILE_DIR=str(instance_dir / "mail"),
+    )
+    if redis:
+        env["REDIS_URL"] = REDIS_URL
+    servers: list[Gunicorn] = []
+    database_url = None
+    try:
+        database_url = create_database()
+        env["DATABASE_URL"] = database_url
+        print(
+            f"database {database_url.rsplit('/', 1)[1]}; Redis "
+            f"{REDIS_URL if redis else 'not answering: none'}; {os.cpu_count()} CPUs; "
+            f"load from {'wrk' if use_wrk else 'a Python client'}"
+        )
+        agora = make_agora(database_url, instance_dir)
+        accounts = prepare_database(agora, args.users)
+
+        # Agora.
+        server = Gunicorn("wsgi:app", ROOT, env, work_dir / "agora-gunicorn.log")
+        servers.append(server)
+        server.wait_until_ready("/login")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            templates = list(
+                pool.map(lambda a: sign_in_and_prepare(server.base_url, a[0]), accounts)
+            )
+        print(
+            f"{len(templates)} partners signed in, one save each; body "
+            f"{templates[0].size()} bytes of multipart/form-data, as the browser's autosave"
+        )
+        run = (use_wrk, server.base_url, templates)
+        if args.warmup > 0:
+            load(*run, args.warmup, args.users, work_dir, "agora-warmup")
+        revisions_before = settled(lambda: count_saves(agora))[0]
+        agora_result = load(*run, args.seconds, args.users, work_dir, "agora")
+        revisions, consistent, submissions = settled(lambda: count_saves(agora))
+        server.stop()
+
+        # The baseline.
+        import bare_insert_app
+
+        bare_insert_app.create_schema(database_url)
+        bare_templates = [bare_template(t, a[1]) for t, a in zip(templates, accounts, strict=True)]
+        bare = Gunicorn("bare_insert_app:app", BENCH_DIR, env, work_dir / "bare-gunicorn.log")
+        servers.append(bare)
+        bare.wait_until_ready("/save")
+        run = (use_wrk, bare.base_url, bare_templates)
+        if args.warmup > 0:
+            load(*run, args.warmup, args.users, work_dir, "bare-warmup")
+        rows_before = settled(lambda: bare_insert_app.count_rows(database_url))
+        bare_result = load(*run, args.seconds, args.users, work_dir, "bare")
+        rows = settled(lambda: bare_insert_app.count_rows(database_url)) - rows_before
+        bare.stop()
+
+        # The table.
+        print(
+            f"\n{args.users} connections, {args.seconds:g} s each after {args.warmup:g} s "
+            f"warm-up; gunicorn {' '.join(GUNICORN_ARGS)}; {agora_result.client}; "
+            f"bodies {templates[0].size()} / {bare_templates[0].size()} bytes\n"
+        )
+        width = max(len(AGORA_LABEL), len(BARE_LABEL))
+        print(
+            f"{'':{width}}  {'requests/s':>10}  {'p50 ms':>8}  {'p99 ms':>8}  "
+            f"{'non-2xx':>7}  {'sock.err':>8}"
+        )
+        for label, r in ((AGORA_LABEL, agora_result), (BARE_LABEL, bare_result)):
+            print(
+                f"{label:{width}}  {r.rate:10.1f}  {r.p50_ms:8.1f}  {r.p99_ms:8.1f}  "
+                f"{r.non_2xx:7d}  {r.socket_errors:8d}"
+            )
+        if bare_result.rate and bare_result.p50_ms and bare_result.p99_ms:
+            print(
+                f"{'ratio Agora / bare':{width}}  {agora_result.rate / bare_result.rate:10.3f}  "
+                f"{agora_result.p50_ms / bare_result.p50_ms:7.1f}x  "
+                f"{agora_result.p99_ms / bare_result.p99_ms:7.1f}x"
+            )
+        print(
+            f"\nsaved in the database during the measured run: {revisions - revisions_before} "
+            f'revision rows for {agora_result.saved} "saved" answers counted by the client '
+            f"(more rows: saves still in flight when the client stopped); "
+            f"no lost update (distinct versions, the latest = the submission's) on "
+            f"{consistent}/{submissions} submissions"
+        )
+        print(f'baseline: {rows} rows inserted for {bare_result.saved} "saved" answers')
+        if not use_wrk:
+            print("(Python client: it shares the CPUs with gunicorn, figures are a lower bound)")
+        show_problems("Agora", server, agora_result)
+        show_problems("bare Flask", bare, bare_result)
+        return 0
+    except BaseException:
+        for server in servers:
+            print(f"\n--- {server.log_path.name} (last 60 lines) ---", file=sys.stderr)
+            print("\n".join(server.output().splitlines()[-60:]), file=sys.stderr)
+        raise
+    finally:
+        for server in servers:
+            server.stop()
+        if database_url:
+            drop_database(database_url)
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
