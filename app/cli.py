@@ -58,8 +58,9 @@ def import_command(file: str, slug: str, language: str, title: str) -> None:
     """Import a draft (.txt, .md, .docx) as a new consultation in status draft."""
     draft = read_draft_file(file)
     item = consultations.create_from_draft(COMMAND_LINE, draft, slug, language, title)
-    click.echo(f"Imported {item.slug}: {len(draft.sections)} sections, "
-               f"{draft.paragraph_count} paragraphs")
+    click.echo(
+        f"Imported {item.slug}: {len(draft.sections)} sections, {draft.paragraph_count} paragraphs"
+    )
     for section in draft.sections:
         numbers = ", ".join(p.number for p in section.paragraphs) or "-"
         click.echo(f"  {section.heading or '(untitled)'}: {numbers}")
@@ -142,8 +143,18 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract the strings of the code and merge them into each catalogue."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "messages.pot", ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "messages.pot",
+        ".",
+    )
     _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
     (ROOT / "messages.pot").unlink()
 

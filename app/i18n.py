@@ -28,7 +28,11 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """The signed-in user's zone; otherwise UTC (the browser then shows local time)."""
-    if has_request_context() and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
+    if (
+        has_request_context()
+        and current_user.is_authenticated
+        and is_valid_timezone(current_user.timezone)
+    ):
         return current_user.timezone
     return "UTC"
 

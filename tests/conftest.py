@@ -92,8 +92,13 @@ def organisation(db):
 
 
 def make_user(db, email: str, role: str, organisation=None, name: str = "Test Person") -> User:
-    user = User(email=email, name=name, role=role, organisation=organisation,
-                password_hash=hash_password(PASSWORD))
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        organisation=organisation,
+        password_hash=hash_password(PASSWORD),
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -137,7 +142,9 @@ def sent_mail(app):
             return []
         from email import message_from_bytes, policy
 
-        return [message_from_bytes(p.read_bytes(), policy=policy.default)
-                for p in sorted(folder.glob("*.eml"))]
+        return [
+            message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted(folder.glob("*.eml"))
+        ]
 
     return read

@@ -20,30 +20,43 @@ Decent work
 
 
 def make_consultation(
-    slug: str = "culture-2026", status: str = "open", language: str = "en",
+    slug: str = "culture-2026",
+    status: str = "open",
+    language: str = "en",
     texts: dict | None = None,
 ) -> Consultation:
     """A consultation with two sections, three paragraphs and one question of each kind."""
     now = utcnow()
     consultation = Consultation(
-        slug=slug, title={language: f"Draft {slug}"}, original_language=language, status=status,
+        slug=slug,
+        title={language: f"Draft {slug}"},
+        original_language=language,
+        status=status,
         opens_at=now - timedelta(days=1) if status != "draft" else None,
         closes_at=now + timedelta(days=10) if status != "draft" else None,
     )
     version = DocumentVersion(number=1, published_at=now if status != "draft" else None)
-    texts = texts or {"1": {language: "First paragraph."}, "2": {language: "Second."},
-                      "3": {language: "Third."}}
+    texts = texts or {
+        "1": {language: "First paragraph."},
+        "2": {language: "Second."},
+        "3": {language: "Third."},
+    }
     numbers = list(texts)
     for position, (heading, chunk) in enumerate([("One", numbers[:2]), ("Two", numbers[2:])]):
         section = Section(position=position, heading={language: heading})
-        section.paragraphs = [Paragraph(number=n, position=i, text=dict(texts[n]))
-                              for i, n in enumerate(chunk)]
+        section.paragraphs = [
+            Paragraph(number=n, position=i, text=dict(texts[n])) for i, n in enumerate(chunk)
+        ]
         version.sections.append(section)
     consultation.versions.append(version)
     consultation.questions = [
         Question(position=0, kind="scale", prompt={language: "How well?"}, required=True),
-        Question(position=1, kind="single", prompt={language: "Which first?"},
-                 options=[{language: "People"}, {language: "Planet"}]),
+        Question(
+            position=1,
+            kind="single",
+            prompt={language: "Which first?"},
+            options=[{language: "People"}, {language: "Planet"}],
+        ),
     ]
     db.session.add(consultation)
     db.session.commit()

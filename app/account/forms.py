@@ -9,8 +9,9 @@ from app.lazy_text import lazy_gettext as _l
 
 
 class PreferencesForm(FlaskForm):
-    locale = SelectField(_l("Language of the site and of emails"),
-                         choices=list(LANGUAGE_NAMES.items()))
+    locale = SelectField(
+        _l("Language of the site and of emails"), choices=list(LANGUAGE_NAMES.items())
+    )
     timezone = SelectField(_l("Time zone"))
     submit = SubmitField(_l("Save"))
 

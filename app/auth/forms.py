@@ -9,10 +9,16 @@ from app.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Sign in"))
 
 
@@ -31,6 +37,9 @@ class ChoosePasswordForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
     submit = SubmitField(_l("Send me a link"))

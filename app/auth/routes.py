@@ -73,7 +73,9 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data, ip=client_ip())
-        flash(_("If an account uses this address, a link to reset its password is on its way."),
-              "info")
+        flash(
+            _("If an account uses this address, a link to reset its password is on its way."),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form)

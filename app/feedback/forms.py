@@ -8,8 +8,12 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import Paragraph, Question
 from app.services.feedback import ParagraphInput
 
-LANGUAGE_CHOICES = [("", _l("Detect automatically")), ("en", "English"), ("fr", "Français"),
-                    ("es", "Español")]
+LANGUAGE_CHOICES = [
+    ("", _l("Detect automatically")),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
 
 
 class SubmissionForm(FlaskForm):
@@ -35,13 +39,15 @@ def paragraph_inputs(form: MultiDict, paragraphs: list[Paragraph]) -> list[Parag
             continue
         if form.get(f"keep-{pid}") == "theirs":
             continue
-        inputs.append(ParagraphInput(
-            paragraph_id=pid,
-            stance=form.get(f"stance-{pid}") or None,
-            comment=form.get(f"comment-{pid}", ""),
-            amendment=form.get(f"amendment-{pid}", ""),
-            language=form.get(f"language-{pid}") or None,
-        ))
+        inputs.append(
+            ParagraphInput(
+                paragraph_id=pid,
+                stance=form.get(f"stance-{pid}") or None,
+                comment=form.get(f"comment-{pid}", ""),
+                amendment=form.get(f"amendment-{pid}", ""),
+                language=form.get(f"language-{pid}") or None,
+            )
+        )
     return inputs
 
 

@@ -29,8 +29,9 @@ def _consultation_for_partner(slug: str):
 def home():
     if current_user.role != "partner":
         abort(403)
-    return render_template("feedback/home.html",
-                           overview=submissions.partner_overview(current_user))
+    return render_template(
+        "feedback/home.html", overview=submissions.partner_overview(current_user)
+    )
 
 
 @bp.get("/consultations/<slug>/respond")
@@ -39,8 +40,11 @@ def overview(slug: str):
     consultation = _consultation_for_partner(slug)
     submission = feedback.submission_of(consultation, current_user.organisation_id)
     return render_template(
-        "feedback/overview.html", consultation=consultation, submission=submission,
-        sections=submissions.outline(consultation, submission), form=SubmissionForm(),
+        "feedback/overview.html",
+        consultation=consultation,
+        submission=submission,
+        sections=submissions.outline(consultation, submission),
+        form=SubmissionForm(),
         missing=submissions.missing_required_answers(consultation, submission),
         unsubmitted=submissions.has_unsubmitted_changes(submission),
     )
@@ -59,8 +63,11 @@ def section(slug: str, position: int):
     if form.validate_on_submit():
         try:
             result = feedback.save_paragraphs(
-                current_user, consultation, paragraph_inputs(request.form, current.paragraphs),
-                form.base_version())
+                current_user,
+                consultation,
+                paragraph_inputs(request.form, current.paragraphs),
+                form.base_version(),
+            )
         except ValidationFailed as error:
             errors = error.errors
         except DomainError as error:
@@ -74,16 +81,22 @@ def section(slug: str, position: int):
         errors = {"form": [_("The form had expired. Please save again.")]}
     if wants_json():
         return _save_answer_json(result, errors, consultation)
-    submission = result.submission if result else feedback.submission_of(
-        consultation, current_user.organisation_id)
-    if result is not None:
-        form.lock_version.data = str(submission.lock_version)
-    elif submission is not None and not errors:
+    submission = (
+        result.submission
+        if result
+        else feedback.submission_of(consultation, current_user.organisation_id)
+    )
+    if result is not None or submission is not None and not errors:
         form.lock_version.data = str(submission.lock_version)
     outline = submissions.outline(consultation, submission)[position]
     return render_template(
-        "feedback/section.html", consultation=consultation, outline=outline,
-        position=position, section_count=len(sections), form=form, errors=errors,
+        "feedback/section.html",
+        consultation=consultation,
+        outline=outline,
+        position=position,
+        section_count=len(sections),
+        form=form,
+        errors=errors,
         posted=request.form if request.method == "POST" else None,
         clashes={c.key: c for c in result.clashes} if result else {},
         readonly=consultation.phase() != "open",
@@ -93,8 +106,11 @@ def section(slug: str, position: int):
 def _save_answer_json(result: SaveResult | None, errors: dict, consultation):
     if errors:
         message = _("Not saved: some answers need correcting. Press the save button to see them.")
-        return jsonify(status="invalid", message=message,
-                       errors={k: [str(m) for m in v] for k, v in errors.items()}), 422
+        return jsonify(
+            status="invalid",
+            message=message,
+            errors={k: [str(m) for m in v] for k, v in errors.items()},
+        ), 422
     submission = result.submission
     body = {
         "status": "conflict" if result.clashes else "saved",
@@ -102,8 +118,10 @@ def _save_answer_json(result: SaveResult | None, errors: dict, consultation):
         "lock_version": submission.lock_version,
         "clashes": [c.key for c in result.clashes],
         "message": _("Saved at %(time)s.", time=format_time(format="short"))
-        if not result.clashes else
-        _("Someone else changed this meanwhile. Save without JavaScript to compare both texts."),
+        if not result.clashes
+        else _(
+            "Someone else changed this meanwhile. Save without JavaScript to compare both texts."
+        ),
     }
     return jsonify(body), (409 if result.clashes else 200)
 
@@ -124,8 +142,11 @@ def questions(slug: str):
     if form.validate_on_submit():
         try:
             result = feedback.save_answers(
-                current_user, consultation, answer_inputs(request.form, consultation.questions),
-                request.form.get("general_comment", ""), form.base_version(),
+                current_user,
+                consultation,
+                answer_inputs(request.form, consultation.questions),
+                request.form.get("general_comment", ""),
+                form.base_version(),
                 request.form.get("general_language") or None,
             )
         except ValidationFailed as error:
@@ -137,13 +158,20 @@ def questions(slug: str):
             return redirect(url_for(".questions", slug=slug))
     if wants_json():
         return _save_answer_json(result, errors, consultation)
-    submission = result.submission if result else feedback.submission_of(
-        consultation, current_user.organisation_id)
+    submission = (
+        result.submission
+        if result
+        else feedback.submission_of(consultation, current_user.organisation_id)
+    )
     if submission is not None and (result is not None or not errors):
         form.lock_version.data = str(submission.lock_version)
     return render_template(
-        "feedback/questions.html", consultation=consultation, submission=submission, form=form,
-        errors=errors, posted=request.form if request.method == "POST" else None,
+        "feedback/questions.html",
+        consultation=consultation,
+        submission=submission,
+        form=form,
+        errors=errors,
+        posted=request.form if request.method == "POST" else None,
         clashes={c.key: c for c in result.clashes} if result else {},
         readonly=consultation.phase() != "open",
     ), (422 if errors else 200)
@@ -154,8 +182,9 @@ def questions(slug: str):
 def history(slug: str):
     consultation = _consultation_for_partner(slug)
     submission = feedback.submission_of(consultation, current_user.organisation_id)
-    return render_template("feedback/history.html", consultation=consultation,
-                           submission=submission)
+    return render_template(
+        "feedback/history.html", consultation=consultation, submission=submission
+    )
 
 
 @bp.get("/consultations/<slug>/submissions/<int:submission_id>")
@@ -165,6 +194,9 @@ def read_submission(slug: str, submission_id: int):
     submission = submissions.get_for_reader(current_user, submission_id)
     if submission.consultation_id != consultation.id:
         abort(404)
-    return render_template("feedback/submission.html", consultation=consultation,
-                           submission=submission,
-                           sections=submissions.outline(consultation, submission))
+    return render_template(
+        "feedback/submission.html",
+        consultation=consultation,
+        submission=submission,
+        sections=submissions.outline(consultation, submission),
+    )

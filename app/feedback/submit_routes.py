@@ -1,6 +1,6 @@
 """Routes for reviewing, submitting and withdrawing a submission."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
@@ -22,7 +22,10 @@ def review(slug: str):
     if submission is not None:
         form.lock_version.data = str(submission.lock_version)
     return render_template(
-        "feedback/review.html", consultation=consultation, submission=submission, form=form,
+        "feedback/review.html",
+        consultation=consultation,
+        submission=submission,
+        form=form,
         sections=submissions.outline(consultation, submission),
         missing=submissions.missing_required_answers(consultation, submission),
         empty=submissions.is_empty(submission),
@@ -55,9 +58,12 @@ def receipt(slug: str):
     submission = feedback.submission_of(consultation, current_user.organisation_id)
     if submission is None or submission.submitted_at is None:
         return redirect(url_for(".overview", slug=slug))
-    return render_template("feedback/receipt.html", consultation=consultation,
-                           submission=submission,
-                           sections=submissions.outline(consultation, submission))
+    return render_template(
+        "feedback/receipt.html",
+        consultation=consultation,
+        submission=submission,
+        sections=submissions.outline(consultation, submission),
+    )
 
 
 @bp.post("/consultations/<slug>/respond/withdraw")
@@ -70,6 +76,8 @@ def withdraw(slug: str):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(_("Your submission is withdrawn. You can submit it again before the deadline."),
-                  "success")
+            flash(
+                _("Your submission is withdrawn. You can submit it again before the deadline."),
+                "success",
+            )
     return redirect(url_for(".overview", slug=slug))

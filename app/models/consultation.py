@@ -38,8 +38,8 @@ class Consultation(db.Model):
     council: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="draft")
     original_language: so.Mapped[str] = so.mapped_column(sa.String(5))
-    opens_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
-    closes_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     versions: so.Mapped[list["DocumentVersion"]] = so.relationship(
@@ -50,7 +50,7 @@ class Consultation(db.Model):
     )
 
     def phase(self, now: datetime | None = None) -> str:
-        """Where the consultation stands now, decided from UTC server time, not stored flags alone."""
+        """Where the consultation stands now, from UTC server time, not stored flags alone."""
         now = now or utcnow()
         if self.status != "open":
             return self.status
@@ -85,7 +85,7 @@ class DocumentVersion(db.Model):
     change_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     preamble: so.Mapped[dict] = so.mapped_column(TranslatedText, default=dict)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    published_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     consultation: so.Mapped[Consultation] = so.relationship(back_populates="versions")
     sections: so.Mapped[list["Section"]] = so.relationship(
@@ -135,9 +135,7 @@ class Question(db.Model):
     """A question the Council asks alongside the draft."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    consultation_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("consultation.id"), index=True
-    )
+    consultation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("consultation.id"), index=True)
     position: so.Mapped[int]
     kind: so.Mapped[str] = so.mapped_column(sa.String(16))  # text | single | multiple | scale
     prompt: so.Mapped[dict] = so.mapped_column(TranslatedText, default=dict)

@@ -36,28 +36,26 @@ class Submission(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     consultation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("consultation.id"))
-    organisation_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("organisation.id"), index=True
-    )
+    organisation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisation.id"), index=True)
     version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("document_version.id"))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="draft")
     lock_version: so.Mapped[int] = so.mapped_column(default=0)
-    submitted_lock_version: so.Mapped[Optional[int]]
+    submitted_lock_version: so.Mapped[int | None]
     general_comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    general_language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    general_language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     general_changed_at_version: so.Mapped[int] = so.mapped_column(default=0)
     source: so.Mapped[str] = so.mapped_column(sa.String(16), default="web")  # web | import
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    updated_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
-    submitted_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
-    submitted_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    submitted_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     consultation: so.Mapped[Consultation] = so.relationship()
     organisation: so.Mapped[Organisation] = so.relationship()
     version: so.Mapped[DocumentVersion] = so.relationship()
-    updated_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[updated_by_id])
-    submitted_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[submitted_by_id])
+    updated_by: so.Mapped[User | None] = so.relationship(foreign_keys=[updated_by_id])
+    submitted_by: so.Mapped[User | None] = so.relationship(foreign_keys=[submitted_by_id])
     items: so.Mapped[list["ParagraphFeedback"]] = so.relationship(
         back_populates="submission", cascade="all, delete-orphan"
     )
@@ -65,7 +63,8 @@ class Submission(db.Model):
         back_populates="submission", cascade="all, delete-orphan"
     )
     revisions: so.Mapped[list["SubmissionRevision"]] = so.relationship(
-        back_populates="submission", order_by="SubmissionRevision.id",
+        back_populates="submission",
+        order_by="SubmissionRevision.id",
         cascade="all, delete-orphan",
     )
 
@@ -92,19 +91,19 @@ class ParagraphFeedback(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     submission_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("submission.id"))
     paragraph_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("paragraph.id"), index=True)
-    stance: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
+    stance: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     amendment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     language_confirmed: so.Mapped[bool] = so.mapped_column(default=False)
     ref: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     changed_at_version: so.Mapped[int] = so.mapped_column(default=0)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    updated_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     submission: so.Mapped[Submission] = so.relationship(back_populates="items")
     paragraph: so.Mapped[Paragraph] = so.relationship()
-    updated_by: so.Mapped[Optional[User]] = so.relationship()
+    updated_by: so.Mapped[User | None] = so.relationship()
 
     __table_args__ = (sa.UniqueConstraint("submission_id", "paragraph_id"),)
 
@@ -123,8 +122,8 @@ class Answer(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     submission_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("submission.id"))
     question_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("question.id"), index=True)
-    value: so.Mapped[Optional[object]] = so.mapped_column(JSONType)
-    language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    value: so.Mapped[object | None] = so.mapped_column(JSONType)
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     changed_at_version: so.Mapped[int] = so.mapped_column(default=0)
 
     submission: so.Mapped[Submission] = so.relationship(back_populates="answers")
@@ -140,13 +139,13 @@ class SubmissionRevision(db.Model):
     submission_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("submission.id"), index=True)
     lock_version: so.Mapped[int]
     action: so.Mapped[str] = so.mapped_column(sa.String(16))  # saved|submitted|withdrawn|imported
-    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # {"p:12": {"comment": ["before", "after"], ...}, "general": {...}, "q:3": {...}}
     changes: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
 
     submission: so.Mapped[Submission] = so.relationship(back_populates="revisions")
-    actor: so.Mapped[Optional[User]] = so.relationship()
+    actor: so.Mapped[User | None] = so.relationship()
 
 
 class ConsultationInvitation(db.Model):
@@ -156,8 +155,8 @@ class ConsultationInvitation(db.Model):
     consultation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("consultation.id"))
     organisation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisation.id"))
     invited_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    last_reminded_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
-    deadline_reminder_sent_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    last_reminded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    deadline_reminder_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     consultation: so.Mapped[Consultation] = so.relationship()
     organisation: so.Mapped[Organisation] = so.relationship()

@@ -1,7 +1,6 @@
 """Work to hand to Celery, written in the same transaction as the change that caused it."""
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,7 +16,7 @@ class OutboxMessage(db.Model):
     task: so.Mapped[str] = so.mapped_column(sa.String(120))
     payload: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    published_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
-    done_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime, index=True)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     last_error: so.Mapped[str] = so.mapped_column(sa.Text, default="")

@@ -1,7 +1,6 @@
 """People who sign in, and the single-use tokens emailed to them."""
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -27,20 +26,20 @@ class User(UserMixin, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    password_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(255))
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default="visitor")
-    locale: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
-    organisation_id: so.Mapped[Optional[int]] = so.mapped_column(
+    organisation_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("organisation.id"), index=True
     )
     active: so.Mapped[bool] = so.mapped_column(default=True)
     # Bumped on sign-out, password change and disabling: every older session cookie stops working.
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    organisation: so.Mapped[Optional[Organisation]] = so.relationship(back_populates="members")
+    organisation: so.Mapped[Organisation | None] = so.relationship(back_populates="members")
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -72,6 +71,6 @@ class AccountToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    used_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship()

@@ -78,7 +78,11 @@ def invite(
     db.session.flush()
     token = _issue_token(user, "invite", INVITATION_LIFETIME)
     message = mail.queue_email(
-        user, "invitation", _l("You are invited to Agora"), token=token, inviter=inviter,
+        user,
+        "invitation",
+        _l("You are invited to Agora"),
+        token=token,
+        inviter=inviter,
         organisation=organisation,
     )
     audit.record(inviter, "user.invite", user, ip=ip, role=role, organisation_id=organisation_id)
@@ -92,8 +96,9 @@ def _organisation_for_role(role: str, organisation_id: int | None) -> Organisati
         return None
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None:
-        raise DomainError(_l("A partner belongs to an organisation: choose one."),
-                          field="organisation_id")
+        raise DomainError(
+            _l("A partner belongs to an organisation: choose one."), field="organisation_id"
+        )
     return organisation
 
 
@@ -154,8 +159,7 @@ def request_password_reset(email: str, ip: str | None = None) -> None:
     if user is None or not user.is_active:
         return
     token = _issue_token(user, "reset", RESET_LIFETIME)
-    message = mail.queue_email(user, "password_reset", _l("Reset your Agora password"),
-                               token=token)
+    message = mail.queue_email(user, "password_reset", _l("Reset your Agora password"), token=token)
     audit.record(user, "auth.reset_requested", user, ip=ip)
     db.session.commit()
     outbox.relay(message)

@@ -106,7 +106,10 @@ def _version_from_draft(draft: ParsedDraft, language: str, number: int) -> Docum
 
 
 def publish_new_version(
-    actor: User, consultation: Consultation, draft: ParsedDraft, change_note: str,
+    actor: User,
+    consultation: Consultation,
+    draft: ParsedDraft,
+    change_note: str,
     ip: str | None = None,
 ) -> DocumentVersion:
     """Add a new version of the draft; earlier versions and their feedback are kept as they were.
@@ -125,8 +128,9 @@ def publish_new_version(
     if consultation.status != "draft":
         version.published_at = utcnow()
     consultation.versions.append(version)
-    audit.record(actor, "consultation.version_published", consultation, ip=ip,
-                 version=version.number)
+    audit.record(
+        actor, "consultation.version_published", consultation, ip=ip, version=version.number
+    )
     db.session.commit()
     return version
 
@@ -144,14 +148,19 @@ def _carry_translations(old: DocumentVersion, new: DocumentVersion, language: st
 
 
 def update_details(
-    actor: User, consultation: Consultation, titles: dict[str, str], summaries: dict[str, str],
+    actor: User,
+    consultation: Consultation,
+    titles: dict[str, str],
+    summaries: dict[str, str],
     council: str,
 ) -> None:
     """Set the title and summary in each language; the original language keeps a title."""
     access.require(actor, "consultation.manage")
     if not titles.get(consultation.original_language, "").strip():
-        raise DomainError(_l("The title in the original language is required."),
-                          field=f"title_{consultation.original_language}")
+        raise DomainError(
+            _l("The title in the original language is required."),
+            field=f"title_{consultation.original_language}",
+        )
     consultation.title = {k: v.strip() for k, v in titles.items() if v.strip()}
     consultation.summary = {k: v.strip() for k, v in summaries.items() if v.strip()}
     consultation.council = council.strip()
@@ -171,8 +180,9 @@ def open_consultation(
         raise Conflict(_l("An archived consultation cannot be opened again."))
     opens_at = opens_at or utcnow()
     if closes_at <= opens_at or closes_at <= utcnow():
-        raise DomainError(_l("The deadline must be in the future and after the opening."),
-                          field="closes_at")
+        raise DomainError(
+            _l("The deadline must be in the future and after the opening."), field="closes_at"
+        )
     if not consultation.current_version or not consultation.current_version.paragraphs:
         raise Conflict(_l("A consultation needs a draft with paragraphs before it opens."))
     consultation.status = "open"
@@ -180,8 +190,14 @@ def open_consultation(
     version = consultation.current_version
     if version.published_at is None:
         version.published_at = opens_at
-    audit.record(actor, "consultation.opened", consultation, ip=ip,
-                 opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat())
+    audit.record(
+        actor,
+        "consultation.opened",
+        consultation,
+        ip=ip,
+        opens_at=opens_at.isoformat(),
+        closes_at=closes_at.isoformat(),
+    )
     db.session.commit()
 
 

@@ -29,8 +29,12 @@ DEMO_ACCOUNTS = [
     ("staff@example.org", "Sofía Herrera", "staff", None),
     ("council@example.org", "Jean-Marc Lefèvre", "council", None),
     ("partner@unicef.example.org", "Grace Mwangi", "partner", "UNICEF"),
-    ("partner@righttothecity.example.org", "Lucas Pereira", "partner",
-     "Right to the City Platform"),
+    (
+        "partner@righttothecity.example.org",
+        "Lucas Pereira",
+        "partner",
+        "Right to the City Platform",
+    ),
     ("partner@fao.example.org", "Giulia Romano", "partner", "FAO"),
 ]
 
@@ -66,8 +70,13 @@ def _seed_accounts() -> int:
             continue
         password_hash = password_hash or hash_password(DEMO_PASSWORD)
         db.session.add(
-            User(email=email, name=name, role=role, password_hash=password_hash,
-                 organisation=organisations.get(organisation) if organisation else None)
+            User(
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                organisation=organisations.get(organisation) if organisation else None,
+            )
         )
         count += 1
     return count
@@ -79,15 +88,22 @@ def _seed_consultation() -> int:
         return 0
     now = utcnow()
     consultation = Consultation(
-        slug=data["slug"], title=data["title"], summary=data["summary"],
-        council=data["council"], original_language=data["original_language"],
-        status="open", opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=30),
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        council=data["council"],
+        original_language=data["original_language"],
+        status="open",
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=30),
     )
-    version = DocumentVersion(number=1, published_at=consultation.opens_at,
-                              change_note="")
+    version = DocumentVersion(number=1, published_at=consultation.opens_at, change_note="")
     for position, section_data in enumerate(data["sections"]):
-        section = Section(position=position, heading=section_data["heading"],
-                          intro=section_data.get("intro") or {})
+        section = Section(
+            position=position,
+            heading=section_data["heading"],
+            intro=section_data.get("intro") or {},
+        )
         section.paragraphs = [
             Paragraph(number=p["number"], position=i, text=p["text"])
             for i, p in enumerate(section_data["paragraphs"])
@@ -95,8 +111,13 @@ def _seed_consultation() -> int:
         version.sections.append(section)
     consultation.versions.append(version)
     consultation.questions = [
-        Question(position=i, kind=q["kind"], prompt=q["prompt"], options=q["options"],
-                 required=q["required"])
+        Question(
+            position=i,
+            kind=q["kind"],
+            prompt=q["prompt"],
+            options=q["options"],
+            required=q["required"],
+        )
         for i, q in enumerate(data["questions"])
     ]
     db.session.add(consultation)

@@ -88,8 +88,10 @@ def _start_submission(user: User, consultation: Consultation) -> Submission:
     try:
         with db.session.begin_nested():
             submission = Submission(
-                consultation=consultation, organisation_id=user.organisation_id,
-                version=consultation.current_version, updated_by=user,
+                consultation=consultation,
+                organisation_id=user.organisation_id,
+                version=consultation.current_version,
+                updated_by=user,
             )
             db.session.add(submission)
     except sa.exc.IntegrityError:
@@ -112,14 +114,19 @@ def _validate_items(consultation: Consultation, items: list[ParagraphInput]) -> 
         for name in ("comment", "amendment"):
             if len(getattr(item, name)) > MAX_TEXT:
                 errors.setdefault(f"{name}-{item.paragraph_id}", []).append(
-                    _l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}"))
+                    _l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}")
+                )
         if (item.comment or item.amendment) and not item.stance:
             errors.setdefault(f"stance-{item.paragraph_id}", []).append(
-                _l("Choose a stance for paragraph %(number)s: you wrote a comment or wording.",
-                   number=paragraph.number))
+                _l(
+                    "Choose a stance for paragraph %(number)s: you wrote a comment or wording.",
+                    number=paragraph.number,
+                )
+            )
         if item.language is not None and item.language not in LANGUAGES:
             errors.setdefault(f"language-{item.paragraph_id}", []).append(
-                _l("Choose English, French or Spanish."))
+                _l("Choose English, French or Spanish.")
+            )
     if errors:
         raise ValidationFailed(errors)
 
@@ -127,26 +134,39 @@ def _validate_items(consultation: Consultation, items: list[ParagraphInput]) -> 
 def _normalise(consultation: Consultation, item: ParagraphInput) -> ParagraphInput:
     """Trim texts; wording identical to the draft is no amendment at all."""
     original = next(
-        (p for p in consultation.current_version.paragraphs if p.id == item.paragraph_id), None)
+        (p for p in consultation.current_version.paragraphs if p.id == item.paragraph_id), None
+    )
     if original is None:
         raise DomainError(_l("This paragraph is not part of the draft."))
     amendment = _clean(item.amendment)
     drafted = {_clean(text) for text in original.text.values()}
     if amendment in drafted:
         amendment = ""
-    return ParagraphInput(item.paragraph_id, item.stance or None, _clean(item.comment), amendment,
-                          item.language or None)
+    return ParagraphInput(
+        item.paragraph_id,
+        item.stance or None,
+        _clean(item.comment),
+        amendment,
+        item.language or None,
+    )
 
 
 def _item_values(item: ParagraphFeedback | None) -> dict:
     if item is None:
         return {"stance": None, "comment": "", "amendment": "", "language": None}
-    return {"stance": item.stance, "comment": item.comment, "amendment": item.amendment,
-            "language": item.language if item.language_confirmed else None}
+    return {
+        "stance": item.stance,
+        "comment": item.comment,
+        "amendment": item.amendment,
+        "language": item.language if item.language_confirmed else None,
+    }
 
 
 def save_paragraphs(
-    user: User, consultation: Consultation, inputs: list[ParagraphInput], base_version: int,
+    user: User,
+    consultation: Consultation,
+    inputs: list[ParagraphInput],
+    base_version: int,
 ) -> SaveResult:
     """Save what a member typed; items others changed since `base_version` come back as clashes."""
     require_open_for(user, consultation)
@@ -170,13 +190,20 @@ def _save_paragraphs_once(user, consultation, inputs, base_version) -> SaveResul
     for posted in inputs:
         stored = submission.item_for(posted.paragraph_id)
         before = _item_values(stored)
-        after = {"stance": posted.stance, "comment": posted.comment,
-                 "amendment": posted.amendment, "language": posted.language}
+        after = {
+            "stance": posted.stance,
+            "comment": posted.comment,
+            "amendment": posted.amendment,
+            "language": posted.language,
+        }
         if before == after:
             continue
         if _changed_by_someone_else(stored, base_version, user):
-            result.clashes.append(EditClash(f"p:{posted.paragraph_id}", after, before,
-                                            stored.updated_by, stored.updated_at))
+            result.clashes.append(
+                EditClash(
+                    f"p:{posted.paragraph_id}", after, before, stored.updated_by, stored.updated_at
+                )
+            )
             continue
         if stored is None:
             stored = ParagraphFeedback(paragraph_id=posted.paragraph_id)
@@ -216,10 +243,15 @@ def _record_save(submission: Submission, user: User, changes: dict) -> None:
     submission.updated_at, submission.updated_by = now, user
     if submission.status in {"submitted", "withdrawn"}:
         submission.status = "draft"
-    submission.revisions.append(SubmissionRevision(
-        lock_version=submission.lock_version + 1, action="saved", actor=user, at=now,
-        changes=changes,
-    ))
+    submission.revisions.append(
+        SubmissionRevision(
+            lock_version=submission.lock_version + 1,
+            action="saved",
+            actor=user,
+            at=now,
+            changes=changes,
+        )
+    )
 
 
 def _validate_answer(question: Question, raw: object) -> object:
@@ -247,8 +279,12 @@ def _validate_answer(question: Question, raw: object) -> object:
 
 
 def save_answers(
-    user: User, consultation: Consultation, answers: dict[int, object], general_comment: str,
-    base_version: int, general_language: str | None = None,
+    user: User,
+    consultation: Consultation,
+    answers: dict[int, object],
+    general_comment: str,
+    base_version: int,
+    general_language: str | None = None,
 ) -> SaveResult:
     """Save the answers to the Council's questions and the general comment."""
     require_open_for(user, consultation)
@@ -265,13 +301,15 @@ def save_answers(
     general_comment = _clean(general_comment)
     if len(general_comment) > MAX_TEXT:
         errors.setdefault("general_comment", []).append(
-            _l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}"))
+            _l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}")
+        )
     if errors:
         raise ValidationFailed(errors)
     for attempt in range(3):
         try:
-            return _save_answers_once(user, consultation, cleaned, general_comment,
-                                      general_language, base_version)
+            return _save_answers_once(
+                user, consultation, cleaned, general_comment, general_language, base_version
+            )
         except StaleDataError:
             db.session.rollback()
             if attempt == 2:
@@ -279,8 +317,9 @@ def save_answers(
     raise AssertionError("unreachable")
 
 
-def _save_answers_once(user, consultation, cleaned, general_comment, general_language,
-                       base_version) -> SaveResult:
+def _save_answers_once(
+    user, consultation, cleaned, general_comment, general_language, base_version
+) -> SaveResult:
     submission = _start_submission(user, consultation)
     result = SaveResult(submission)
     new_version = submission.lock_version + 1
@@ -290,11 +329,20 @@ def _save_answers_once(user, consultation, cleaned, general_comment, general_lan
         before = stored.value if stored else None
         if before == value:
             continue
-        if stored is not None and stored.changed_at_version > base_version \
-                and submission.updated_by_id != user.id:
-            result.clashes.append(EditClash(f"q:{question_id}", {"value": value},
-                                            {"value": before}, submission.updated_by,
-                                            submission.updated_at))
+        if (
+            stored is not None
+            and stored.changed_at_version > base_version
+            and submission.updated_by_id != user.id
+        ):
+            result.clashes.append(
+                EditClash(
+                    f"q:{question_id}",
+                    {"value": value},
+                    {"value": before},
+                    submission.updated_by,
+                    submission.updated_at,
+                )
+            )
             continue
         if stored is None:
             stored = Answer(question_id=question_id)
@@ -304,11 +352,19 @@ def _save_answers_once(user, consultation, cleaned, general_comment, general_lan
             stored.language = language.detect(value)
         changes[f"q:{question_id}"] = {"value": [before, value]}
     if general_comment != submission.general_comment:
-        if submission.general_changed_at_version > base_version \
-                and submission.updated_by_id != user.id:
-            result.clashes.append(EditClash("general", {"comment": general_comment},
-                                            {"comment": submission.general_comment},
-                                            submission.updated_by, submission.updated_at))
+        if (
+            submission.general_changed_at_version > base_version
+            and submission.updated_by_id != user.id
+        ):
+            result.clashes.append(
+                EditClash(
+                    "general",
+                    {"comment": general_comment},
+                    {"comment": submission.general_comment},
+                    submission.updated_by,
+                    submission.updated_at,
+                )
+            )
         else:
             changes["general"] = {"comment": [submission.general_comment, general_comment]}
             submission.general_comment = general_comment

@@ -27,60 +27,96 @@ class ResponseRow:
         return self.submission.status if self.submission else "not_started"
 
 
-def invite_organisations(actor: User, consultation: Consultation, organisation_ids: list[int],
-                         ip: str | None = None) -> int:
+def invite_organisations(
+    actor: User, consultation: Consultation, organisation_ids: list[int], ip: str | None = None
+) -> int:
     """Invite organisations to answer; inviting one twice changes nothing."""
     access.require(actor, "feedback.follow")
-    already = set(db.session.scalars(
-        sa.select(ConsultationInvitation.organisation_id)
-        .where(ConsultationInvitation.consultation_id == consultation.id)))
-    known = set(db.session.scalars(
-        sa.select(Organisation.id).where(Organisation.id.in_(organisation_ids))))
+    already = set(
+        db.session.scalars(
+            sa.select(ConsultationInvitation.organisation_id).where(
+                ConsultationInvitation.consultation_id == consultation.id
+            )
+        )
+    )
+    known = set(
+        db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(organisation_ids)))
+    )
     new = [oid for oid in dict.fromkeys(organisation_ids) if oid in known and oid not in already]
-    db.session.add_all(ConsultationInvitation(consultation_id=consultation.id, organisation_id=oid)
-                       for oid in new)
-    audit.record(actor, "consultation.organisations_invited", consultation, ip=ip,
-                 organisations=new)
+    db.session.add_all(
+        ConsultationInvitation(consultation_id=consultation.id, organisation_id=oid) for oid in new
+    )
+    audit.record(
+        actor, "consultation.organisations_invited", consultation, ip=ip, organisations=new
+    )
     db.session.commit()
     return len(new)
 
 
 def response_table(consultation: Consultation) -> list[ResponseRow]:
     """Every invited organisation, and every other one that answered, with its state."""
-    invitations = {i.organisation_id: i for i in db.session.scalars(
-        sa.select(ConsultationInvitation)
-        .where(ConsultationInvitation.consultation_id == consultation.id))}
-    submissions = {s.organisation_id: s for s in db.session.scalars(
-        sa.select(Submission).where(Submission.consultation_id == consultation.id))}
+    invitations = {
+        i.organisation_id: i
+        for i in db.session.scalars(
+            sa.select(ConsultationInvitation).where(
+                ConsultationInvitation.consultation_id == consultation.id
+            )
+        )
+    }
+    submissions = {
+        s.organisation_id: s
+        for s in db.session.scalars(
+            sa.select(Submission).where(Submission.consultation_id == consultation.id)
+        )
+    }
     ids = set(invitations) | set(submissions)
     organisations = db.session.scalars(
-        sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name))
+        sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+    )
     return [ResponseRow(o, invitations.get(o.id), submissions.get(o.id)) for o in organisations]
 
 
 def _active_members(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(
-        User.organisation_id == organisation_id, User.active.is_(True),
-        User.password_hash.is_not(None))))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == organisation_id,
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+        )
+    )
 
 
 def _remind(consultation: Consultation, invitations: list[ConsultationInvitation]) -> list:
     messages = []
     for invitation in invitations:
         for member in _active_members(invitation.organisation_id):
-            messages.append(mail.queue_email(
-                member, "reminder", _l("Reminder: the Policy Council awaits your feedback"),
-                consultation=consultation, organisation=invitation.organisation))
+            messages.append(
+                mail.queue_email(
+                    member,
+                    "reminder",
+                    _l("Reminder: the Policy Council awaits your feedback"),
+                    consultation=consultation,
+                    organisation=invitation.organisation,
+                )
+            )
     return messages
 
 
 def _waiting(consultation: Consultation) -> list[ConsultationInvitation]:
     """Invitations of organisations that have not submitted anything."""
     submitted = sa.select(Submission.organisation_id).where(
-        Submission.consultation_id == consultation.id, Submission.status == "submitted")
-    return list(db.session.scalars(sa.select(ConsultationInvitation).where(
-        ConsultationInvitation.consultation_id == consultation.id,
-        ConsultationInvitation.organisation_id.not_in(submitted))))
+        Submission.consultation_id == consultation.id, Submission.status == "submitted"
+    )
+    return list(
+        db.session.scalars(
+            sa.select(ConsultationInvitation).where(
+                ConsultationInvitation.consultation_id == consultation.id,
+                ConsultationInvitation.organisation_id.not_in(submitted),
+            )
+        )
+    )
 
 
 def send_reminders(actor: User, consultation: Consultation, ip: str | None = None) -> int:
@@ -93,8 +129,13 @@ def send_reminders(actor: User, consultation: Consultation, ip: str | None = Non
     now = utcnow()
     for invitation in waiting:
         invitation.last_reminded_at = now
-    audit.record(actor, "consultation.reminded", consultation, ip=ip,
-                 organisations=[i.organisation_id for i in waiting])
+    audit.record(
+        actor,
+        "consultation.reminded",
+        consultation,
+        ip=ip,
+        organisations=[i.organisation_id for i in waiting],
+    )
     db.session.commit()
     outbox.relay(*messages)
     return len(waiting)
@@ -103,9 +144,13 @@ def send_reminders(actor: User, consultation: Consultation, ip: str | None = Non
 def send_deadline_reminders(now: datetime | None = None) -> int:
     """Three days before a deadline, remind once each invited organisation with nothing sent."""
     now = now or utcnow()
-    due = db.session.scalars(sa.select(Consultation).where(
-        Consultation.status == "open", Consultation.closes_at > now,
-        Consultation.closes_at <= now + DEADLINE_REMINDER_BEFORE))
+    due = db.session.scalars(
+        sa.select(Consultation).where(
+            Consultation.status == "open",
+            Consultation.closes_at > now,
+            Consultation.closes_at <= now + DEADLINE_REMINDER_BEFORE,
+        )
+    )
     reminded = 0
     for consultation in due:
         if consultation.phase(now) != "open":

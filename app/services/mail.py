@@ -20,8 +20,11 @@ def queue_email(user: User, template: str, subject: object, **context: object) -
     """Render `email/<template>.txt` in the user's language and add it to the outbox."""
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     # Links in emails sent by workers and commands need the site's public address.
-    url_context = nullcontext() if has_request_context() else current_app.test_request_context(
-        base_url=current_app.config["BASE_URL"])
+    url_context = (
+        nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+    )
     with url_context, force_locale(locale):
         subject_text = str(subject)
         body = render_template(f"email/{template}.txt", user=user, **context)

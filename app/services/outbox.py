@@ -32,8 +32,9 @@ def relay(*messages: OutboxMessage) -> int:
             celery.tasks[task].apply_async(args=[message_id], retry=False)
             published += 1
         except Exception:  # noqa: BLE001 - any broker failure must not reach the user
-            log.warning("outbox message %s not published; the sweeper will retry", message_id,
-                        exc_info=True)
+            log.warning(
+                "outbox message %s not published; the sweeper will retry", message_id, exc_info=True
+            )
     return published
 
 

@@ -57,9 +57,7 @@ def _personal_words(name: str, email: str, organisation: str) -> set[str]:
 def check_password_rules(password: str, name: str = "", email: str = "", organisation: str = ""):
     """Raise DomainError when `password` is too short, too long, common or personal."""
     if len(password) < MIN_LENGTH:
-        raise DomainError(
-            _l("Use at least %(n)d characters.", n=MIN_LENGTH), field="password"
-        )
+        raise DomainError(_l("Use at least %(n)d characters.", n=MIN_LENGTH), field="password")
     if len(password) > MAX_LENGTH:
         raise DomainError(_l("Use at most %(n)d characters.", n=MAX_LENGTH), field="password")
     lowered = password.lower()

@@ -16,12 +16,13 @@ def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
 
 def _options_from_lines(options: dict[str, str]) -> list[dict[str, str]]:
     """Turn one block of lines per language into a list of translated options, line by line."""
-    lines = {lang: [x.strip() for x in (text or "").splitlines() if x.strip()]
-             for lang, text in options.items()}
+    lines = {
+        lang: [x.strip() for x in (text or "").splitlines() if x.strip()]
+        for lang, text in options.items()
+    }
     count = max((len(v) for v in lines.values()), default=0)
     return [
-        {lang: values[i] for lang, values in lines.items() if i < len(values)}
-        for i in range(count)
+        {lang: values[i] for lang, values in lines.items() if i < len(values)} for i in range(count)
     ]
 
 

@@ -60,18 +60,25 @@ def is_empty(submission: Submission | None) -> bool:
 
 
 def missing_required_answers(consultation: Consultation, submission: Submission | None) -> list:
-    answered = {a.question_id for a in submission.answers if a.value not in (None, "", [])} \
-        if submission else set()
+    answered = (
+        {a.question_id for a in submission.answers if a.value not in (None, "", [])}
+        if submission
+        else set()
+    )
     return [q for q in consultation.questions if q.required and q.id not in answered]
 
 
 def has_unsubmitted_changes(submission: Submission | None) -> bool:
-    return submission is not None and submission.status == "draft" and \
-        submission.submitted_at is not None
+    return (
+        submission is not None
+        and submission.status == "draft"
+        and submission.submitted_at is not None
+    )
 
 
-def submit(user: User, consultation: Consultation, reviewed_version: int,
-           ip: str | None = None) -> Submission:
+def submit(
+    user: User, consultation: Consultation, reviewed_version: int, ip: str | None = None
+) -> Submission:
     """Send the organisation's submission as reviewed; a repeated submit changes nothing."""
     require_open_for(user, consultation)
     submission = submission_of(consultation, user.organisation_id)
@@ -83,8 +90,9 @@ def submit(user: User, consultation: Consultation, reviewed_version: int,
         raise Conflict(_l("The submission changed since you reviewed it. Please review it again."))
     missing = missing_required_answers(consultation, submission)
     if missing:
-        raise ValidationFailed({f"question-{q.id}": [_l("This question needs an answer.")]
-                                for q in missing})
+        raise ValidationFailed(
+            {f"question-{q.id}": [_l("This question needs an answer.")] for q in missing}
+        )
     try:
         receipt = _mark_submitted(user, consultation, submission, ip)
         db.session.commit()
@@ -101,32 +109,40 @@ def submit(user: User, consultation: Consultation, reviewed_version: int,
     return submission
 
 
-def _mark_submitted(user: User, consultation: Consultation, submission: Submission,
-                    ip: str | None):
+def _mark_submitted(user: User, consultation: Consultation, submission: Submission, ip: str | None):
     """Set the submitted state, log it and queue the receipt (the caller commits)."""
     now = utcnow()
     submission.status, submission.submitted_at, submission.submitted_by = "submitted", now, user
     submission.submitted_lock_version = submission.lock_version + 1
-    submission.revisions.append(SubmissionRevision(
-        lock_version=submission.lock_version + 1, action="submitted", actor=user, at=now))
+    submission.revisions.append(
+        SubmissionRevision(
+            lock_version=submission.lock_version + 1, action="submitted", actor=user, at=now
+        )
+    )
     audit.record(user, "submission.submitted", submission, ip=ip)
     return mail.queue_email(
-        user, "receipt", _l("Your submission on “%(title)s”", title=_title(consultation, user)),
-        submission=submission, consultation=consultation,
+        user,
+        "receipt",
+        _l("Your submission on “%(title)s”", title=_title(consultation, user)),
+        submission=submission,
+        consultation=consultation,
         sections=outline(consultation, submission),
     )
 
 
 def _already_submitted(submission: Submission) -> bool:
     """Submitted, and nothing changed since: submitting again would send the same thing."""
-    return submission.status == "submitted" and \
-        submission.submitted_lock_version == submission.lock_version
+    return (
+        submission.status == "submitted"
+        and submission.submitted_lock_version == submission.lock_version
+    )
 
 
 def _title(consultation: Consultation, user: User) -> str:
     language = user.locale or consultation.original_language
     return consultation.title.get(language) or consultation.title.get(
-        consultation.original_language, consultation.slug)
+        consultation.original_language, consultation.slug
+    )
 
 
 def withdraw(user: User, consultation: Consultation, ip: str | None = None) -> Submission:
@@ -137,8 +153,11 @@ def withdraw(user: User, consultation: Consultation, ip: str | None = None) -> S
         raise Conflict(_l("Only a submitted submission can be withdrawn."))
     now = utcnow()
     submission.status, submission.updated_at, submission.updated_by = "withdrawn", now, user
-    submission.revisions.append(SubmissionRevision(
-        lock_version=submission.lock_version + 1, action="withdrawn", actor=user, at=now))
+    submission.revisions.append(
+        SubmissionRevision(
+            lock_version=submission.lock_version + 1, action="withdrawn", actor=user, at=now
+        )
+    )
     audit.record(user, "submission.withdrawn", submission, ip=ip)
     db.session.commit()
     return submission
@@ -153,11 +172,13 @@ def get_for_reader(user: User, submission_id: int) -> Submission:
 
 
 def for_consultation(consultation: Consultation) -> list[Submission]:
-    return list(db.session.scalars(
-        sa.select(Submission)
-        .where(Submission.consultation_id == consultation.id)
-        .options(so.joinedload(Submission.organisation))
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.consultation_id == consultation.id)
+            .options(so.joinedload(Submission.organisation))
+        )
+    )
 
 
 def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submission | None]]]:
@@ -165,8 +186,10 @@ def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submissio
     from app.services import consultations
 
     submissions = {
-        s.consultation_id: s for s in db.session.scalars(
-            sa.select(Submission).where(Submission.organisation_id == user.organisation_id))
+        s.consultation_id: s
+        for s in db.session.scalars(
+            sa.select(Submission).where(Submission.organisation_id == user.organisation_id)
+        )
     }
     overview: dict[str, list] = {"open": [], "upcoming": [], "closed": []}
     for consultation in consultations.readable_by(user):

@@ -47,8 +47,14 @@ def save_side_by_side(
         changed += _set_text(section.intro, language, intros.get(section.id))
         for paragraph in section.paragraphs:
             changed += _set_text(paragraph.text, language, paragraphs.get(paragraph.id))
-    audit.record(actor, "consultation.translated", consultation, language=language,
-                 version=version.number, changed=changed)
+    audit.record(
+        actor,
+        "consultation.translated",
+        consultation,
+        language=language,
+        version=version.number,
+        changed=changed,
+    )
     db.session.commit()
     return changed
 
@@ -67,8 +73,12 @@ def _set_text(field: dict, language: str, text: str | None) -> int:
 
 
 def import_translation(
-    actor: User, consultation: Consultation, draft: ParsedDraft, language: str,
-    title: str = "", ip: str | None = None,
+    actor: User,
+    consultation: Consultation,
+    draft: ParsedDraft,
+    language: str,
+    title: str = "",
+    ip: str | None = None,
 ) -> AlignmentReport:
     """Align a translated draft with the current version by paragraph number."""
     access.require(actor, "consultation.manage")
@@ -97,7 +107,13 @@ def import_translation(
         version.preamble[language] = draft.preamble
     if title.strip() or draft.title:
         consultation.title[language] = (title or draft.title).strip()
-    audit.record(actor, "consultation.translation_imported", consultation, ip=ip,
-                 language=language, translated=len(report.translated))
+    audit.record(
+        actor,
+        "consultation.translation_imported",
+        consultation,
+        ip=ip,
+        language=language,
+        translated=len(report.translated),
+    )
     db.session.commit()
     return report

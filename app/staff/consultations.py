@@ -38,7 +38,11 @@ def import_draft():
             draft, form.upload_token.data = read_draft(form.file, form.upload_token)
             if form.save.data:
                 item = consultations.create_from_draft(
-                    current_user, draft, form.slug.data, form.language.data, form.title.data,
+                    current_user,
+                    draft,
+                    form.slug.data,
+                    form.language.data,
+                    form.title.data,
                     ip=client_ip(),
                 )
                 forget(form.upload_token.data)
@@ -83,7 +87,8 @@ def save_details(slug: str):
     if form.validate_on_submit():
         try:
             consultations.update_details(
-                current_user, item,
+                current_user,
+                item,
                 titles={lang: form[f"title_{lang}"].data for lang in LANGS},
                 summaries={lang: form[f"summary_{lang}"].data for lang in LANGS},
                 council=form.council.data,
@@ -103,7 +108,8 @@ def open_for_comment(slug: str):
     if form.validate_on_submit():
         try:
             consultations.open_consultation(
-                current_user, item,
+                current_user,
+                item,
                 closes_at=zone_to_utc(form.closes_at.data, current_user.timezone),
                 opens_at=zone_to_utc(form.opens_at.data, current_user.timezone),
                 ip=client_ip(),
@@ -150,11 +156,21 @@ def import_translation(slug: str):
         else:
             flash(_("%(count)d paragraphs translated.", count=len(report.translated)), "success")
             if report.missing:
-                flash(_("Not in the file: paragraphs %(numbers)s.",
-                        numbers=", ".join(report.missing)), "info")
+                flash(
+                    _(
+                        "Not in the file: paragraphs %(numbers)s.",
+                        numbers=", ".join(report.missing),
+                    ),
+                    "info",
+                )
             if report.unknown:
-                flash(_("In the file but not in the draft: %(numbers)s.",
-                        numbers=", ".join(report.unknown)), "info")
+                flash(
+                    _(
+                        "In the file but not in the draft: %(numbers)s.",
+                        numbers=", ".join(report.unknown),
+                    ),
+                    "info",
+                )
     return redirect(url_for("staff.manage", slug=slug))
 
 
@@ -166,8 +182,11 @@ def translate(slug: str, language: str):
     if form.validate_on_submit():
         try:
             translations.save_side_by_side(
-                current_user, version, language,
-                headings=_posted_texts("heading"), intros=_posted_texts("intro"),
+                current_user,
+                version,
+                language,
+                headings=_posted_texts("heading"),
+                intros=_posted_texts("intro"),
                 paragraphs=_posted_texts("paragraph"),
             )
         except DomainError as error:
@@ -175,8 +194,14 @@ def translate(slug: str, language: str):
         else:
             flash(_("The translation is saved."), "success")
             return redirect(url_for("staff.translate", slug=slug, language=language))
-    return render_template("staff/translate.html", consultation=item, version=version,
-                           language=language, form=form, posted=request.form)
+    return render_template(
+        "staff/translate.html",
+        consultation=item,
+        version=version,
+        language=language,
+        form=form,
+        posted=request.form,
+    )
 
 
 def _posted_texts(prefix: str) -> dict[int, str]:
@@ -224,18 +249,20 @@ def edit_question(slug: str, question_id: int | None = None):
     if form.validate_on_submit():
         try:
             questions.save_question(
-                current_user, item, form.kind.data,
+                current_user,
+                item,
+                form.kind.data,
                 prompt={lang: form[f"prompt_{lang}"].data for lang in LANGS},
                 options={lang: form[f"options_{lang}"].data for lang in LANGS},
-                required=form.required.data, question_id=question_id,
+                required=form.required.data,
+                question_id=question_id,
             )
         except DomainError as error:
             attach_error(form, error)
         else:
             flash(_("The question is saved."), "success")
             return redirect(url_for("staff.manage", slug=slug) + "#questions")
-    return render_template("staff/question.html", consultation=item, form=form,
-                           question=question)
+    return render_template("staff/question.html", consultation=item, form=form, question=question)
 
 
 @bp.post("/consultations/<slug>/questions/<int:question_id>/delete")

@@ -64,8 +64,7 @@ class DetailsForm(FlaskForm):
 
 
 class OpenForm(FlaskForm):
-    opens_at = DateTimeLocalField(_l("Opens on (leave empty to open now)"),
-                                  validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens on (leave empty to open now)"), validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Deadline"), validators=[DataRequired()])
     submit = SubmitField(_l("Open for comment"))
 
@@ -81,11 +80,9 @@ class QuestionForm(FlaskForm):
     prompt_en = TextAreaField(_l("Question (English)"), validators=[Length(max=2000)])
     prompt_fr = TextAreaField(_l("Question (French)"), validators=[Length(max=2000)])
     prompt_es = TextAreaField(_l("Question (Spanish)"), validators=[Length(max=2000)])
-    options_en = TextAreaField(_l("Options (English), one per line"),
-                               validators=[Length(max=5000)])
+    options_en = TextAreaField(_l("Options (English), one per line"), validators=[Length(max=5000)])
     options_fr = TextAreaField(_l("Options (French), one per line"), validators=[Length(max=5000)])
-    options_es = TextAreaField(_l("Options (Spanish), one per line"),
-                               validators=[Length(max=5000)])
+    options_es = TextAreaField(_l("Options (Spanish), one per line"), validators=[Length(max=5000)])
     required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Save the question"))
 
@@ -93,8 +90,11 @@ class QuestionForm(FlaskForm):
 def country_choices() -> list[tuple[str, str]]:
     """Countries named in the reader's language, sorted as they read them."""
     territories = Locale.parse(str(get_locale())).territories
-    countries = [(code, name) for code, name in territories.items()
-                 if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "XA", "XB"}]
+    countries = [
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "XA", "XB"}
+    ]
     return [("", _l("— none —"))] + sorted(countries, key=lambda item: item[1])
 
 
@@ -115,13 +115,15 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=list(ROLES.items()), default="partner")
-    organisation_id = SelectField(_l("Organisation (for partners)"), coerce=int,
-                                  validate_choice=False)
+    organisation_id = SelectField(
+        _l("Organisation (for partners)"), coerce=int, validate_choice=False
+    )
     submit = SubmitField(_l("Send the invitation"))
 
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=list(ROLES.items()))
-    organisation_id = SelectField(_l("Organisation (for partners)"), coerce=int,
-                                  validate_choice=False)
+    organisation_id = SelectField(
+        _l("Organisation (for partners)"), coerce=int, validate_choice=False
+    )
     submit = SubmitField(_l("Change the role"))

@@ -24,8 +24,14 @@ def edit_organisation(organisation_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = organisations.save(
-                current_user, form.name.data, form.kind.data, form.region.data,
-                form.country.data or "", form.verified.data, organisation_id, ip=client_ip(),
+                current_user,
+                form.name.data,
+                form.kind.data,
+                form.region.data,
+                form.country.data or "",
+                form.verified.data,
+                organisation_id,
+                ip=client_ip(),
             )
         except DomainError as error:
             attach_error(form, error)
@@ -33,5 +39,6 @@ def edit_organisation(organisation_id: int | None = None):
             flash(_("%(name)s is saved.", name=saved.name), "success")
             return redirect(url_for("staff.organisations_list"))
     members = organisations.members(organisation) if organisation else []
-    return render_template("staff/organisation.html", form=form, organisation=organisation,
-                           members=members)
+    return render_template(
+        "staff/organisation.html", form=form, organisation=organisation, members=members
+    )

@@ -17,7 +17,10 @@ def responses(slug: str):
     rows = followup.response_table(item)
     invited = {row.organisation.id for row in rows if row.invitation}
     return render_template(
-        "staff/responses.html", consultation=item, rows=rows, confirm=ConfirmForm(),
+        "staff/responses.html",
+        consultation=item,
+        rows=rows,
+        confirm=ConfirmForm(),
         candidates=[o for o in organisations.list_all() if o.id not in invited],
     )
 

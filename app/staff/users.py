@@ -17,8 +17,12 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 @bp.get("/users")
 def users_list():
-    return render_template("staff/users.html", users=accounts.list_users(),
-                           role_form=_role_form(), confirm=ConfirmForm())
+    return render_template(
+        "staff/users.html",
+        users=accounts.list_users(),
+        role_form=_role_form(),
+        confirm=ConfirmForm(),
+    )
 
 
 def _role_form(**kwargs) -> RoleForm:
@@ -34,8 +38,12 @@ def invite():
     if form.validate_on_submit():
         try:
             user = accounts.invite(
-                current_user, form.email.data, form.name.data, form.role.data,
-                form.organisation_id.data or None, ip=client_ip(),
+                current_user,
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.organisation_id.data or None,
+                ip=client_ip(),
             )
         except DomainError as error:
             attach_error(form, error)
@@ -50,13 +58,17 @@ def change_role(user_id: int):
     form = _role_form()
     if form.validate_on_submit():
         try:
-            user = accounts.change_role(current_user, user_id, form.role.data,
-                                        form.organisation_id.data or None, ip=client_ip())
+            user = accounts.change_role(
+                current_user,
+                user_id,
+                form.role.data,
+                form.organisation_id.data or None,
+                ip=client_ip(),
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(_("%(name)s is now: %(role)s.", name=user.name, role=user.role_label),
-                  "success")
+            flash(_("%(name)s is now: %(role)s.", name=user.name, role=user.role_label), "success")
     return redirect(url_for("staff.users_list"))
 
 
@@ -71,6 +83,7 @@ def set_active(user_id: int, action: str):
             if user.active:
                 flash(_("%(name)s can sign in again.", name=user.name), "success")
             else:
-                flash(_("%(name)s is disabled and signed out everywhere.", name=user.name),
-                      "success")
+                flash(
+                    _("%(name)s is disabled and signed out everywhere.", name=user.name), "success"
+                )
     return redirect(url_for("staff.users_list"))

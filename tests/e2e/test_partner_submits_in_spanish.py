@@ -10,8 +10,9 @@ SLUG = "pact-for-the-future-opportunities"
 def tab_to(page, selector: str, limit: int = 400) -> None:
     """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
     for _ in range(limit):
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)",
-                         selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
@@ -47,10 +48,13 @@ def test_partner_answers_in_spanish_with_the_keyboard(live_server, browser, asse
 
     paragraph_ids = page.eval_on_selector_all(
         "fieldset.paragraph-feedback textarea[name^=comment-]",
-        "nodes => nodes.map(n => n.name.split('-')[1])")[:3]
-    comments = ["Apoyamos este párrafo sin reservas.",
-                "Proponemos mencionar a la infancia de forma explícita.",
-                "No compartimos este enfoque, que olvida a las zonas rurales."]
+        "nodes => nodes.map(n => n.name.split('-')[1])",
+    )[:3]
+    comments = [
+        "Apoyamos este párrafo sin reservas.",
+        "Proponemos mencionar a la infancia de forma explícita.",
+        "No compartimos este enfoque, que olvida a las zonas rurales.",
+    ]
     for pid, comment, arrows in zip(paragraph_ids, comments, [0, 1, 2], strict=True):
         tab_to(page, f"#stance-{pid}-support")
         page.keyboard.press("Space")

@@ -46,8 +46,15 @@ def test_staff_pages_are_accessible(live_server, page, assert_accessible):
     page.fill("#password", "demo-password-2026")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server}/")
-    for path in ["/staff/", f"/staff/consultations/{SLUG}", "/staff/consultations/import",
-                 "/staff/organisations", "/staff/users", "/staff/users/invite", "/account/"]:
+    for path in [
+        "/staff/",
+        f"/staff/consultations/{SLUG}",
+        "/staff/consultations/import",
+        "/staff/organisations",
+        "/staff/users",
+        "/staff/users/invite",
+        "/account/",
+    ]:
         page.goto(live_server + path)
         assert_accessible(page)
 

@@ -27,8 +27,11 @@ SLUG = "pact-for-the-future-opportunities"
 
 def make_app(folder: Path, database_url: str, redis_url: str):
     app = create_app(
-        "development", SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=folder,
-        MAIL_FILE_DIR=str(folder / "mail"), WTF_CSRF_ENABLED=False,
+        "development",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_DIR=folder,
+        MAIL_FILE_DIR=str(folder / "mail"),
+        WTF_CSRF_ENABLED=False,
         CELERY={**_redis_celery(redis_url), "task_ignore_result": True},
     )
     app.test_client_class = FreshRequestClient
@@ -36,8 +39,9 @@ def make_app(folder: Path, database_url: str, redis_url: str):
 
 
 def submit_demo_feedback(client) -> None:
-    client.post("/login", data={"email": "partner@unicef.example.org",
-                                "password": "demo-password-2026"})
+    client.post(
+        "/login", data={"email": "partner@unicef.example.org", "password": "demo-password-2026"}
+    )
     page = client.get(f"/consultations/{SLUG}/respond/questions").get_data(as_text=True)
     data = {"lock_version": "0", "general_comment": "Sent while the broker was down."}
     for name in ("question-1", "question-2"):
@@ -72,12 +76,31 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
     with back.app_context():
         assert outbox.relay_pending(now=utcnow() + timedelta(minutes=5)) == 1
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-             "AGORA_INSTANCE_DIR": str(tmp_path), "MAIL_FILE_DIR": str(tmp_path / "mail"),
-             "AGORA_ENV": "development"},
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wsgi.celery_app",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "AGORA_INSTANCE_DIR": str(tmp_path),
+            "MAIL_FILE_DIR": str(tmp_path / "mail"),
+            "AGORA_ENV": "development",
+        },
     )
     try:
         deadline = time.monotonic() + 60

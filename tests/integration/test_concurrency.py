@@ -21,9 +21,13 @@ PARALLEL = 20
 @pytest.fixture(scope="module")
 def pg_app(postgres_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("concurrency")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=postgres_url, INSTANCE_DIR=folder,
-                     MAIL_FILE_DIR=str(folder / "mail"),
-                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL + 2})
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        INSTANCE_DIR=folder,
+        MAIL_FILE_DIR=str(folder / "mail"),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL + 2},
+    )
     with app.app_context():
         upgrade()
     return app
@@ -37,8 +41,10 @@ def setup(pg_app):
         organisation = Organisation(name="Parallel Org", kind="ngo", region="europe")
         db.session.add(organisation)
         db.session.commit()
-        members = [make_user(db, f"member{i}@parallel.example.org", "partner", organisation)
-                   for i in range(PARALLEL)]
+        members = [
+            make_user(db, f"member{i}@parallel.example.org", "partner", organisation)
+            for i in range(PARALLEL)
+        ]
         consultation = make_consultation("parallel")
         return consultation.id, [m.id for m in members]
 
@@ -50,8 +56,9 @@ def run_in_parallel(app, work, user_ids):
     def run(user_id):
         with app.app_context():
             user = db.session.get(User, user_id)
-            consultation = db.session.scalar(sa.select(Consultation).where(
-                Consultation.slug == "parallel"))
+            consultation = db.session.scalar(
+                sa.select(Consultation).where(Consultation.slug == "parallel")
+            )
             barrier.wait()
             try:
                 work(user, consultation)
@@ -73,8 +80,12 @@ def test_twenty_first_saves_at_once_make_one_submission(pg_app, setup):
 
     def first_save(user, consultation):
         paragraph = consultation.current_version.paragraphs[0]
-        feedback.save_paragraphs(user, consultation, [
-            ParagraphInput(paragraph.id, "support", "Same words from everyone.", "")], 0)
+        feedback.save_paragraphs(
+            user,
+            consultation,
+            [ParagraphInput(paragraph.id, "support", "Same words from everyone.", "")],
+            0,
+        )
 
     errors = run_in_parallel(pg_app, first_save, member_ids)
     with pg_app.app_context():
@@ -89,13 +100,16 @@ def test_twenty_identical_submits_at_once_send_one_receipt(pg_app, setup):
     with pg_app.app_context():
         consultation = db.session.get(Consultation, consultation_id)
         user = db.session.get(User, member_ids[0])
-        feedback.save_answers(user, consultation, {consultation.questions[0].id: "4"}, "",
-                              submissions.submission_of(consultation, user.organisation_id)
-                              .lock_version)
+        feedback.save_answers(
+            user,
+            consultation,
+            {consultation.questions[0].id: "4"},
+            "",
+            submissions.submission_of(consultation, user.organisation_id).lock_version,
+        )
         reviewed = submissions.submission_of(consultation, user.organisation_id).lock_version
 
-    errors = run_in_parallel(pg_app, lambda u, c: submissions.submit(u, c, reviewed),
-                             member_ids)
+    errors = run_in_parallel(pg_app, lambda u, c: submissions.submit(u, c, reviewed), member_ids)
     with pg_app.app_context():
         [submission] = db.session.scalars(sa.select(Submission)).all()
         assert submission.status == "submitted"

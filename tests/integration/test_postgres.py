@@ -43,13 +43,24 @@ def test_demo_and_the_council_document_on_postgres(pg_app):
     runner = pg_app.test_cli_runner()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    result = runner.invoke(args=[
-        "consultation", "import", str(FIXTURES / "policy-council-report-fr.txt"),
-        "--slug", "rapport-conseil", "--lang", "fr",
-    ])
+    result = runner.invoke(
+        args=[
+            "consultation",
+            "import",
+            str(FIXTURES / "policy-council-report-fr.txt"),
+            "--slug",
+            "rapport-conseil",
+            "--lang",
+            "fr",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    assert runner.invoke(args=["consultation", "open", "rapport-conseil",
-                               "--closes", "2099-01-31"]).exit_code == 0
+    assert (
+        runner.invoke(
+            args=["consultation", "open", "rapport-conseil", "--closes", "2099-01-31"]
+        ).exit_code
+        == 0
+    )
 
     client = pg_app.test_client()
     body = client.get("/api/v1/consultations/rapport-conseil").get_json()
@@ -62,7 +73,8 @@ def test_demo_and_the_council_document_on_postgres(pg_app):
 
 def test_translated_texts_are_updated_in_place_on_jsonb(pg_app):
     consultation = db.session.scalar(
-        sa.select(Consultation).where(Consultation.slug == "rapport-conseil"))
+        sa.select(Consultation).where(Consultation.slug == "rapport-conseil")
+    )
     paragraph = consultation.current_version.paragraphs[0]
     paragraph.text["en"] = "The local and territorial level is essential."
     db.session.commit()
@@ -79,6 +91,7 @@ def test_partner_needs_an_organisation_on_postgres(pg_app):
 
 def test_sign_in_and_throttling_on_postgres(pg_app):
     client = pg_app.test_client()
-    response = client.post("/login", data={"email": "staff@example.org",
-                                           "password": "demo-password-2026"})
+    response = client.post(
+        "/login", data={"email": "staff@example.org", "password": "demo-password-2026"}
+    )
     assert response.status_code == 302

@@ -13,8 +13,12 @@ def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path
     import redis
 
     def make_app():
-        app = create_app("testing", INSTANCE_DIR=tmp_path, RATELIMIT_STORAGE_URI=redis_url,
-                         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.sqlite'}")
+        app = create_app(
+            "testing",
+            INSTANCE_DIR=tmp_path,
+            RATELIMIT_STORAGE_URI=redis_url,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.sqlite'}",
+        )
         return app
 
     first, second = make_app(), make_app()
@@ -27,8 +31,11 @@ def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path
         app = first if attempt % 2 else second  # two "web workers" sharing one counter
         with app.app_context():
             client = app.test_client()
-            statuses.append(client.post("/login", data={
-                "email": "staff@example.org", "password": "wrong"}).status_code)
+            statuses.append(
+                client.post(
+                    "/login", data={"email": "staff@example.org", "password": "wrong"}
+                ).status_code
+            )
     assert statuses.count(429) == 2
     keys = redis.Redis.from_url(redis_url).keys("LIMITS:*")
     assert keys, "the counters live in Redis"

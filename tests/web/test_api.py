@@ -13,9 +13,13 @@ def test_consultation_list(client):
 
 
 def test_consultation_detail_leaves_out_untranslated_languages(client):
-    make_consultation(texts={
-        "1": {"en": "One.", "fr": "Un."}, "2": {"en": "Two."}, "3": {"en": "Three."},
-    })
+    make_consultation(
+        texts={
+            "1": {"en": "One.", "fr": "Un."},
+            "2": {"en": "Two."},
+            "3": {"en": "Three."},
+        }
+    )
     body = client.get("/api/v1/consultations/culture-2026").get_json()
     assert body["version"] == 1
     first, second = body["sections"]

@@ -74,10 +74,15 @@ def test_invitation_lets_a_partner_choose_a_password_once(
     client, auth, users, organisation, sent_mail, db
 ):
     auth.login("staff@example.org")
-    response = client.post("/staff/users/invite", data={
-        "email": "New.Person@Unicef.example.org", "name": "Ana Souza", "role": "partner",
-        "organisation_id": organisation.id,
-    })
+    response = client.post(
+        "/staff/users/invite",
+        data={
+            "email": "New.Person@Unicef.example.org",
+            "name": "Ana Souza",
+            "role": "partner",
+            "organisation_id": organisation.id,
+        },
+    )
     assert response.status_code == 302
     auth.logout()
     [email] = sent_mail()
@@ -97,10 +102,15 @@ def test_invitation_lets_a_partner_choose_a_password_once(
 
 def test_invitation_expires_after_seven_days(client, auth, users, organisation, sent_mail, db):
     auth.login("staff@example.org")
-    client.post("/staff/users/invite", data={
-        "email": "late@example.org", "name": "Late Comer", "role": "council",
-        "organisation_id": 0,
-    })
+    client.post(
+        "/staff/users/invite",
+        data={
+            "email": "late@example.org",
+            "name": "Late Comer",
+            "role": "council",
+            "organisation_id": 0,
+        },
+    )
     auth.logout()
     token = db.session.scalar(sa.select(AccountToken))
     token.expires_at = utcnow() - timedelta(seconds=1)
@@ -112,9 +122,15 @@ def test_invitation_expires_after_seven_days(client, auth, users, organisation, 
 
 def test_staff_cannot_invite_an_administrator(client, auth, users):
     auth.login("staff@example.org")
-    response = client.post("/staff/users/invite", data={
-        "email": "boss@example.org", "name": "Big Boss", "role": "admin", "organisation_id": 0,
-    })
+    response = client.post(
+        "/staff/users/invite",
+        data={
+            "email": "boss@example.org",
+            "name": "Big Boss",
+            "role": "admin",
+            "organisation_id": 0,
+        },
+    )
     assert "You do not have permission" in response.get_data(as_text=True)
 
 

@@ -13,8 +13,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 def test_import_prints_sections_and_numbers(runner, tmp_path, db):
     draft = tmp_path / "draft.txt"
     draft.write_text(DRAFT_TXT)
-    result = runner.invoke(args=["consultation", "import", str(draft), "--slug", "culture",
-                                 "--lang", "en"])
+    result = runner.invoke(
+        args=["consultation", "import", str(draft), "--slug", "culture", "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert "Culture and peace: 1, 2" in result.output
     assert "Decent work: 3" in result.output
@@ -24,10 +25,17 @@ def test_import_prints_sections_and_numbers(runner, tmp_path, db):
 
 
 def test_the_real_council_document_imports_into_paragraphs_1_to_17(runner, db):
-    result = runner.invoke(args=[
-        "consultation", "import", str(FIXTURES / "policy-council-report-fr.txt"),
-        "--slug", "conseil-politique", "--lang", "fr",
-    ])
+    result = runner.invoke(
+        args=[
+            "consultation",
+            "import",
+            str(FIXTURES / "policy-council-report-fr.txt"),
+            "--slug",
+            "conseil-politique",
+            "--lang",
+            "fr",
+        ]
+    )
     assert result.exit_code == 0, result.output
     consultation = db.session.scalar(sa.select(Consultation))
     version = consultation.current_version
@@ -66,15 +74,18 @@ def test_translate_open_and_close(runner, tmp_path, db):
     source = tmp_path / "en.txt"
     source.write_text(DRAFT_TXT)
     french = tmp_path / "fr.txt"
-    french.write_text("Culture et paix\n\n1. La culture.\n2. La diplomatie.\n\nTravail\n\n"
-                      "3. Le travail décent.\n")
+    french.write_text(
+        "Culture et paix\n\n1. La culture.\n2. La diplomatie.\n\nTravail\n\n3. Le travail décent.\n"
+    )
     runner.invoke(args=["consultation", "import", str(source), "--slug", "c", "--lang", "en"])
     result = runner.invoke(args=["consultation", "translate", "c", str(french), "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert "3 paragraphs translated" in result.output
     consultation = db.session.scalar(sa.select(Consultation))
-    assert consultation.current_version.sections[1].heading == {"en": "Decent work",
-                                                                 "fr": "Travail"}
+    assert consultation.current_version.sections[1].heading == {
+        "en": "Decent work",
+        "fr": "Travail",
+    }
     result = runner.invoke(args=["consultation", "open", "c", "--closes", "2099-12-31"])
     assert result.exit_code == 0, result.output
     assert consultation.phase() == "open"
@@ -89,12 +100,23 @@ def test_seed_demo_is_idempotent(runner, db):
     assert first.exit_code == 0 and second.exit_code == 0
     assert "0 new organisations, 0 new accounts, 0 new consultations" in second.output
     names = set(db.session.scalars(sa.select(Organisation.name)))
-    assert {"Right to the City Platform", "Cities Coalition for Digital Rights",
-            "Open Society Foundations", "ACCORD", "FAO", "UNICEF"} <= names
+    assert {
+        "Right to the City Platform",
+        "Cities Coalition for Digital Rights",
+        "Open Society Foundations",
+        "ACCORD",
+        "FAO",
+        "UNICEF",
+    } <= names
     emails = set(db.session.scalars(sa.select(User.email)))
-    assert {"admin@example.org", "staff@example.org", "council@example.org",
-            "partner@unicef.example.org", "partner@righttothecity.example.org",
-            "partner@fao.example.org"} <= emails
+    assert {
+        "admin@example.org",
+        "staff@example.org",
+        "council@example.org",
+        "partner@unicef.example.org",
+        "partner@righttothecity.example.org",
+        "partner@fao.example.org",
+    } <= emails
     consultation = db.session.scalar(sa.select(Consultation))
     assert consultation.phase() == "open"
     assert len(consultation.current_version.sections) == 5
@@ -105,8 +127,9 @@ def test_seed_demo_is_idempotent(runner, db):
 
 def test_demo_accounts_sign_in(runner, client):
     runner.invoke(args=["seed-demo"])
-    response = client.post("/login", data={"email": "partner@fao.example.org",
-                                           "password": "demo-password-2026"})
+    response = client.post(
+        "/login", data={"email": "partner@fao.example.org", "password": "demo-password-2026"}
+    )
     assert response.status_code == 302
 
 

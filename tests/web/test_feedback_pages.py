@@ -16,40 +16,59 @@ def consultation(db):
 def section_form(consultation, position=0, **fields):
     data = {"lock_version": fields.pop("lock_version", "0")}
     for paragraph in consultation.current_version.sections[position].paragraphs:
-        data.update({f"stance-{paragraph.id}": "", f"comment-{paragraph.id}": "",
-                     f"amendment-{paragraph.id}": paragraph.text["en"],
-                     f"language-{paragraph.id}": ""})
+        data.update(
+            {
+                f"stance-{paragraph.id}": "",
+                f"comment-{paragraph.id}": "",
+                f"amendment-{paragraph.id}": paragraph.text["en"],
+                f"language-{paragraph.id}": "",
+            }
+        )
     data.update(fields)
     return data
 
 
-def test_partner_fills_a_section_saves_reviews_and_submits(client, auth, users, consultation,
-                                                           sent_mail, db):
+def test_partner_fills_a_section_saves_reviews_and_submits(
+    client, auth, users, consultation, sent_mail, db
+):
     auth.login("partner@unicef.example.org")
     first = consultation.current_version.paragraphs[0]
-    response = client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                           data=section_form(consultation, **{
-                               f"stance-{first.id}": "amend",
-                               f"comment-{first.id}": "Add children explicitly.",
-                               f"amendment-{first.id}": "First paragraph, for every child.",
-                           }))
+    response = client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation,
+            **{
+                f"stance-{first.id}": "amend",
+                f"comment-{first.id}": "Add children explicitly.",
+                f"amendment-{first.id}": "First paragraph, for every child.",
+            },
+        ),
+    )
     assert response.status_code == 302
     page = client.get(f"/consultations/{consultation.slug}/respond/sections/0").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Add children explicitly." in page
-    assert '<ins><span class="visually-hidden">added: </span>paragraph, for every child.</ins>' in page
+    assert (
+        '<ins><span class="visually-hidden">added: </span>paragraph, for every child.</ins>' in page
+    )
     scale = consultation.questions[0]
     submission = db.session.scalar(sa.select(Submission))
     lock = str(submission.lock_version)
-    client.post(f"/consultations/{consultation.slug}/respond/questions", data={
-        "lock_version": lock, f"question-{scale.id}": "4", "general_comment": "Thanks.",
-    })
-    review = client.get(f"/consultations/{consultation.slug}/respond/review").get_data(
-        as_text=True)
+    client.post(
+        f"/consultations/{consultation.slug}/respond/questions",
+        data={
+            "lock_version": lock,
+            f"question-{scale.id}": "4",
+            "general_comment": "Thanks.",
+        },
+    )
+    review = client.get(f"/consultations/{consultation.slug}/respond/review").get_data(as_text=True)
     assert "Add children explicitly." in review and "4 / 5" in review
     lock = review.split('name="lock_version" type="hidden" value="')[1].split('"')[0]
-    response = client.post(f"/consultations/{consultation.slug}/respond/submit",
-                           data={"lock_version": lock})
+    response = client.post(
+        f"/consultations/{consultation.slug}/respond/submit", data={"lock_version": lock}
+    )
     assert response.headers["Location"].endswith("/respond/receipt")
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "submitted its feedback" in receipt
@@ -61,10 +80,15 @@ def test_partner_fills_a_section_saves_reviews_and_submits(client, auth, users, 
 def test_errors_sit_next_to_fields_and_keep_what_was_typed(client, auth, users, consultation):
     auth.login("partner@unicef.example.org")
     first = consultation.current_version.paragraphs[0]
-    response = client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                           data=section_form(consultation, **{
-                               f"comment-{first.id}": "A comment <script>x</script> & more",
-                           }))
+    response = client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation,
+            **{
+                f"comment-{first.id}": "A comment <script>x</script> & more",
+            },
+        ),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="error-summary"' in page and f'id="stance-{first.id}-error"' in page
@@ -74,9 +98,11 @@ def test_errors_sit_next_to_fields_and_keep_what_was_typed(client, auth, users, 
 def test_autosave_answers_json(client, auth, users, consultation):
     auth.login("partner@unicef.example.org")
     first = consultation.current_version.paragraphs[0]
-    response = client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                           data=section_form(consultation, **{f"stance-{first.id}": "support"}),
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(consultation, **{f"stance-{first.id}": "support"}),
+        headers={"Accept": "application/json"},
+    )
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "saved"
     assert body["message"].startswith("Saved at")
@@ -87,21 +113,32 @@ def test_conflicting_save_shows_both_texts(client, auth, users, consultation, or
     make_user(db, "second@unicef.example.org", "partner", organisation, "Second Member")
     first = consultation.current_version.paragraphs[0]
     auth.login("partner@unicef.example.org")
-    client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                data=section_form(consultation, **{f"stance-{first.id}": "support",
-                                                   f"comment-{first.id}": "First member"}))
+    client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation, **{f"stance-{first.id}": "support", f"comment-{first.id}": "First member"}
+        ),
+    )
     auth.logout()
     auth.login("second@unicef.example.org")
-    response = client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                           data=section_form(consultation, **{f"stance-{first.id}": "oppose",
-                                                              f"comment-{first.id}": "Second"}))
+    response = client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation, **{f"stance-{first.id}": "oppose", f"comment-{first.id}": "Second"}
+        ),
+    )
     page = response.get_data(as_text=True)
     assert "First member" in page and ">Second</textarea>" in page
     assert "Which text do you keep?" in page
     lock = page.split('name="lock_version" type="hidden" value="')[1].split('"')[0]
-    client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                data=section_form(consultation, lock_version=lock, **{
-                    f"stance-{first.id}": "oppose", f"comment-{first.id}": "Second"}))
+    client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation,
+            lock_version=lock,
+            **{f"stance-{first.id}": "oppose", f"comment-{first.id}": "Second"},
+        ),
+    )
     item = db.session.scalar(sa.select(Submission)).items[0]
     assert item.comment == "Second"
 
@@ -110,11 +147,18 @@ def test_extra_fields_change_nothing_they_name(client, auth, users, consultation
     other = db.session.scalar(sa.select(Organisation).where(Organisation.name == "FAO"))
     auth.login("partner@unicef.example.org")
     first = consultation.current_version.paragraphs[0]
-    client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                data=section_form(consultation, **{
-                    f"stance-{first.id}": "support", "organisation_id": str(other.id),
-                    "status": "submitted", "submitted_at": "2020-01-01",
-                }))
+    client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation,
+            **{
+                f"stance-{first.id}": "support",
+                "organisation_id": str(other.id),
+                "status": "submitted",
+                "submitted_at": "2020-01-01",
+            },
+        ),
+    )
     submission = db.session.scalar(sa.select(Submission))
     assert submission.organisation_id == users["partner"].organisation_id
     assert submission.status == "draft" and submission.submitted_at is None
@@ -123,8 +167,13 @@ def test_extra_fields_change_nothing_they_name(client, auth, users, consultation
 @pytest.mark.parametrize("role", ["visitor", "council", "staff", "admin"])
 def test_only_partners_open_the_respond_pages(client, auth, users, consultation, role):
     auth.login(users[role].email)
-    for path in ["respond", "respond/sections/0", "respond/questions", "respond/review",
-                 "respond/history"]:
+    for path in [
+        "respond",
+        "respond/sections/0",
+        "respond/questions",
+        "respond/review",
+        "respond/history",
+    ]:
         assert client.get(f"/consultations/{consultation.slug}/{path}").status_code == 403
     assert client.post(f"/consultations/{consultation.slug}/respond/submit").status_code == 403
 
@@ -134,25 +183,31 @@ def test_anonymous_is_sent_to_sign_in(client, consultation):
     assert response.headers["Location"].startswith("/login")
 
 
-def test_partner_cannot_read_another_organisations_submission(client, auth, users, consultation,
-                                                              db):
+def test_partner_cannot_read_another_organisations_submission(
+    client, auth, users, consultation, db
+):
     fao = db.session.scalar(sa.select(Organisation).where(Organisation.name == "FAO"))
-    theirs = Submission(consultation=consultation, organisation=fao,
-                        version=consultation.current_version)
+    theirs = Submission(
+        consultation=consultation, organisation=fao, version=consultation.current_version
+    )
     db.session.add(theirs)
     db.session.commit()
     auth.login("partner@unicef.example.org")
-    assert client.get(f"/consultations/{consultation.slug}/submissions/{theirs.id}"
-                      ).status_code == 404
+    assert (
+        client.get(f"/consultations/{consultation.slug}/submissions/{theirs.id}").status_code == 404
+    )
     auth.logout()
     for role in ("council", "staff"):
         auth.login(users[role].email)
-        assert client.get(f"/consultations/{consultation.slug}/submissions/{theirs.id}"
-                          ).status_code == 200
+        assert (
+            client.get(f"/consultations/{consultation.slug}/submissions/{theirs.id}").status_code
+            == 200
+        )
         auth.logout()
     auth.login("visitor@example.org")
-    assert client.get(f"/consultations/{consultation.slug}/submissions/{theirs.id}"
-                      ).status_code == 404
+    assert (
+        client.get(f"/consultations/{consultation.slug}/submissions/{theirs.id}").status_code == 404
+    )
 
 
 def test_after_the_deadline_the_pages_are_read_only(client, auth, users, consultation, db):
@@ -164,12 +219,15 @@ def test_after_the_deadline_the_pages_are_read_only(client, auth, users, consult
     db.session.commit()
     auth.login("partner@unicef.example.org")
     first = consultation.current_version.paragraphs[0]
-    response = client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                           data=section_form(consultation, **{f"stance-{first.id}": "support"}))
+    response = client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(consultation, **{f"stance-{first.id}": "support"}),
+    )
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
     page = client.get(f"/consultations/{consultation.slug}/respond/sections/0").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "readonly" in page and "Save this section" not in page
 
 
@@ -177,20 +235,24 @@ def test_partner_home_shows_the_state_of_the_submission(client, auth, users, con
     auth.login("partner@unicef.example.org")
     assert "Not started" in client.get("/my-consultations").get_data(as_text=True)
     first = consultation.current_version.paragraphs[0]
-    client.post(f"/consultations/{consultation.slug}/respond/sections/0",
-                data=section_form(consultation, **{f"stance-{first.id}": "support"}))
+    client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(consultation, **{f"stance-{first.id}": "support"}),
+    )
     page = client.get("/my-consultations").get_data(as_text=True)
     assert "Draft saved on" in page and "Test Person" in page
 
 
-def test_staff_follow_the_responses_and_remind(client, auth, users, consultation, organisation,
-                                               sent_mail, db):
+def test_staff_follow_the_responses_and_remind(
+    client, auth, users, consultation, organisation, sent_mail, db
+):
     auth.login("staff@example.org")
     fao = db.session.scalar(sa.select(Organisation).where(Organisation.name == "FAO"))
-    client.post(f"/staff/consultations/{consultation.slug}/responses/invite",
-                data={"organisation_id": [str(organisation.id), str(fao.id)]})
-    page = client.get(f"/staff/consultations/{consultation.slug}/responses").get_data(
-        as_text=True)
+    client.post(
+        f"/staff/consultations/{consultation.slug}/responses/invite",
+        data={"organisation_id": [str(organisation.id), str(fao.id)]},
+    )
+    page = client.get(f"/staff/consultations/{consultation.slug}/responses").get_data(as_text=True)
     assert "UNICEF" in page and "FAO" in page and "Not started" in page
     client.post(f"/staff/consultations/{consultation.slug}/responses/remind")
     assert [m["To"] for m in sent_mail()] == ["partner@unicef.example.org"]

@@ -29,9 +29,13 @@ def test_deadline_is_decided_on_the_server(db):
 
 
 def test_paragraphs_have_stable_anchors(client):
-    consultation = make_consultation(texts={
-        "1": {"en": "One."}, "12": {"en": "Twelve."}, "3.1": {"en": "Three point one."},
-    })
+    consultation = make_consultation(
+        texts={
+            "1": {"en": "One."},
+            "12": {"en": "Twelve."},
+            "3.1": {"en": "Three point one."},
+        }
+    )
     page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
     assert 'id="p1"' in page and 'id="p12"' in page and 'id="p3-1"' in page
     assert 'href="#p12"' in page
@@ -41,7 +45,8 @@ def test_language_follows_accept_language_then_menu_then_profile(client, auth, u
     consultation = make_consultation()
     url = f"/consultations/{consultation.slug}"
     assert '<html lang="es">' in client.get(url, headers={"Accept-Language": "es"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     client.post("/language", data={"lang": "fr", "next": url})
     page = client.get(url, headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert '<html lang="fr">' in page
@@ -69,9 +74,13 @@ def test_deadline_is_shown_in_the_users_time_zone(client, auth, users, db):
 
 
 def test_text_from_the_draft_is_escaped(client, db):
-    consultation = make_consultation(texts={
-        "1": {"en": "<script>alert(1)</script>"}, "2": {"en": "Two."}, "3": {"en": "Three."},
-    })
+    consultation = make_consultation(
+        texts={
+            "1": {"en": "<script>alert(1)</script>"},
+            "2": {"en": "Two."},
+            "3": {"en": "Three."},
+        }
+    )
     page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
