@@ -57,80 +57,33 @@ def section(slug: str, position: int):
     sections = consultation.current_version.sections
     if not 0 <= position < len(sections):
         abort(404)
-    current = sections[position]
     form = SubmissionForm()
-    result, errors = None, {}
-    if form.validate_on_submit():
-        try:
-            result = feedback.save_paragraphs(
-                current_user,
-                consultation,
-                paragraph_inputs(request.form, current.paragraphs),
-                form.base_version(),
-            )
-        except ValidationFailed as error:
-            errors = error.errors
-        except DomainError as error:
-            return _refused(error, slug)
-        if result is not None and not result.clashes and not wants_json():
-            flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
-            if request.form.get("next") == "1" and position + 1 < len(sections):
-                return redirect(url_for(".section", slug=slug, position=position + 1))
-            return redirect(url_for(".section", slug=slug, position=position))
-    elif request.method == "POST":
-        errors = {"form": [_("The form had expired. Please save again.")]}
-    if wants_json():
-        return _save_answer_json(result, errors, consultation)
-    submission = (
-        result.submission
-        if result
-        else feedback.submission_of(consultation, current_user.organisation_id)
+    result, errors, refused = _run_save(
+        form,
+        slug,
+        lambda: feedback.save_paragraphs(
+            current_user,
+            consultation,
+            paragraph_inputs(request.form, sections[position].paragraphs),
+            form.base_version(),
+        ),
     )
-    if result is not None or submission is not None and not errors:
-        form.lock_version.data = str(submission.lock_version)
-    outline = submissions.outline(consultation, submission)[position]
+    if refused:
+        return refused
+    if wants_json():
+        return _save_answer_json(result, errors)
+    if result and not result.clashes:
+        flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
+        go_on = request.form.get("next") == "1" and position + 1 < len(sections)
+        return redirect(url_for(".section", slug=slug, position=position + go_on))
+    submission = _page_submission(form, consultation, result, errors)
     return render_template(
         "feedback/section.html",
-        consultation=consultation,
-        outline=outline,
+        outline=submissions.outline(consultation, submission)[position],
         position=position,
         section_count=len(sections),
-        form=form,
-        errors=errors,
-        posted=request.form if request.method == "POST" else None,
-        clashes={c.key: c for c in result.clashes} if result else {},
-        readonly=consultation.phase() != "open",
+        **_page_context(form, consultation, result, errors),
     ), (422 if errors else 200)
-
-
-def _save_answer_json(result: SaveResult | None, errors: dict, consultation):
-    if errors:
-        message = _("Not saved: some answers need correcting. Press the save button to see them.")
-        return jsonify(
-            status="invalid",
-            message=message,
-            errors={k: [str(m) for m in v] for k, v in errors.items()},
-        ), 422
-    submission = result.submission
-    body = {
-        "status": "conflict" if result.clashes else "saved",
-        "saved_at": format_time(format="short"),
-        "lock_version": submission.lock_version,
-        "clashes": [c.key for c in result.clashes],
-        "message": _("Saved at %(time)s.", time=format_time(format="short"))
-        if not result.clashes
-        else _(
-            "Someone else changed this meanwhile. Save without JavaScript to compare both texts."
-        ),
-    }
-    return jsonify(body), (409 if result.clashes else 200)
-
-
-def _refused(error: DomainError, slug: str):
-    if wants_json():
-        return jsonify(status="refused", message=str(error.message)), 409
-    flash(error.message, "error")
-    return redirect(url_for(".overview", slug=slug))
 
 
 @bp.route("/consultations/<slug>/respond/questions", methods=["GET", "POST"])
@@ -138,43 +91,96 @@ def _refused(error: DomainError, slug: str):
 def questions(slug: str):
     consultation = _consultation_for_partner(slug)
     form = SubmissionForm()
-    result, errors = None, {}
-    if form.validate_on_submit():
-        try:
-            result = feedback.save_answers(
-                current_user,
-                consultation,
-                answer_inputs(request.form, consultation.questions),
-                request.form.get("general_comment", ""),
-                form.base_version(),
-                request.form.get("general_language") or None,
-            )
-        except ValidationFailed as error:
-            errors = error.errors
-        except DomainError as error:
-            return _refused(error, slug)
-        if result is not None and not result.clashes and not wants_json():
-            flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
-            return redirect(url_for(".questions", slug=slug))
+    result, errors, refused = _run_save(
+        form,
+        slug,
+        lambda: feedback.save_answers(
+            current_user,
+            consultation,
+            answer_inputs(request.form, consultation.questions),
+            request.form.get("general_comment", ""),
+            form.base_version(),
+            request.form.get("general_language") or None,
+        ),
+    )
+    if refused:
+        return refused
     if wants_json():
-        return _save_answer_json(result, errors, consultation)
+        return _save_answer_json(result, errors)
+    if result and not result.clashes:
+        flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
+        return redirect(url_for(".questions", slug=slug))
+    return render_template(
+        "feedback/questions.html",
+        submission=_page_submission(form, consultation, result, errors),
+        **_page_context(form, consultation, result, errors),
+    ), (422 if errors else 200)
+
+
+def _run_save(form: SubmissionForm, slug: str, save):
+    """Run a save posted from a submission page: (result, field errors, refusal response)."""
+    if not form.validate_on_submit():
+        expired = {"form": [_("The form had expired. Please save again.")]}
+        return None, (expired if request.method == "POST" else {}), None
+    try:
+        return save(), {}, None
+    except ValidationFailed as error:
+        return None, error.errors, None
+    except DomainError as error:
+        return None, {}, _refused(error, slug)
+
+
+def _page_submission(form, consultation, result: SaveResult | None, errors: dict):
+    """The submission to show; the form carries its version unless it must keep the posted one."""
     submission = (
         result.submission
         if result
         else feedback.submission_of(consultation, current_user.organisation_id)
     )
-    if submission is not None and (result is not None or not errors):
+    if result is not None or (submission is not None and not errors):
         form.lock_version.data = str(submission.lock_version)
-    return render_template(
-        "feedback/questions.html",
-        consultation=consultation,
-        submission=submission,
-        form=form,
-        errors=errors,
-        posted=request.form if request.method == "POST" else None,
-        clashes={c.key: c for c in result.clashes} if result else {},
-        readonly=consultation.phase() != "open",
-    ), (422 if errors else 200)
+    return submission
+
+
+def _page_context(form, consultation, result: SaveResult | None, errors: dict) -> dict:
+    return {
+        "consultation": consultation,
+        "form": form,
+        "errors": errors,
+        "posted": request.form if request.method == "POST" else None,
+        "clashes": {c.key: c for c in result.clashes} if result else {},
+        "readonly": consultation.phase() != "open",
+    }
+
+
+def _save_answer_json(result: SaveResult | None, errors: dict):
+    if errors:
+        message = _("Not saved: some answers need correcting. Press the save button to see them.")
+        return jsonify(
+            status="invalid",
+            message=message,
+            errors={k: [str(m) for m in v] for k, v in errors.items()},
+        ), 422
+    if result.clashes:
+        message = _(
+            "Someone else changed this meanwhile. Save without JavaScript to compare both texts."
+        )
+    else:
+        message = _("Saved at %(time)s.", time=format_time(format="short"))
+    return jsonify(
+        status="conflict" if result.clashes else "saved",
+        saved_at=format_time(format="short"),
+        lock_version=result.submission.lock_version,
+        clashes=[c.key for c in result.clashes],
+        message=message,
+    ), (409 if result.clashes else 200)
+
+
+def _refused(error: DomainError, slug: str):
+    if wants_json():
+        return jsonify(status="refused", message=str(error.message)), 409
+    flash(error.message, "error")
+    return redirect(url_for(".overview", slug=slug))
 
 
 @bp.get("/consultations/<slug>/respond/history")

@@ -172,12 +172,17 @@ def save_paragraphs(
     require_open_for(user, consultation)
     inputs = [_normalise(consultation, i) for i in inputs]
     _validate_items(consultation, inputs)
-    for attempt in range(3):
+    return _retrying(lambda: _save_paragraphs_once(user, consultation, inputs, base_version))
+
+
+def _retrying(save, attempts: int = 3):
+    """Run a save again when another save landed between its read and its write."""
+    for attempt in range(attempts):
         try:
-            return _save_paragraphs_once(user, consultation, inputs, base_version)
+            return save()
         except StaleDataError:
-            db.session.rollback()  # another save landed between our read and write: redo
-            if attempt == 2:
+            db.session.rollback()
+            if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
 
@@ -305,16 +310,11 @@ def save_answers(
         )
     if errors:
         raise ValidationFailed(errors)
-    for attempt in range(3):
-        try:
-            return _save_answers_once(
-                user, consultation, cleaned, general_comment, general_language, base_version
-            )
-        except StaleDataError:
-            db.session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return _retrying(
+        lambda: _save_answers_once(
+            user, consultation, cleaned, general_comment, general_language, base_version
+        )
+    )
 
 
 def _save_answers_once(
