@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 from flask_login import current_user
 
 from app.extensions import babel
@@ -102,4 +102,6 @@ def init_app(app: Flask) -> None:
         phase_label=phase_label,
         country_name=country_name,
     )
-    app.jinja_env.filters.update(datetimeformat=format_datetime, dateformat=format_date)
+    app.jinja_env.filters.update(
+        datetimeformat=format_datetime, dateformat=format_date, timeformat=format_time
+    )

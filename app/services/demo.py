@@ -87,6 +87,8 @@ def _seed_consultation() -> int:
     if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == data["slug"])):
         return 0
     now = utcnow()
+    # A round deadline a month away, as the secretariat would set it.
+    deadline = (now + timedelta(days=30)).replace(hour=23, minute=59, second=0, microsecond=0)
     consultation = Consultation(
         slug=data["slug"],
         title=data["title"],
@@ -95,7 +97,7 @@ def _seed_consultation() -> int:
         original_language=data["original_language"],
         status="open",
         opens_at=now - timedelta(days=3),
-        closes_at=now + timedelta(days=30),
+        closes_at=deadline,
     )
     version = DocumentVersion(number=1, published_at=consultation.opens_at, change_note="")
     for position, section_data in enumerate(data["sections"]):

@@ -7,9 +7,13 @@ function showLocalTimes() {
   for (const element of document.querySelectorAll("time[data-local-time]")) {
     const when = new Date(element.getAttribute("datetime"));
     if (Number.isNaN(when.getTime())) continue;
+    // dateStyle/timeStyle cannot be combined with timeZoneName: name each part instead.
     element.textContent = new Intl.DateTimeFormat(language, {
-      dateStyle: "long",
-      timeStyle: "short",
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
       timeZoneName: "short",
     }).format(when);
   }
