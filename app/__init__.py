@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from config import CONFIGS
+from config import CONFIGS, DEVELOPMENT_SECRET_KEY
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -13,7 +13,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("AGORA_ENV", "development")
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    if config_name == "production" and app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
+        raise RuntimeError("Set SECRET_KEY: production refuses the development key.")
     os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        # Behind N reverse proxies the client's address is in X-Forwarded-For; sign-in
+        # throttling and the audit trail need it, not the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_extensions(app)
     register_blueprints(app)

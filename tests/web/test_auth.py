@@ -190,3 +190,26 @@ def test_every_form_has_a_csrf_token(app, users):
     response = client.post("/login", data={"email": "staff@example.org", "password": PASSWORD})
     assert response.status_code == 400
     assert "The form had expired" in response.get_data(as_text=True)
+
+
+def test_behind_a_proxy_the_clients_address_is_recorded(app, users, db):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
+    app.test_client().post(
+        "/login",
+        data={"email": "staff@example.org", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "auth.login"))
+    assert event.ip == "203.0.113.7"
+
+
+def test_production_refuses_the_development_secret_key():
+    import pytest
+
+    from app import create_app
+    from config import DEVELOPMENT_SECRET_KEY
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SECRET_KEY=DEVELOPMENT_SECRET_KEY)
