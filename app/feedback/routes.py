@@ -54,7 +54,7 @@ def overview(slug: str):
 @login_required
 def section(slug: str, position: int):
     consultation = _consultation_for_partner(slug)
-    sections = consultation.current_version.sections
+    sections = feedback.writing_version(consultation, current_user.organisation_id).sections
     if not 0 <= position < len(sections):
         abort(404)
     form = SubmissionForm()

@@ -10,6 +10,8 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Answer,
     Consultation,
+    DocumentVersion,
+    Paragraph,
     ParagraphFeedback,
     Question,
     Submission,
@@ -73,6 +75,13 @@ def submission_of(consultation: Consultation, organisation_id: int | None) -> Su
     )
 
 
+def writing_version(consultation: Consultation, organisation_id: int | None) -> DocumentVersion:
+    """The version an organisation comments on: the one its submission started on, so that
+    feedback always points at the text it was given on; the current one for a new submission."""
+    submission = submission_of(consultation, organisation_id)
+    return submission.version if submission else consultation.current_version
+
+
 def require_open_for(user: User, consultation: Consultation) -> None:
     """Raise unless `user` may write their organisation's submission right now."""
     access.require(user, "submission.write", consultation)
@@ -104,8 +113,8 @@ def _clean(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _validate_items(consultation: Consultation, items: list[ParagraphInput]) -> None:
-    paragraphs = {p.id: p for p in consultation.current_version.paragraphs}
+def _validate_items(paragraphs: list[Paragraph], items: list[ParagraphInput]) -> None:
+    paragraphs = {p.id: p for p in paragraphs}
     errors: dict[str, list] = {}
     for item in items:
         paragraph = paragraphs[item.paragraph_id]
@@ -131,11 +140,9 @@ def _validate_items(consultation: Consultation, items: list[ParagraphInput]) -> 
         raise ValidationFailed(errors)
 
 
-def _normalise(consultation: Consultation, item: ParagraphInput) -> ParagraphInput:
+def _normalise(paragraphs: list[Paragraph], item: ParagraphInput) -> ParagraphInput:
     """Trim texts; wording identical to the draft is no amendment at all."""
-    original = next(
-        (p for p in consultation.current_version.paragraphs if p.id == item.paragraph_id), None
-    )
+    original = next((p for p in paragraphs if p.id == item.paragraph_id), None)
     if original is None:
         raise DomainError(_l("This paragraph is not part of the draft."))
     amendment = _clean(item.amendment)
@@ -170,8 +177,9 @@ def save_paragraphs(
 ) -> SaveResult:
     """Save what a member typed; items others changed since `base_version` come back as clashes."""
     require_open_for(user, consultation)
-    inputs = [_normalise(consultation, i) for i in inputs]
-    _validate_items(consultation, inputs)
+    paragraphs = writing_version(consultation, user.organisation_id).paragraphs
+    inputs = [_normalise(paragraphs, i) for i in inputs]
+    _validate_items(paragraphs, inputs)
     return _retrying(lambda: _save_paragraphs_once(user, consultation, inputs, base_version))
 
 

@@ -263,3 +263,19 @@ def test_a_members_own_earlier_save_never_clashes(users, consultation, paragraph
     )
     assert result.clashes == []
     assert result.submission.items[0].comment == "Autosaved words, and more"
+
+
+def test_feedback_stays_on_the_version_it_was_started_on(users, consultation, paragraphs, db):
+    from app.services import consultations as consultation_service
+    from app.services.access import COMMAND_LINE
+    from app.services.importer import parse_text
+
+    first = save(users["partner"], consultation, paragraphs[0], stance="support").submission
+    consultation_service.publish_new_version(
+        COMMAND_LINE, consultation, parse_text("One\n\n1. New first.\n\n2. New second.\n"), "v2"
+    )
+    assert consultation.current_version.number == 2
+    result = save(users["partner"], consultation, paragraphs[1], base=first.lock_version,
+                  stance="oppose")
+    assert result.submission.version.number == 1
+    assert {i.paragraph.section.version.number for i in result.submission.items} == {1}
