@@ -1,6 +1,6 @@
 """Error pages: every failure answers a translated page (or JSON under /api), never a traceback."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -41,6 +41,7 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_unexpected_error(error: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return _respond(500, MESSAGES[500])
 

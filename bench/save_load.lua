@@ -1,12 +1,13 @@
 -- wrk script for bench/save_load.py: POSTs prepared saves, round-robin over the users.
 --
---   wrk -t 2 -c 50 -s bench/save_load.lua http://127.0.0.1:PORT -- DATA_FILE THREADS
+--   wrk -t 2 -c 50 -s bench/save_load.lua http://127.0.0.1:PORT -- DATA_FILE THREADS RUN
 --
 -- DATA_FILE has one request per line, five tab-separated fields, each hex-encoded:
 --   path, Cookie header, Content-Type header, body before the counter, body after it.
 -- Each thread takes every THREADS-th line (its own users, so two threads never write the
--- same user's submission) and puts a fresh fixed-width counter into every body, so every
--- request changes the comment and really writes. done() prints "BENCH key value" lines
+-- same user's submission) and puts a fresh fixed-width stamp into every body (RUN, one
+-- letter, tells the warm-up from the measured run), so every request changes the comment
+-- and really writes. done() prints "BENCH key value" lines
 -- that save_load.py reads: the totals, the latency percentiles, the status codes seen.
 
 local threads = {}
@@ -35,6 +36,7 @@ end
 
 function init(args)
   local path, count = args[1], tonumber(args[2])
+  run = args[3]
   users = {}
   local index = 0
   for line in io.lines(path) do
@@ -68,7 +70,7 @@ function request()
   local user = users[next_user + 1]
   next_user = (next_user + 1) % #users
   counter = counter + 1
-  local stamp = string.format("t%d-n%010d", tid, counter)
+  local stamp = string.format("%s%d-n%010d", run, tid, counter)
   return wrk.format("POST", user.path, user.headers, user.before .. stamp .. user.after)
 end
 

@@ -1,6 +1,7 @@
 """Saving feedback under load: N partners autosave their organisation's submission at once.
 
-    .venv/bin/python bench/save_load.py [--users 50] [--seconds 15] [--warmup 3] [--client wrk]
+    .venv/bin/python bench/save_load.py [--users 50] [--seconds 15] [--warmup 3]
+                                           [--client auto|wrk|python]
 
 Builds a throw-away PostgreSQL database (migrations, demo data, N organisations with one
 partner each), serves Agora with gunicorn (4 workers x 4 threads), signs every partner in
@@ -18,6 +19,7 @@ postgresql+psycopg://root@127.0.0.1:5432/test); uses Redis at 127.0.0.1:6379/14 
 
 import argparse
 import contextlib
+import functools
 import html
 import http.client
 import io
@@ -59,7 +61,7 @@ USER_AGENT = "agora-save-bench"  # the same in sign-in and load: the session is 
 BOUNDARY = "agora-bench-7c1f0b9e"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
 MARK = "@@STAMP@@"  # replaced in each request by a stamp of STAMP_WIDTH characters
-STAMP_WIDTH = len("t0-n0000000000")  # the format of save_load.lua's request()
+STAMP_WIDTH = len("m0-n0000000000")  # run letter, thread, counter: save_load.lua's request()
 GUNICORN_ARGS = ["-w", "4", "-k", "gthread", "--threads", "4"]
 WRK_THREADS = 2
 COMMENT = (
@@ -182,12 +184,18 @@ def sign_in_and_prepare(base_url: str, email: str) -> Template:
     first = template(SECTION_PATH, "", section.fields(COMMENT.format(stamp=MARK)))
     status, _, answer = browser.open(
         SECTION_PATH,
-        first.body("w0-n0000000000"),
+        first.body("s0-n0000000000"),
         {"Content-Type": CONTENT_TYPE, "Accept": "application/json"},
     )
-    if status != 200 or json.loads(answer).get("status") != "saved":
+    try:
+        saved = json.loads(answer) if status == 200 else {}
+    except ValueError:
+        saved = {}
+    if saved.get("status") != "saved":
         raise RuntimeError(f"{email}: first save answered HTTP {status}: {answer[:300]}")
-    section.lock_version = str(json.loads(answer)["lock_version"])
+    # The load keeps this version where the page's script would update it after each save:
+    # the conflict check still runs, and one's own saves never clash (one partner per body).
+    section.lock_version = str(saved["lock_version"])
     return template(
         SECTION_PATH, browser.cookie_header(), section.fields(COMMENT.format(stamp=MARK))
     )
@@ -233,6 +241,7 @@ def run_wrk(
     connections: int,
     work_dir: Path,
     name: str,
+    tag: str,
 ) -> Result:
     data = work_dir / f"{name}.requests"
     with data.open("w") as out:
@@ -240,24 +249,9 @@ def run_wrk(
             values = [t.path.encode(), t.cookie.encode(), CONTENT_TYPE.encode(), t.before, t.after]
             out.write("\t".join(v.hex() for v in values) + "\n")
     threads = max(1, min(WRK_THREADS, connections, len(templates)))
-    command = [
-        "wrk",
-        "-t",
-        str(threads),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds:g}s",
-        "--timeout",
-        "10s",
-        "--latency",
-        "-s",
-        str(LUA_SCRIPT),
-        base_url,
-        "--",
-        str(data),
-        str(threads),
-    ]
+    options = f"-t {threads} -c {connections} -d {seconds:g}s --timeout 10s --latency"
+    command = ["wrk", *options.split(), "-s", str(LUA_SCRIPT), base_url, "--", str(data)]
+    command += [str(threads), tag]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     if done.returncode != 0 or "BENCH requests" not in done.stdout:
         raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -289,7 +283,7 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def run_python(
-    base_url: str, templates: list[Template], seconds: float, connections: int
+    base_url: str, templates: list[Template], seconds: float, connections: int, tag: str
 ) -> Result:
     """The fallback client: one keep-alive connection per thread, each request timed."""
     address = urllib.parse.urlsplit(base_url)
@@ -313,7 +307,7 @@ def run_python(
             }
             begin = time.perf_counter()
             try:
-                conn.request("POST", t.path, body=t.body(f"t0-n{number:010d}"), headers=headers)
+                conn.request("POST", t.path, body=t.body(f"{tag}0-n{number:010d}"), headers=headers)
                 response = conn.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException):
@@ -353,9 +347,10 @@ def load(
     work_dir: Path,
     name: str,
 ) -> Result:
+    tag = "w" if name.endswith("warmup") else "m"  # warm-up and measured stamps differ
     if use_wrk:
-        return run_wrk(base_url, templates, seconds, connections, work_dir, name)
-    return run_python(base_url, templates, seconds, connections)
+        return run_wrk(base_url, templates, seconds, connections, work_dir, name, tag)
+    return run_python(base_url, templates, seconds, connections, tag)
 
 
 # --- processes and services ----------------------------------------------------------------
@@ -376,6 +371,13 @@ def redis_answers() -> bool:
         return False
 
 
+@functools.cache
+def no_control_socket() -> bool:
+    """Whether this gunicorn has a control socket to turn off (not to clash with others')."""
+    usage = subprocess.run([str(GUNICORN), "--help"], capture_output=True, text=True).stdout
+    return "--no-control-socket" in usage
+
+
 class Gunicorn:
     """gunicorn serving `app_spec` from `cwd`, its output kept in `log_path`."""
 
@@ -385,6 +387,8 @@ class Gunicorn:
         self.log_path = log_path
         self.log = log_path.open("wb")
         command = [str(GUNICORN), *GUNICORN_ARGS, "-b", f"127.0.0.1:{self.port}", app_spec]
+        if no_control_socket():  # gunicorn 27 shares one control socket path by default
+            command.insert(-1, "--no-control-socket")
         self.process = subprocess.Popen(
             command,
             cwd=cwd,
@@ -524,9 +528,9 @@ def prepare_database(agora, users: int) -> list[tuple[str, int]]:
     return accounts
 
 
-def count_saves(agora) -> tuple[int, int, int]:
-    """Revisions of the benchmark's submissions, and how many submissions have a history
-    without a lost update (distinct versions, the latest equal to the submission's)."""
+def count_saves(agora) -> tuple[int, int, int, Counter]:
+    """Revisions of the benchmark's submissions; how many submissions have a gapless history
+    (one revision per version, none twice); latest revision's version minus the submission's."""
     import sqlalchemy as sa
 
     from app.extensions import db
@@ -539,32 +543,24 @@ def count_saves(agora) -> tuple[int, int, int]:
             .where(Organisation.name.startswith(ORGANISATION_PREFIX))
             .subquery()
         )
-        revisions = db.session.scalar(
-            sa.select(sa.func.count(SubmissionRevision.id))
-            .join(ours, SubmissionRevision.submission_id == ours.c.id)
-            .where(SubmissionRevision.action == "saved")
-        )
         version = SubmissionRevision.lock_version
-        per_submission = (
+        rows = db.session.execute(
             sa.select(
                 ours.c.lock_version,
-                sa.func.count(version).label("n"),
-                sa.func.count(sa.distinct(version)).label("distinct"),
-                sa.func.max(version).label("latest"),
+                sa.func.count(version),
+                sa.func.count(sa.distinct(version)),
+                sa.func.min(version),
+                sa.func.max(version),
             )
             .join(SubmissionRevision, SubmissionRevision.submission_id == ours.c.id)
+            .where(SubmissionRevision.action == "saved")
             .group_by(ours.c.id, ours.c.lock_version)
-            .subquery()
-        )
-        consistent = db.session.scalar(
-            sa.select(sa.func.count()).where(
-                per_submission.c.n == per_submission.c.distinct,
-                per_submission.c.latest == per_submission.c.lock_version,
-            )
-        )
-        submissions = db.session.scalar(sa.select(sa.func.count()).select_from(ours))
+        ).all()
         db.session.remove()
-    return revisions, consistent, submissions
+    revisions = sum(n for _, n, _, _, _ in rows)
+    gapless = sum(n == distinct == high - low + 1 for _, n, distinct, low, high in rows)
+    offsets = Counter(high - lock for lock, _, _, _, high in rows)
+    return revisions, gapless, len(rows), offsets
 
 
 def settled(count, quiet: float = 1.0, timeout: float = 30.0):
@@ -589,7 +585,9 @@ def show_problems(label: str, server: Gunicorn, result: Result) -> None:
         f"\n! {label}: statuses {dict(sorted(result.statuses.items()))}, "
         f"socket errors/timeouts {result.socket_errors}"
     )
-    if problems:
+    if not problems:
+        print("  gunicorn logged nothing: app/errors.py answers 500 without logging the error")
+    else:
         print(f"  gunicorn error output ({len(problems)} lines, first 80):")
         for line in problems[:80]:
             print("  | " + line)
@@ -598,12 +596,12 @@ def show_problems(label: str, server: Gunicorn, result: Result) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50, help="partners = connections (50)")
-    parser.add_argument("--seconds", type=float, default=15, help="measured load per app (15)")
-    parser.add_argument("--warmup", type=float, default=3, help="unmeasured load first (3)")
+    parser.add_argument("--seconds", type=int, default=15, help="measured load per app (15)")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured load first (3)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     args = parser.parse_args()
-    if args.users < 1:
-        parser.error("--users must be at least 1")
+    if args.users < 1 or args.seconds < 1 or args.warmup < 0:
+        parser.error("--users and --seconds must be at least 1, --warmup at least 0")
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     if use_wrk and shutil.which("wrk") is None:
         parser.error("wrk is not on PATH")
@@ -661,7 +659,7 @@ def main() -> int:
             load(*run, args.warmup, args.users, work_dir, "agora-warmup")
         revisions_before = settled(lambda: count_saves(agora))[0]
         agora_result = load(*run, args.seconds, args.users, work_dir, "agora")
-        revisions, consistent, submissions = settled(lambda: count_saves(agora))
+        revisions, gapless, submissions, offsets = settled(lambda: count_saves(agora))
         server.stop()
 
         # The baseline.
@@ -705,9 +703,12 @@ def main() -> int:
         print(
             f"\nsaved in the database during the measured run: {revisions - revisions_before} "
             f'revision rows for {agora_result.saved} "saved" answers counted by the client '
-            f"(more rows: saves still in flight when the client stopped); "
-            f"no lost update (distinct versions, the latest = the submission's) on "
-            f"{consistent}/{submissions} submissions"
+            f"(more rows: saves still in flight when the client stopped)"
+        )
+        print(
+            f"history: one revision per version, no gap, none twice on {gapless}/{submissions} "
+            f"submissions; latest revision's lock_version minus the submission's: "
+            + ", ".join(f"{d:+d} on {n}" for d, n in sorted(offsets.items()))
         )
         print(f'baseline: {rows} rows inserted for {bare_result.saved} "saved" answers')
         if not use_wrk:

@@ -54,7 +54,8 @@ def overview(slug: str):
 @login_required
 def section(slug: str, position: int):
     consultation = _consultation_for_partner(slug)
-    sections = feedback.writing_version(consultation, current_user.organisation_id).sections
+    submission = feedback.submission_of(consultation, current_user.organisation_id)
+    sections = feedback.writing_version(consultation, submission).sections
     if not 0 <= position < len(sections):
         abort(404)
     form = SubmissionForm()

@@ -20,10 +20,16 @@ LANGUAGES = ("en", "fr", "es")
 
 def get_by_slug(slug: str) -> Consultation:
     """The consultation with this slug, or NotFound."""
+    # The draft's sections and paragraphs come in three queries, not one per section.
     consultation = db.session.scalar(
         sa.select(Consultation)
         .where(Consultation.slug == slug)
-        .options(so.selectinload(Consultation.versions))
+        .options(
+            so.selectinload(Consultation.versions)
+            .selectinload(DocumentVersion.sections)
+            .selectinload(Section.paragraphs),
+            so.selectinload(Consultation.questions),
+        )
     )
     if consultation is None:
         raise NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -68,17 +69,18 @@ def submission_of(consultation: Consultation, organisation_id: int | None) -> Su
     if organisation_id is None:
         return None
     return db.session.scalar(
-        sa.select(Submission).where(
+        sa.select(Submission)
+        .where(
             Submission.consultation_id == consultation.id,
             Submission.organisation_id == organisation_id,
         )
+        .options(so.selectinload(Submission.items), so.selectinload(Submission.answers))
     )
 
 
-def writing_version(consultation: Consultation, organisation_id: int | None) -> DocumentVersion:
+def writing_version(consultation: Consultation, submission: Submission | None) -> DocumentVersion:
     """The version an organisation comments on: the one its submission started on, so that
     feedback always points at the text it was given on; the current one for a new submission."""
-    submission = submission_of(consultation, organisation_id)
     return submission.version if submission else consultation.current_version
 
 
@@ -89,9 +91,11 @@ def require_open_for(user: User, consultation: Consultation) -> None:
         raise Conflict(_l("This consultation is closed: the submission can no longer change."))
 
 
-def _start_submission(user: User, consultation: Consultation) -> Submission:
+def _start_submission(
+    user: User, consultation: Consultation, existing: Submission | None = None
+) -> Submission:
     """The user's organisation's submission, created on first save (once, even in a race)."""
-    existing = submission_of(consultation, user.organisation_id)
+    existing = existing or submission_of(consultation, user.organisation_id)
     if existing is not None:
         return existing
     try:
@@ -177,10 +181,16 @@ def save_paragraphs(
 ) -> SaveResult:
     """Save what a member typed; items others changed since `base_version` come back as clashes."""
     require_open_for(user, consultation)
-    paragraphs = writing_version(consultation, user.organisation_id).paragraphs
+    existing = submission_of(consultation, user.organisation_id)
+    paragraphs = writing_version(consultation, existing).paragraphs
     inputs = [_normalise(paragraphs, i) for i in inputs]
     _validate_items(paragraphs, inputs)
-    return _retrying(lambda: _save_paragraphs_once(user, consultation, inputs, base_version))
+    attempts = iter([existing])  # the first attempt reuses what was just read
+
+    def attempt() -> SaveResult:
+        return _save_paragraphs_once(user, consultation, inputs, base_version, next(attempts, None))
+
+    return _retrying(attempt)
 
 
 def _retrying(save, attempts: int = 3):
@@ -195,8 +205,8 @@ def _retrying(save, attempts: int = 3):
     raise AssertionError("unreachable")
 
 
-def _save_paragraphs_once(user, consultation, inputs, base_version) -> SaveResult:
-    submission = _start_submission(user, consultation)
+def _save_paragraphs_once(user, consultation, inputs, base_version, existing) -> SaveResult:
+    submission = _start_submission(user, consultation, existing)
     result = SaveResult(submission)
     new_version = submission.lock_version + 1
     changes: dict[str, dict] = {}
@@ -253,16 +263,30 @@ def _diff(before: dict, after: dict) -> dict:
 def _record_save(submission: Submission, user: User, changes: dict) -> None:
     """Mark the submission changed (a submitted one becomes a draft again) and log the change."""
     now = utcnow()
+    next_version = submission.lock_version + 1  # what the UPDATE at commit will set
     submission.updated_at, submission.updated_by = now, user
     if submission.status in {"submitted", "withdrawn"}:
         submission.status = "draft"
-    submission.revisions.append(
+    add_revision(submission, next_version, "saved", user, now, changes)
+
+
+def add_revision(
+    submission: Submission,
+    lock_version: int,
+    action: str,
+    actor: User | None,
+    at,
+    changes: dict | None = None,
+) -> None:
+    """Add a history entry without loading the submission's whole history."""
+    db.session.add(
         SubmissionRevision(
-            lock_version=submission.lock_version + 1,
-            action="saved",
-            actor=user,
-            at=now,
-            changes=changes,
+            submission_id=submission.id,
+            lock_version=lock_version,
+            action=action,
+            actor_id=actor.id if actor else None,
+            at=at,
+            changes=changes or {},
         )
     )
 

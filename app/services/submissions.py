@@ -14,13 +14,17 @@ from app.models import (
     ParagraphFeedback,
     Section,
     Submission,
-    SubmissionRevision,
     User,
 )
 from app.models.common import utcnow
 from app.services import access, audit, mail, outbox
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.feedback import ValidationFailed, require_open_for, submission_of
+from app.services.feedback import (
+    ValidationFailed,
+    add_revision,
+    require_open_for,
+    submission_of,
+)
 
 
 @dataclass
@@ -114,11 +118,7 @@ def _mark_submitted(user: User, consultation: Consultation, submission: Submissi
     now = utcnow()
     submission.status, submission.submitted_at, submission.submitted_by = "submitted", now, user
     submission.submitted_lock_version = submission.lock_version + 1
-    submission.revisions.append(
-        SubmissionRevision(
-            lock_version=submission.lock_version + 1, action="submitted", actor=user, at=now
-        )
-    )
+    add_revision(submission, submission.lock_version + 1, "submitted", user, now)
     audit.record(user, "submission.submitted", submission, ip=ip)
     return mail.queue_email(
         user,
@@ -153,11 +153,7 @@ def withdraw(user: User, consultation: Consultation, ip: str | None = None) -> S
         raise Conflict(_l("Only a submitted submission can be withdrawn."))
     now = utcnow()
     submission.status, submission.updated_at, submission.updated_by = "withdrawn", now, user
-    submission.revisions.append(
-        SubmissionRevision(
-            lock_version=submission.lock_version + 1, action="withdrawn", actor=user, at=now
-        )
-    )
+    add_revision(submission, submission.lock_version + 1, "withdrawn", user, now)
     audit.record(user, "submission.withdrawn", submission, ip=ip)
     db.session.commit()
     return submission
