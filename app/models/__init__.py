@@ -17,10 +17,24 @@ from app.models.feedback import (
 )
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
+from app.models.synthesis import (
+    AmendmentDecision,
+    ApiToken,
+    CommentVector,
+    CouncilNote,
+    Synthesis,
+    SynthesisPart,
+)
 from app.models.user import AccountToken, User
 
 __all__ = [
     "AccountToken",
+    "AmendmentDecision",
+    "ApiToken",
+    "CommentVector",
+    "CouncilNote",
+    "Synthesis",
+    "SynthesisPart",
     "Answer",
     "ConsultationInvitation",
     "ParagraphFeedback",

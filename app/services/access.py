@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from app.lazy_text import lazy_gettext as _l
-from app.models import Consultation, Organisation, Submission, User
+from app.models import Consultation, Organisation, Submission, Synthesis, User
 from app.services.errors import Forbidden
 
 STAFF_ROLES = frozenset({"staff", "admin"})
@@ -53,6 +53,22 @@ def _can_read_all_submissions(user: User | None, target: object = None) -> bool:
     return _role(user) in STAFF_ROLES | {"council"}
 
 
+def _can_read_synthesis(user: User | None, synthesis: Synthesis) -> bool:
+    """Staff read every synthesis; the Council those released to it; everyone the public ones."""
+    if _is_staff(user):
+        return True
+    if synthesis.status != "done":
+        return False
+    if synthesis.released_to == "public":
+        return True
+    return synthesis.released_to == "council" and _role(user) == "council"
+
+
+def _can_review_synthesis(user: User | None, synthesis: Synthesis) -> bool:
+    """Council members note and decide on what was released to them; admins too."""
+    return _role(user) in {"council", "admin"} and _can_read_synthesis(user, synthesis)
+
+
 def _can_invite_role(user: User | None, role: str) -> bool:
     """Staff bring in partners, council members and visitors; only admins create staff."""
     if _is_admin(user):
@@ -73,6 +89,9 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "submission.read": _can_read_submission,
     "submission.read_all": _can_read_all_submissions,
     "feedback.import": _is_staff,
+    "synthesis.run": _is_staff,
+    "synthesis.read": _can_read_synthesis,
+    "synthesis.review": _can_review_synthesis,
     "feedback.follow": _is_staff,
 }
 
