@@ -82,6 +82,7 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
 
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    SYNTHESIS_STALE_SECONDS = int(os.environ.get("SYNTHESIS_STALE_SECONDS", "600"))
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DEMO_DATA_ALLOWED = True
@@ -95,6 +96,7 @@ class Config:
         "broker_connection_retry_on_startup": True,
         "beat_schedule": {
             "relay-outbox": {"task": "app.tasks.outbox.relay_outbox", "schedule": 60.0},
+            "sweep-syntheses": {"task": "app.tasks.synthesis.sweep", "schedule": 60.0},
             "deadline-reminders": {
                 "task": "app.tasks.reminders.send_deadline_reminders",
                 "schedule": 3600.0,

@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.council import bp as council_bp
     from app.feedback import bp as feedback_bp
     from app.public import bp as public_bp
     from app.staff import bp as staff_bp
@@ -59,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(council_bp, url_prefix="/council")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -167,8 +167,11 @@ def translate_compile() -> None:
 
 def init_app(app: Flask) -> None:
     from app.cli_feedback import feedback_cli
+    from app.cli_synthesis import synthesis_cli, synthesize_command
 
     app.cli.add_command(consultation_cli)
     app.cli.add_command(feedback_cli)
+    app.cli.add_command(synthesize_command)
+    app.cli.add_command(synthesis_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(translate_cli)

@@ -35,6 +35,16 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+@login_manager.request_loader
+def load_user_from_token(request) -> User | None:
+    """API calls may sign in with a personal token instead of the session cookie."""
+    if not request.path.startswith("/api/"):
+        return None
+    from app.services import tokens
+
+    return tokens.user_for(request.headers.get("Authorization"))
+
+
 def set_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

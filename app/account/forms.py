@@ -1,8 +1,8 @@
 """Forms of the account pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
-from wtforms.validators import AnyOf
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from app.i18n import LANGUAGE_NAMES, timezone_choices
 from app.lazy_text import lazy_gettext as _l
@@ -20,3 +20,8 @@ class PreferencesForm(FlaskForm):
         zones = timezone_choices()
         self.timezone.choices = zones
         self.timezone.validators = [AnyOf(zones)]
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Name of the token"), validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField(_l("Create a token"))

@@ -7,6 +7,7 @@ from app.api import bp
 from app.services import access
 from app.services import consultations as consultation_service
 from app.services.serializers import consultation_detail, consultation_summary
+from app.services.synthesis import runs
 
 
 @bp.get("/consultations")
@@ -20,3 +21,11 @@ def consultation(slug: str):
     item = consultation_service.get_by_slug(slug)
     access.require(current_user, "consultation.read", item)
     return jsonify(consultation_detail(item, item.current_version))
+
+
+@bp.get("/consultations/<slug>/syntheses/latest")
+@bp.get("/consultations/<slug>/syntheses/<int:number>")
+def synthesis(slug: str, number: int | None = None):
+    item = consultation_service.get_by_slug(slug)
+    found = runs.get_readable(current_user, item, number)
+    return jsonify(found.result)

@@ -26,6 +26,8 @@ from app.services.feedback import (
     submission_of,
 )
 
+EMBED_TASK = "app.tasks.synthesis.embed_submission"
+
 
 @dataclass
 class ParagraphLine:
@@ -99,6 +101,8 @@ def submit(
         )
     try:
         receipt = _mark_submitted(user, consultation, submission, ip)
+        # Embedding the comments now spares the next synthesis the slowest step.
+        embedding = outbox.enqueue(EMBED_TASK, submission_id=submission.id)
         db.session.commit()
     except StaleDataError:
         # Someone submitted (or saved) between our read and our write: theirs stands.
@@ -109,7 +113,7 @@ def submit(
         raise Conflict(
             _l("The submission changed since you reviewed it. Please review it again.")
         ) from None
-    outbox.relay(receipt)
+    outbox.relay(receipt, embedding)
     return submission
 
 

@@ -23,5 +23,6 @@ from app.staff import (  # noqa: E402,F401
     feedback_import,
     organisations,
     responses,
+    syntheses,
     users,
 )

@@ -67,14 +67,18 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
         submit_demo_feedback(down.test_client())
         submission = db.session.scalar(sa.select(Submission))
         assert submission.status == "submitted"
-        [message] = db.session.scalars(sa.select(OutboxMessage)).all()
-        assert message.done_at is None
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert {m.task for m in messages} == {
+            "app.tasks.mail.send_email",
+            "app.tasks.synthesis.embed_submission",
+        }
+        assert all(m.done_at is None for m in messages)
     assert not (tmp_path / "mail").exists()
 
     # The broker is back: the sweeper publishes, a real worker process sends the email.
     back = make_app(tmp_path, database_url, redis_url)
     with back.app_context():
-        assert outbox.relay_pending(now=utcnow() + timedelta(minutes=5)) == 1
+        assert outbox.relay_pending(now=utcnow() + timedelta(minutes=5)) == 2
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -114,4 +118,7 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
     assert email["To"] == "partner@unicef.example.org", output
     assert "Sent while the broker was down." in email.get_content()
     with back.app_context():
-        assert db.session.scalar(sa.select(OutboxMessage)).done_at is not None
+        receipt = db.session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.task == "app.tasks.mail.send_email")
+        )
+        assert receipt.done_at is not None

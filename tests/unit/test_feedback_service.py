@@ -275,7 +275,8 @@ def test_feedback_stays_on_the_version_it_was_started_on(users, consultation, pa
         COMMAND_LINE, consultation, parse_text("One\n\n1. New first.\n\n2. New second.\n"), "v2"
     )
     assert consultation.current_version.number == 2
-    result = save(users["partner"], consultation, paragraphs[1], base=first.lock_version,
-                  stance="oppose")
+    result = save(
+        users["partner"], consultation, paragraphs[1], base=first.lock_version, stance="oppose"
+    )
     assert result.submission.version.number == 1
     assert {i.paragraph.section.version.number for i in result.submission.items} == {1}

@@ -74,3 +74,27 @@ function enableAutosave(form) {
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-autosave]")) enableAutosave(form);
 });
+
+// Live progress of background jobs: poll the JSON endpoint until the job ends, then reload.
+function followProgress(cell) {
+  const label = cell.querySelector("[data-progress-label]");
+  const bar = cell.querySelector("progress");
+  const timer = setInterval(async () => {
+    try {
+      const response = await fetch(cell.dataset.progressUrl, { headers: { Accept: "application/json" } });
+      const body = await response.json();
+      if (label) label.textContent = body.status_label;
+      if (bar) bar.value = body.progress;
+      if (body.status === "done" || body.status === "failed") {
+        clearInterval(timer);
+        window.location.reload();
+      }
+    } catch (error) {
+      // The page still offers a refresh link.
+    }
+  }, 1500);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const cell of document.querySelectorAll("[data-progress-live]")) followProgress(cell);
+});

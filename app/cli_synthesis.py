@@ -1,0 +1,60 @@
+"""`flask synthesize` and `flask synthesis show`: syntheses for the secretariat's scripts."""
+
+import json
+import time
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from app.cli import reports_errors
+from app.extensions import db
+from app.services import consultations
+from app.services.access import COMMAND_LINE
+from app.services.synthesis import runs
+
+
+@click.command("synthesize")
+@click.argument("slug")
+@click.option("--wait", is_flag=True, help="Wait for it; exit non-zero if it failed.")
+@click.option("--timeout", default=3600, show_default=True, help="Seconds to wait at most.")
+@with_appcontext
+@reports_errors
+def synthesize_command(slug: str, wait: bool, timeout: int) -> None:
+    """Queue a synthesis of the submitted feedback and print its number."""
+    item = consultations.get_by_slug(slug)
+    synthesis = runs.request_synthesis(COMMAND_LINE, item)
+    click.echo(synthesis.number)
+    if not wait:
+        return
+    deadline = time.monotonic() + timeout
+    while synthesis.status not in ("done", "failed"):
+        if time.monotonic() > deadline:
+            raise click.ClickException(
+                f"synthesis {synthesis.number} still {synthesis.status} after {timeout} s "
+                "(is a Celery worker running?)"
+            )
+        time.sleep(1)
+        db.session.refresh(synthesis)
+    if synthesis.status == "failed":
+        raise click.ClickException(f"synthesis {synthesis.number} failed: {synthesis.error}")
+
+
+synthesis_cli = AppGroup("synthesis", help="Read syntheses.")
+
+
+@synthesis_cli.command("show")
+@click.argument("slug")
+@click.option("--number", type=int, help="Default: the latest finished synthesis.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("-o", "--output", "output", help="File to write; default: standard output.")
+@reports_errors
+def show_command(slug: str, number: int | None, fmt: str, output: str | None) -> None:
+    """Print or write a finished synthesis."""
+    item = consultations.get_by_slug(slug)
+    synthesis = runs.get_readable(COMMAND_LINE, item, number)
+    text = json.dumps(synthesis.result, ensure_ascii=False, indent=2)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)

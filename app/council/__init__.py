@@ -1,0 +1,7 @@
+"""The Council's review of syntheses: overview, paragraphs, themes, the feedback behind figures."""
+
+from flask import Blueprint
+
+bp = Blueprint("council", __name__)
+
+from app.council import routes  # noqa: E402,F401

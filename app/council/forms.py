@@ -1,0 +1,68 @@
+"""Forms of the Council's review pages."""
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.i18n import LANGUAGE_NAMES
+from app.lazy_text import lazy_gettext as _l
+from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.models.synthesis import DECISIONS
+from app.services.synthesis.review import MAX_TEXT
+
+
+class FilterForm(FlaskForm):
+    """Which organisations' feedback to count; read from the query string, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        _l("Kind of organisation"),
+        choices=[("", _l("Every kind")), *ORGANISATION_KINDS.items()],
+        default="",
+    )
+    region = SelectField(
+        _l("Region"), choices=[("", _l("Every region")), *REGIONS.items()], default=""
+    )
+    language = SelectField(
+        _l("Language of the comment"),
+        choices=[("", _l("Every language")), *LANGUAGE_NAMES.items()],
+        default="",
+    )
+
+
+class CompareForm(FlaskForm):
+    """The two syntheses to compare; choices are set by the view."""
+
+    class Meta:
+        csrf = False
+
+    a = SelectField(_l("Earlier synthesis"), coerce=int)
+    b = SelectField(_l("Later synthesis"), coerce=int)
+
+
+class DecisionForm(FlaskForm):
+    """The Council's decision on one group of proposed wordings; prefixed per group."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=list(DECISIONS.items()),
+        validators=[InputRequired(message=_l("Choose accept, accept in part or reject."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Give the reason for this decision.")),
+            Length(max=MAX_TEXT),
+        ],
+    )
+    submit = SubmitField(_l("Record the decision"))
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Your note"),
+        validators=[DataRequired(message=_l("Write the note.")), Length(max=MAX_TEXT)],
+    )
+    submit = SubmitField(_l("Add the note"))

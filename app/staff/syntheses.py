@@ -1,0 +1,61 @@
+"""Staff routes for running syntheses, following their progress and releasing them."""
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user
+
+from app.services import consultations
+from app.services.errors import DomainError
+from app.services.synthesis import runs
+from app.staff import bp
+from app.staff.forms import ConfirmForm
+from app.utils import client_ip
+
+
+@bp.get("/consultations/<slug>/syntheses")
+def syntheses(slug: str):
+    item = consultations.get_by_slug(slug)
+    return render_template(
+        "staff/syntheses.html",
+        consultation=item,
+        syntheses=runs.readable(current_user, item),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/consultations/<slug>/syntheses")
+def run_synthesis(slug: str):
+    item = consultations.get_by_slug(slug)
+    if ConfirmForm().validate_on_submit():
+        synthesis = runs.request_synthesis(current_user, item, ip=client_ip())
+        flash(_("Synthesis %(number)d is queued.", number=synthesis.number), "success")
+    return redirect(url_for("staff.syntheses", slug=slug))
+
+
+@bp.get("/consultations/<slug>/syntheses/<int:number>/progress")
+def synthesis_progress(slug: str, number: int):
+    synthesis = runs.get_any(current_user, consultations.get_by_slug(slug), number)
+    return jsonify(
+        status=synthesis.status,
+        status_label=synthesis.status_label,
+        progress=synthesis.progress,
+        error=synthesis.error,
+    )
+
+
+@bp.post("/consultations/<slug>/syntheses/<int:number>/<any(retry, release):action>")
+def change_synthesis(slug: str, number: int, action: str):
+    synthesis = runs.get_any(current_user, consultations.get_by_slug(slug), number)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if action == "retry":
+                runs.retry(current_user, synthesis, ip=client_ip())
+                flash(_("Synthesis %(number)d is queued again.", number=number), "success")
+            else:
+                runs.release(
+                    current_user, synthesis, request.form.get("audience", ""), ip=client_ip()
+                )
+                flash(_("Who may read synthesis %(number)d is saved.", number=number), "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return redirect(url_for("staff.syntheses", slug=slug))

@@ -1,0 +1,309 @@
+"""A Council member, in French and by keyboard, reviews a synthesis and decides on a wording."""
+
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.models import (
+    AmendmentDecision,
+    Consultation,
+    Organisation,
+    ParagraphFeedback,
+    Submission,
+    Synthesis,
+)
+from app.models.common import utcnow
+from app.services import demo
+from app.services.textdiff import word_diff
+
+pytestmark = pytest.mark.e2e
+
+SLUG = "pact-for-the-future-opportunities"
+STANCES = ("support", "amend", "oppose", "none")
+
+
+def tab_to(page, selector: str, limit: int = 400) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def press_enter_and_wait(page) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _submit(consultation, organisation, items) -> Submission:
+    submission = Submission(
+        consultation=consultation,
+        organisation=organisation,
+        version=consultation.current_version,
+        status="submitted",
+        submitted_at=utcnow(),
+    )
+    for paragraph, stance, comment, amendment, language in items:
+        submission.items.append(
+            ParagraphFeedback(
+                paragraph=paragraph,
+                stance=stance,
+                comment=comment,
+                amendment=amendment,
+                language=language,
+            )
+        )
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def _paragraph_result(paragraph, items) -> dict:
+    ids = {s: [i.id for i in items if i.stance == s] for s in STANCES}
+    amended = [i for i in items if i.amendment]
+    original = paragraph.text["en"]
+    groups = []
+    if amended:
+        key = hashlib.sha1(",".join(str(i.id) for i in amended).encode()).hexdigest()
+        groups.append(
+            {
+                "key": key,
+                "feedback_ids": [i.id for i in amended],
+                "text": amended[0].amendment,
+                "diff": [list(p) for p in word_diff(original, amended[0].amendment)],
+                "organisations": sorted(i.submission.organisation.name for i in amended),
+            }
+        )
+    return {
+        "id": paragraph.id,
+        "number": paragraph.number,
+        "section_id": paragraph.section_id,
+        "text": dict(paragraph.text),
+        "stance_counts": {s: len(v) for s, v in ids.items()},
+        "stance_feedback_ids": ids,
+        "agreement": 0.5 if items else None,
+        "feedback_count": len(items),
+        "amendment_groups": groups,
+        "quotes": [
+            {
+                "feedback_id": i.id,
+                "text": i.comment,
+                "organisation": i.submission.organisation.name,
+                "language": i.language,
+            }
+            for i in items
+            if i.comment
+        ],
+    }
+
+
+def seed_released_synthesis() -> None:
+    """Three demo partners answer; synthesis 1 is compiled from them and released to the Council."""
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == SLUG))
+    orgs = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
+    p = consultation.current_version.paragraphs
+    wording = p[1].text["en"] + " Children and young people first."
+    submissions = [
+        _submit(
+            consultation,
+            orgs["UNICEF"],
+            [
+                (p[0], "support", "We fully support this paragraph.", "", "en"),
+                (p[1], "amend", "Name children explicitly.", wording, "en"),
+            ],
+        ),
+        _submit(
+            consultation,
+            orgs["FAO"],
+            [
+                (p[0], "oppose", "Ce paragraphe oublie les zones rurales.", "", "fr"),
+                (p[1], "amend", "", wording, "en"),
+            ],
+        ),
+        _submit(
+            consultation,
+            orgs["Right to the City Platform"],
+            [(p[0], "support", "Apoyamos este párrafo sin reservas.", "", "es")],
+        ),
+    ]
+    items = [i for s in submissions for i in s.items]
+    result = {
+        "consultation": SLUG,
+        "number": 1,
+        "created_at": utcnow().isoformat(),
+        "version": 1,
+        "watermark": {"submission_ids": [s.id for s in submissions], "submissions": 3},
+        "participation": {
+            "submissions": 3,
+            "organisations": 3,
+            "by_kind": {"un_agency": 2, "town_hall_partner": 1},
+            "by_region": {"north_america": 1, "europe": 1, "latin_america": 1},
+            "by_language": {"en": 3, "fr": 1, "es": 1},
+            "invited_not_answered": [
+                {"id": orgs["ACCORD"].id, "name": "ACCORD", "kind": "ngo", "region": "africa"}
+            ],
+        },
+        "sections": [
+            {"id": s.id, "position": s.position, "heading": dict(s.heading)}
+            for s in consultation.current_version.sections
+        ],
+        "paragraphs": [
+            _paragraph_result(paragraph, [i for i in items if i.paragraph_id == paragraph.id])
+            for paragraph in p
+        ],
+        "ranking": {"consensus": [p[1].number], "contested": [p[0].number]},
+        "themes": [
+            {
+                "label": {"en": "Rural areas", "fr": "Zones rurales"},
+                "size": 2,
+                "feedback_ids": [items[2].id, items[4].id],
+                "organisations": ["FAO", "Right to the City Platform"],
+                "languages": {"fr": 1, "es": 1},
+                "quotes": [
+                    {
+                        "feedback_id": items[2].id,
+                        "text": items[2].comment,
+                        "organisation": "FAO",
+                        "language": "fr",
+                    }
+                ],
+            }
+        ],
+        "duplicates": [
+            {
+                "feedback_ids": [items[1].id, items[3].id],
+                "text": wording,
+                "count": 2,
+                "organisations": ["FAO", "UNICEF"],
+            }
+        ],
+        "questions": [],
+        "changes_since_previous": {"previous": None, "submissions": 3, "paragraphs": []},
+    }
+    db.session.add(
+        Synthesis(
+            consultation=consultation,
+            number=1,
+            status="done",
+            progress=100,
+            watermark=result["watermark"],
+            result=result,
+            released_to="council",
+            released_at=utcnow(),
+            finished_at=utcnow(),
+        )
+    )
+    db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def council_server(tmp_path_factory):
+    """tests/e2e/conftest.py's live server, plus the blueprint and a released synthesis."""
+    from app.council import bp
+
+    folder: Path = tmp_path_factory.mktemp("council")
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.sqlite'}",
+        INSTANCE_DIR=folder,
+        MAIL_FILE_DIR=str(folder / "mail"),
+        WTF_CSRF_ENABLED=True,
+    )
+    if "council" not in app.blueprints:  # until app/__init__.py registers it
+        app.register_blueprint(bp, url_prefix="/council")
+    with app.app_context():
+        db.create_all()
+        demo.seed()
+        seed_released_synthesis()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_council_member_reviews_in_french_and_decides_with_the_keyboard(
+    council_server, browser, assert_accessible
+):
+    app, live = council_server
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live}/login")
+    tab_to(page, "#email")
+    page.keyboard.type("council@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-password-2026")
+    press_enter_and_wait(page)
+
+    page.goto(f"{live}/council/{SLUG}/syntheses")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert_accessible(page)
+    tab_to(page, f"main a[href='/council/{SLUG}/syntheses/1']")
+    press_enter_and_wait(page)
+    assert page.locator("table.heat-map").is_visible()
+    assert page.locator("svg[role=img] title").count() >= 3
+    assert_accessible(page)
+
+    # A filter is a plain GET form: choose a kind, and the counts are recounted.
+    tab_to(page, "#kind")
+    page.select_option("#kind", "un_agency")
+    tab_to(page, "form.council-filters button[type=submit]")
+    press_enter_and_wait(page)
+    assert "kind=un_agency" in page.url
+    assert page.locator(".alert-info[role=status]").is_visible()
+    assert_accessible(page)
+
+    tab_to(page, f"table.heat-map a[href='/council/{SLUG}/syntheses/1/paragraphs/2']")
+    press_enter_and_wait(page)
+    assert "Children and young people first." in page.locator(".word-diff ins").first.inner_text()
+    assert page.locator(".draft-text").get_attribute("lang") is None  # French text exists
+    assert_accessible(page)
+
+    # Without a reason the decision is refused, next to the field and in a summary.
+    tab_to(page, "#g0-decision-0")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")  # accept → accept in part
+    tab_to(page, "#g0-submit")
+    press_enter_and_wait(page)
+    assert page.locator("#error-summary").is_visible()
+    assert page.locator("#g0-reason-error").is_visible()
+    assert page.locator("#g0-decision-1").is_checked()
+    assert_accessible(page)
+
+    tab_to(page, "#g0-reason")
+    page.keyboard.type("Nous retenons la mention des enfants, pas la suite.")
+    tab_to(page, "#g0-submit")
+    press_enter_and_wait(page)
+    assert page.url.endswith("/paragraphs/2#group-1")
+    assert page.locator(".alert-success").count() == 1
+    assert page.locator(".badge.decision-partial").is_visible()
+    assert "Jean-Marc Lefèvre" in page.locator("#group-1").inner_text()
+    assert_accessible(page)
+    with app.app_context():
+        decision = db.session.scalar(sa.select(AmendmentDecision))
+        assert decision.decision == "partial"
+        assert decision.reason == "Nous retenons la mention des enfants, pas la suite."
+
+    # Every figure leads to the comments behind it.
+    tab_to(page, "a[href$='/feedback?paragraph=2&stance=amend']")
+    press_enter_and_wait(page)
+    assert page.locator(".feedback-list > li").count() == 2
+    assert_accessible(page)
+
+    for path in ["themes", "feedback?theme=0", "feedback?duplicate=0"]:
+        page.goto(f"{live}/council/{SLUG}/syntheses/1/{path}")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        assert_accessible(page)
+    assert page.locator(".feedback-list > li").count() == 2
+    page.goto(f"{live}/council/{SLUG}/compare?a=1&b=1")
+    assert_accessible(page)
+    context.close()

@@ -1,0 +1,195 @@
+"""Running syntheses: queued row, chord of sections and merge, release, API and CLI."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import Synthesis, SynthesisPart
+from app.services import feedback, submissions
+from app.services.feedback import ParagraphInput
+from app.services.synthesis import compute, runs
+from app.services.tokens import create as create_token
+from tests.conftest import make_user
+from tests.helpers import make_consultation
+
+COMMENTS = [
+    "Culture must be recognised as the fourth pillar of sustainable development.",
+    "La culture doit être reconnue comme quatrième pilier du développement durable.",
+    "La cultura debe reconocerse como cuarto pilar del desarrollo sostenible.",
+    "Cities need stable funding to guarantee decent work for young people.",
+    "Les villes ont besoin de financements stables pour garantir un travail décent aux jeunes.",
+    "Las ciudades necesitan financiación estable para garantizar trabajo digno a los jóvenes.",
+]
+
+
+@pytest.fixture
+def consultation(db):
+    return make_consultation()
+
+
+@pytest.fixture
+def submitted(db, consultation):
+    """Six organisations each submitted feedback on paragraph 1 (and two on paragraph 2)."""
+    from app.models import Organisation
+
+    first, second = consultation.current_version.paragraphs[:2]
+    stances = ["support", "support", "support", "amend", "oppose", "amend"]
+    for index, (stance, comment) in enumerate(zip(stances, COMMENTS, strict=True)):
+        organisation = Organisation(name=f"Org {index}", kind="ngo", region="europe")
+        db.session.add(organisation)
+        db.session.commit()
+        member = make_user(db, f"m{index}@org.example.org", "partner", organisation)
+        amendment = "First paragraph, with culture." if stance == "amend" else ""
+        result = feedback.save_paragraphs(
+            member, consultation, [ParagraphInput(first.id, stance, comment, amendment)], 0
+        )
+        if index < 2:
+            result = feedback.save_paragraphs(
+                member,
+                consultation,
+                [ParagraphInput(second.id, "oppose", "No.", "")],
+                result.submission.lock_version,
+            )
+        base = feedback.save_answers(
+            member,
+            consultation,
+            {consultation.questions[0].id: "4"},
+            "",
+            result.submission.lock_version,
+        )
+        submissions.submit(member, consultation, base.submission.lock_version)
+    return consultation
+
+
+def test_a_synthesis_is_a_row_then_sections_then_a_merge(app, users, submitted, db):
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(synthesis)
+    assert synthesis.status == "done" and synthesis.progress == 100
+    parts = db.session.scalars(sa.select(SynthesisPart)).all()
+    assert len(parts) == len(submitted.current_version.sections)
+    result = synthesis.result
+    assert {
+        "consultation",
+        "number",
+        "created_at",
+        "watermark",
+        "participation",
+        "paragraphs",
+        "themes",
+        "duplicates",
+        "changes_since_previous",
+    } <= set(result)
+    first = result["paragraphs"][0]
+    assert first["number"] == "1"
+    assert first["stance_counts"] == {"support": 3, "amend": 2, "oppose": 1, "none": 0}
+    assert len(first["stance_feedback_ids"]["support"]) == 3
+    assert result["participation"]["submissions"] == 6
+    assert result["questions"][0]["distribution"] == {"4": 6}
+    [group] = first["amendment_groups"]
+    assert len(group["feedback_ids"]) == 2 and ["ins", "paragraph, with culture."] in group["diff"]
+
+
+def test_running_a_section_again_changes_nothing(app, users, submitted, db):
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    section = submitted.current_version.sections[0]
+    before = db.session.scalar(
+        sa.select(SynthesisPart).where(SynthesisPart.section_id == section.id)
+    ).result
+    compute.run_section(synthesis.id, section.id)
+    compute.run_merge(synthesis.id)
+    parts = db.session.scalars(
+        sa.select(SynthesisPart).where(SynthesisPart.section_id == section.id)
+    ).all()
+    assert len(parts) == 1 and parts[0].result == before
+    assert runs.finish(synthesis.id, {"other": True}) is False
+    assert db.session.get(Synthesis, synthesis.id).result != {"other": True}
+
+
+def test_a_second_synthesis_reports_what_changed(app, users, submitted, db):
+    first = runs.request_synthesis(users["staff"], submitted)
+    second = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(second)  # eager tasks ran in their own app context and session
+    assert (first.number, second.number) == (1, 2)
+    changes = second.result["changes_since_previous"]
+    assert changes["previous"] == 1 and changes["submissions"] == 0
+
+
+def test_a_failure_is_recorded_with_its_reason(app, users, submitted, db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the encoder is missing")
+
+    monkeypatch.setattr(compute, "vectors_for", broken)
+    app.extensions["celery"].conf.task_eager_propagates = False
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(synthesis)
+    assert synthesis.status == "failed"
+    assert "the encoder is missing" in synthesis.error
+
+
+def test_the_sweeper_dispatches_a_lost_synthesis_again(app, users, submitted, db, monkeypatch):
+    from datetime import timedelta
+
+    from app.models.common import utcnow
+
+    monkeypatch.setattr(runs, "dispatch", lambda synthesis: False)  # the broker lost it
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    assert synthesis.status == "queued"
+    monkeypatch.undo()
+    assert runs.sweep(now=utcnow() + timedelta(hours=1)) == 1
+    db.session.refresh(synthesis)
+    assert synthesis.status == "done"
+
+
+def test_who_reads_a_synthesis_before_and_after_release(client, auth, users, submitted, db):
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(synthesis)
+    url = f"/api/v1/consultations/{submitted.slug}/syntheses/latest"
+    assert client.get(url).status_code == 404
+    auth.login("council@example.org")
+    assert client.get(url).status_code == 404
+    runs.release(users["staff"], synthesis, "council")
+    assert client.get(url).get_json()["number"] == 1
+    auth.logout()
+    assert client.get(url).status_code == 404
+    runs.release(users["staff"], synthesis, "public")
+    assert client.get(url).status_code == 200
+
+
+def test_api_token_reads_what_its_owner_may_read(client, users, submitted, db):
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(synthesis)
+    runs.release(users["staff"], synthesis, "council")
+    _, token = create_token(users["council"], "report script")
+    url = f"/api/v1/consultations/{submitted.slug}/syntheses/1"
+    assert client.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert client.get(url, headers={"Authorization": "Bearer agora_wrong"}).status_code == 404
+    _, partner_token = create_token(users["partner"], "mine")
+    assert client.get(url, headers={"Authorization": f"Bearer {partner_token}"}).status_code == 404
+
+
+def test_cli_synthesize_waits_and_shows_json(runner, users, submitted, tmp_path):
+    result = runner.invoke(args=["synthesize", submitted.slug, "--wait"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "1"
+    out = tmp_path / "s.json"
+    result = runner.invoke(
+        args=["synthesis", "show", submitted.slug, "--format", "json", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["paragraphs"][0]["number"] == "1"
+    assert runner.invoke(args=["synthesize", "nope"]).exit_code == 1
+
+
+def test_staff_run_and_release_from_the_page(client, auth, users, submitted, db):
+    auth.login("staff@example.org")
+    client.post(f"/staff/consultations/{submitted.slug}/syntheses")
+    progress = client.get(f"/staff/consultations/{submitted.slug}/syntheses/1/progress")
+    assert progress.get_json()["status"] == "done"
+    client.post(
+        f"/staff/consultations/{submitted.slug}/syntheses/1/release", data={"audience": "council"}
+    )
+    assert db.session.scalar(sa.select(Synthesis)).released_to == "council"
+    auth.logout()
+    auth.login("council@example.org")
+    assert client.post(f"/staff/consultations/{submitted.slug}/syntheses").status_code == 403
