@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.public import bp
 from app.services import access, accounts, consultations
+from app.services.synthesis import runs
 from app.utils import safe_next_url
 
 
@@ -19,7 +20,12 @@ def consultation(slug: str):
     item = consultations.get_by_slug(slug)
     access.require(current_user, "consultation.read", item)
     version = consultations.get_version(item, request.args.get("version", type=int))
-    return render_template("public/consultation.html", consultation=item, version=version)
+    return render_template(
+        "public/consultation.html",
+        consultation=item,
+        version=version,
+        has_syntheses=bool(runs.readable(current_user, item)),
+    )
 
 
 @bp.post("/language")

@@ -208,7 +208,6 @@ def seed_released_synthesis() -> None:
 @pytest.fixture(scope="module")
 def council_server(tmp_path_factory):
     """tests/e2e/conftest.py's live server, plus the blueprint and a released synthesis."""
-    from app.council import bp
 
     folder: Path = tmp_path_factory.mktemp("council")
     app = create_app(
@@ -218,8 +217,6 @@ def council_server(tmp_path_factory):
         MAIL_FILE_DIR=str(folder / "mail"),
         WTF_CSRF_ENABLED=True,
     )
-    if "council" not in app.blueprints:  # until app/__init__.py registers it
-        app.register_blueprint(bp, url_prefix="/council")
     with app.app_context():
         db.create_all()
         demo.seed()

@@ -22,15 +22,6 @@ STANCES = ("support", "amend", "oppose", "none")
 AMENDMENT = "Second, for every child."
 
 
-@pytest.fixture(autouse=True)
-def council_blueprint(app):
-    """Registers the blueprint until app/__init__.py does (remove this fixture then)."""
-    from app.council import bp
-
-    if "council" not in app.blueprints:
-        app.register_blueprint(bp, url_prefix="/council")
-
-
 def submit(db, consultation, organisation, items, answers=None) -> Submission:
     """A submitted submission: items are (paragraph, stance, comment, amendment, language)."""
     submission = Submission(

@@ -193,3 +193,14 @@ def test_staff_run_and_release_from_the_page(client, auth, users, submitted, db)
     auth.logout()
     auth.login("council@example.org")
     assert client.post(f"/staff/consultations/{submitted.slug}/syntheses").status_code == 403
+
+
+def test_the_consultation_page_links_to_syntheses_once_released(client, users, submitted, db):
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(synthesis)
+    page = f"/consultations/{submitted.slug}"
+    assert "Syntheses of the feedback" not in client.get(page).get_data(as_text=True)
+    runs.release(users["staff"], synthesis, "public")
+    assert "Syntheses of the feedback" in client.get(page).get_data(as_text=True)
+    overview = client.get(f"/council/{submitted.slug}/syntheses/1")
+    assert overview.status_code == 200

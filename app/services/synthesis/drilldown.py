@@ -1,0 +1,354 @@
+"""The read side of the Council's review: filters, stance counts counted again with them, and
+the feedback or answers behind each figure of a synthesis."""
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.i18n import LANGUAGE_NAMES
+from app.lazy_text import lazy_gettext as _l
+from app.models import (
+    Answer,
+    Organisation,
+    Paragraph,
+    ParagraphFeedback,
+    Section,
+    Submission,
+    Synthesis,
+)
+from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services.errors import NotFound
+from app.services.synthesis.review import group_of, paragraph_of
+from app.services.synthesis.stances import agreement
+
+STANCE_ORDER = ("support", "amend", "oppose", "none")
+MAX_IDS = 500
+PAGE_SIZE = 50
+
+
+# -- Filters and stance counts -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which organisations' feedback to count: a kind, a region, a language of the comment."""
+
+    kind: str | None = None
+    region: str | None = None
+    language: str | None = None
+
+    @classmethod
+    def of(cls, kind: str | None = None, region: str | None = None, language: str | None = None):
+        """Filters from untrusted values: anything unknown means "no filter"."""
+        return cls(
+            kind if kind in ORGANISATION_KINDS else None,
+            region if region in REGIONS else None,
+            language if language in LANGUAGE_NAMES else None,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.region or self.language)
+
+    def args(self) -> dict[str, str]:
+        """The filters as query arguments, to carry them on links."""
+        pairs = (("kind", self.kind), ("region", self.region), ("language", self.language))
+        return {name: value for name, value in pairs if value}
+
+
+@dataclass
+class StanceRow:
+    paragraph: dict
+    counts: dict[str, int]
+    agreement: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class SectionRows:
+    heading: dict
+    rows: list[StanceRow]
+
+
+def _submission_ids(synthesis: Synthesis) -> list[int]:
+    mark = synthesis.result.get("watermark") or synthesis.watermark or {}
+    return [i for i in mark.get("submission_ids", []) if isinstance(i, int)]
+
+
+def _scoped(stmt: sa.Select, synthesis: Synthesis, filters: Filters) -> sa.Select:
+    """A query from ParagraphFeedback kept to the synthesis' submissions and paragraphs.
+
+    Paragraphs are matched by number, as the synthesis matches them, so that feedback
+    given on an earlier version of the draft counts for the same paragraph.
+    """
+    numbers = [p["number"] for p in synthesis.result.get("paragraphs", [])]
+    stmt = (
+        stmt.join(Submission, ParagraphFeedback.submission_id == Submission.id)
+        .join(Organisation, Submission.organisation_id == Organisation.id)
+        .join(Paragraph, ParagraphFeedback.paragraph_id == Paragraph.id)
+        .join(Section, Paragraph.section_id == Section.id)
+        .where(
+            Submission.consultation_id == synthesis.consultation_id,
+            Submission.id.in_(_submission_ids(synthesis)),
+            Paragraph.number.in_(numbers),
+            sa.or_(
+                ParagraphFeedback.stance.is_not(None),
+                ParagraphFeedback.comment != "",
+                ParagraphFeedback.amendment != "",
+            ),
+        )
+    )
+    if filters.kind:
+        stmt = stmt.where(Organisation.kind == filters.kind)
+    if filters.region:
+        stmt = stmt.where(Organisation.region == filters.region)
+    if filters.language:
+        stmt = stmt.where(ParagraphFeedback.language == filters.language)
+    return stmt
+
+
+def filtered_counts(synthesis: Synthesis, filters: Filters) -> dict[str, dict[str, int]]:
+    """Stance counts per paragraph number, counted again in SQL with the filters applied."""
+    stmt = _scoped(
+        sa.select(Paragraph.number, ParagraphFeedback.stance, sa.func.count(ParagraphFeedback.id))
+        .select_from(ParagraphFeedback)
+        .where(ParagraphFeedback.stance.in_(STANCE_ORDER))
+        .group_by(Paragraph.number, ParagraphFeedback.stance),
+        synthesis,
+        filters,
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for number, stance, count in db.session.execute(stmt):
+        counts.setdefault(number, dict.fromkeys(STANCE_ORDER, 0))[stance] = count
+    return counts
+
+
+def stance_table(synthesis: Synthesis, filters: Filters) -> list[SectionRows]:
+    """The draft section by section, each paragraph with its stance counts and agreement."""
+    result = synthesis.result
+    counted = filtered_counts(synthesis, filters) if filters.active else None
+    sections = {
+        s["id"]: SectionRows(s.get("heading") or {}, []) for s in result.get("sections", [])
+    }
+    loose = SectionRows({}, [])
+    for paragraph in result.get("paragraphs", []):
+        if counted is None:
+            counts = {s: int(paragraph["stance_counts"].get(s, 0)) for s in STANCE_ORDER}
+            score = paragraph.get("agreement")
+        else:
+            counts = counted.get(paragraph["number"], dict.fromkeys(STANCE_ORDER, 0))
+            score = agreement(counts)
+        sections.get(paragraph.get("section_id"), loose).rows.append(
+            StanceRow(paragraph, counts, score)
+        )
+    return [s for s in [*sections.values(), loose] if s.rows]
+
+
+def participation_bars(result: dict) -> dict[str, list[tuple[str, str, int]]]:
+    """(key, translated label, count) for each kind, region and language, largest first."""
+    labels = {"by_kind": ORGANISATION_KINDS, "by_region": REGIONS, "by_language": LANGUAGE_NAMES}
+    figures = result.get("participation", {})
+    bars = {}
+    for name, names in labels.items():
+        rows = [(key, str(names.get(key, key)), int(n)) for key, n in figures.get(name, {}).items()]
+        bars[name] = sorted(rows, key=lambda row: (-row[2], row[1]))
+    return bars
+
+
+# -- The feedback behind a figure ----------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """Which feedback a figure stands for.
+
+    `ids` None means every feedback matching `number`, `stance` and the filters: that is how
+    a filtered count was counted, so its drill-down finds exactly the same feedback.
+    """
+
+    kind: str  # all | ids | paragraph | group | theme | duplicate
+    ids: list[int] | None = None
+    number: str | None = None
+    stance: str | None = None
+    paragraph: dict | None = None
+    item: dict | None = None  # the theme, campaign or amendment group
+    index: int | None = None
+    requested: int = 0
+
+
+@dataclass
+class FeedbackPage:
+    items: list[ParagraphFeedback]
+    total: int
+    organisations: int
+    page: int
+    pages: int
+
+
+def parse_ids(values: Iterable[str]) -> list[int]:
+    """Feedback ids from query arguments ("1,2" or repeated), in order, at most MAX_IDS."""
+    found = [int(v) for value in values for v in re.findall(r"\d{1,12}", value)]
+    return list(dict.fromkeys(found))[:MAX_IDS]
+
+
+def _nth(entries: list | None, index: int, message) -> dict:
+    if not entries or not 0 <= index < len(entries):
+        raise NotFound(message)
+    return entries[index]
+
+
+def select_feedback(
+    synthesis: Synthesis,
+    filters: Filters,
+    ids: list[int] | None = None,
+    number: str | None = None,
+    stance: str | None = None,
+    group: str | None = None,
+    theme: int | None = None,
+    duplicate: int | None = None,
+) -> Selection:
+    """The selection a drill-down link asks for; NotFound for what the synthesis lacks."""
+    result = synthesis.result
+    if theme is not None:
+        item = _nth(result.get("themes"), theme, _l("This synthesis has no such theme."))
+        return Selection("theme", ids=list(item.get("feedback_ids", [])), item=item, index=theme)
+    if duplicate is not None:
+        item = _nth(result.get("duplicates"), duplicate, _l("This synthesis has no such campaign."))
+        return Selection(
+            "duplicate", ids=list(item.get("feedback_ids", [])), item=item, index=duplicate
+        )
+    if ids is not None:
+        return Selection("ids", ids=ids, requested=len(ids))
+    if number is None:
+        return Selection("all")
+    paragraph = paragraph_of(synthesis, number)
+    if group is not None:
+        item = group_of(paragraph, group)
+        return Selection("group", ids=list(item["feedback_ids"]), paragraph=paragraph, item=item)
+    if stance is not None and stance not in STANCE_ORDER:
+        raise NotFound(_l("There is no such stance."))
+    if filters.active:
+        return Selection("paragraph", number=number, stance=stance, paragraph=paragraph)
+    by_stance = paragraph.get("stance_feedback_ids", {})
+    chosen = [i for s in ([stance] if stance else STANCE_ORDER) for i in by_stance.get(s, [])]
+    return Selection("paragraph", ids=chosen, stance=stance, paragraph=paragraph)
+
+
+def _selected(synthesis: Synthesis, selection: Selection, filters: Filters, *columns):
+    stmt = _scoped(sa.select(*columns).select_from(ParagraphFeedback), synthesis, filters)
+    if selection.ids is not None:
+        stmt = stmt.where(ParagraphFeedback.id.in_(selection.ids))
+    if selection.number is not None:
+        stmt = stmt.where(Paragraph.number == selection.number)
+    if selection.stance is not None:
+        stmt = stmt.where(ParagraphFeedback.stance == selection.stance)
+    return stmt
+
+
+def feedback_items(
+    synthesis: Synthesis, selection: Selection, filters: Filters, limit: int = MAX_IDS, offset=0
+) -> list[ParagraphFeedback]:
+    """The selected feedback with its organisation and paragraph, in the draft's order."""
+    stmt = (
+        _selected(synthesis, selection, filters, ParagraphFeedback)
+        .options(
+            so.contains_eager(ParagraphFeedback.submission).contains_eager(Submission.organisation),
+            so.contains_eager(ParagraphFeedback.paragraph),
+        )
+        .order_by(Section.position, Paragraph.position, Organisation.name, ParagraphFeedback.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def feedback_page(
+    synthesis: Synthesis, selection: Selection, filters: Filters, page: int = 1
+) -> FeedbackPage:
+    """One page of the selected feedback, with how many comments and organisations in all."""
+    total, organisations = db.session.execute(
+        _selected(
+            synthesis,
+            selection,
+            filters,
+            sa.func.count(ParagraphFeedback.id),
+            sa.func.count(sa.distinct(Submission.organisation_id)),
+        )
+    ).one()
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = feedback_items(synthesis, selection, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return FeedbackPage(items, total, organisations, page, pages)
+
+
+@dataclass
+class AnswerSelection:
+    question: dict
+    option: str | None
+    theme: dict | None
+    answers: list[Answer]
+
+
+def _options(question: dict) -> set[str]:
+    if question.get("kind") == "scale":
+        return {"1", "2", "3", "4", "5"}
+    return {str(i) for i in range(len(question.get("options") or []))}
+
+
+def _answer_keys(value: object) -> set[str]:
+    return {str(v) for v in value} if isinstance(value, list) else {str(value)}
+
+
+def select_answers(
+    synthesis: Synthesis,
+    filters: Filters,
+    question_id: int,
+    option: str | None = None,
+    theme: int | None = None,
+    ids: list[int] | None = None,
+) -> AnswerSelection:
+    """The answers behind a question's figure: all, one option's, one theme's, or some."""
+    questions = synthesis.result.get("questions", [])
+    question = next((q for q in questions if q.get("id") == question_id), None)
+    if question is None:
+        raise NotFound(_l("This synthesis has no such question."))
+    if option is not None and option not in _options(question):
+        raise NotFound(_l("This question has no such answer."))
+    chosen = (
+        _nth(question.get("themes"), theme, _l("No such theme.")) if theme is not None else None
+    )
+    stmt = (
+        sa.select(Answer)
+        .join(Submission, Answer.submission_id == Submission.id)
+        .join(Organisation, Submission.organisation_id == Organisation.id)
+        .where(
+            Answer.question_id == question_id,
+            Submission.consultation_id == synthesis.consultation_id,
+            Submission.id.in_(_submission_ids(synthesis)),
+        )
+        .options(so.contains_eager(Answer.submission).contains_eager(Submission.organisation))
+        .order_by(Organisation.name, Answer.id)
+    )
+    if filters.kind:
+        stmt = stmt.where(Organisation.kind == filters.kind)
+    if filters.region:
+        stmt = stmt.where(Organisation.region == filters.region)
+    if filters.language:
+        stmt = stmt.where(Answer.language == filters.language)
+    answers = [a for a in db.session.scalars(stmt) if a.value not in (None, "", [])]
+    if option is not None:
+        answers = [a for a in answers if option in _answer_keys(a.value)]
+    if chosen is not None:
+        wanted = set(chosen.get("answer_ids") or chosen.get("feedback_ids") or [])
+        answers = [a for a in answers if a.id in wanted]
+    if ids is not None:
+        answers = [a for a in answers if a.id in set(ids)]
+    return AnswerSelection(question, option, chosen, answers)
