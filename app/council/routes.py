@@ -10,7 +10,7 @@ from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.synthesis import DECISIONS
 from app.services import access, consultations
 from app.services.errors import DomainError, NotFound
-from app.services.synthesis import charts, review
+from app.services.synthesis import charts, drilldown, review
 from app.utils import attach_error, client_ip
 
 
@@ -23,7 +23,7 @@ def review_helpers() -> dict:
         "DECISIONS": DECISIONS,
         "ORGANISATION_KINDS": ORGANISATION_KINDS,
         "REGIONS": REGIONS,
-        "STANCE_ORDER": review.STANCE_ORDER,
+        "STANCE_ORDER": drilldown.STANCE_ORDER,
     }
 
 
@@ -32,9 +32,9 @@ def _load(slug: str, number: int):
     return consultation, review.get(current_user, consultation, number)
 
 
-def _filters() -> review.Filters:
+def _filters() -> drilldown.Filters:
     args = request.args
-    return review.Filters.of(args.get("kind"), args.get("region"), args.get("language"))
+    return drilldown.Filters.of(args.get("kind"), args.get("region"), args.get("language"))
 
 
 @bp.get("/<slug>/syntheses")
@@ -62,8 +62,8 @@ def overview(slug: str, number: int):
         result=synthesis.result,
         form=form,
         filters=filters,
-        sections=review.stance_table(synthesis, filters),
-        bars=review.participation_bars(synthesis.result),
+        sections=drilldown.stance_table(synthesis, filters),
+        bars=drilldown.participation_bars(synthesis.result),
     )
 
 
@@ -135,7 +135,7 @@ def _paragraph_page(consultation, synthesis, item: dict, note_form=None, posted=
         forms[group["key"]] = (posted or {}).get(group["key"]) or DecisionForm(
             formdata=None, prefix=f"g{index}", data=data
         )
-    everyone = review.select_feedback(synthesis, review.Filters(), number=item["number"])
+    everyone = drilldown.select_feedback(synthesis, drilldown.Filters(), number=item["number"])
     return render_template(
         "council/paragraph.html",
         consultation=consultation,
@@ -146,7 +146,7 @@ def _paragraph_page(consultation, synthesis, item: dict, note_form=None, posted=
         decision_forms=forms,
         note_form=note_form or NoteForm(formdata=None),
         notes=review.notes_on(synthesis, item),
-        feedback=review.feedback_items(synthesis, everyone, review.Filters()),
+        feedback=drilldown.feedback_items(synthesis, everyone, drilldown.Filters()),
     )
 
 
@@ -165,7 +165,7 @@ def themes(slug: str, number: int):
 def feedback(slug: str, number: int):
     consultation, synthesis = _load(slug, number)
     args, filters = request.args, _filters()
-    ids = review.parse_ids(args.getlist("ids")) if "ids" in args else None
+    ids = drilldown.parse_ids(args.getlist("ids")) if "ids" in args else None
     context = {
         "consultation": consultation,
         "synthesis": synthesis,
@@ -179,7 +179,7 @@ def feedback(slug: str, number: int):
         ),
     }
     if "question" in args:
-        chosen = review.select_answers(
+        chosen = drilldown.select_answers(
             synthesis,
             filters,
             args.get("question", type=int),
@@ -188,7 +188,7 @@ def feedback(slug: str, number: int):
             ids=ids,
         )
         return render_template("council/answers.html", chosen=chosen, **context)
-    selection = review.select_feedback(
+    selection = drilldown.select_feedback(
         synthesis,
         filters,
         ids=ids,
@@ -198,7 +198,7 @@ def feedback(slug: str, number: int):
         theme=args.get("theme", type=int),
         duplicate=args.get("duplicate", type=int),
     )
-    found = review.feedback_page(synthesis, selection, filters, args.get("page", 1, type=int))
+    found = drilldown.feedback_page(synthesis, selection, filters, args.get("page", 1, type=int))
     return render_template("council/feedback.html", selection=selection, found=found, **context)
 
 

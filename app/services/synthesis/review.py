@@ -1,6 +1,8 @@
 """The Council's review of a synthesis: finding it, notes on paragraphs, decisions on
 proposed wordings, and two syntheses side by side."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -21,7 +23,6 @@ from app.services.errors import DomainError, NotFound
 from app.services.synthesis import runs
 
 MAX_TEXT = 5_000
-
 
 AUDIENCES = {"": _l("Not released"), "council": _l("The Council"), "public": _l("Everyone")}
 
