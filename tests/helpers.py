@@ -61,3 +61,31 @@ def make_consultation(
     db.session.add(consultation)
     db.session.commit()
     return consultation
+
+
+def make_submitted(consultation, organisation, items, answers=None):
+    """A submitted submission: items are (paragraph, stance, comment, amendment, language)."""
+    from app.models import Answer, ParagraphFeedback, Submission
+
+    submission = Submission(
+        consultation=consultation,
+        organisation=organisation,
+        version=consultation.current_version,
+        status="submitted",
+        submitted_at=utcnow(),
+    )
+    for paragraph, stance, comment, amendment, language in items:
+        submission.items.append(
+            ParagraphFeedback(
+                paragraph=paragraph,
+                stance=stance,
+                comment=comment,
+                amendment=amendment,
+                language=language,
+            )
+        )
+    for question, value in (answers or {}).items():
+        submission.answers.append(Answer(question=question, value=value, language="en"))
+    db.session.add(submission)
+    db.session.commit()
+    return submission

@@ -2,6 +2,7 @@
 
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,9 @@ CHROMIUM_FLAGS = [
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    folder: Path = tmp_path_factory.mktemp("live")
+@contextmanager
+def serving(folder: Path, seed=None):
+    """The app on a free local port, with the demo data (and `seed()` run in its context)."""
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.sqlite'}",
@@ -36,11 +37,21 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.create_all()
         demo.seed()
+        if seed is not None:
+            seed()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("live")) as (_app, url):
+        yield url
 
 
 @pytest.fixture(scope="module")

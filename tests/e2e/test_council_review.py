@@ -1,70 +1,27 @@
 """A Council member, in French and by keyboard, reviews a synthesis and decides on a wording."""
 
 import hashlib
-import threading
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.extensions import db
 from app.models import (
     AmendmentDecision,
     Consultation,
     Organisation,
-    ParagraphFeedback,
-    Submission,
     Synthesis,
 )
 from app.models.common import utcnow
-from app.services import demo
 from app.services.textdiff import word_diff
+from tests.e2e.conftest import serving
+from tests.e2e.keyboard import press_enter_and_wait, tab_to
+from tests.helpers import make_submitted
 
 pytestmark = pytest.mark.e2e
 
 SLUG = "pact-for-the-future-opportunities"
 STANCES = ("support", "amend", "oppose", "none")
-
-
-def tab_to(page, selector: str, limit: int = 400) -> None:
-    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        if page.evaluate(
-            "s => document.activeElement && document.activeElement.matches(s)", selector
-        ):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} cannot be reached with the Tab key")
-
-
-def press_enter_and_wait(page) -> None:
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def _submit(consultation, organisation, items) -> Submission:
-    submission = Submission(
-        consultation=consultation,
-        organisation=organisation,
-        version=consultation.current_version,
-        status="submitted",
-        submitted_at=utcnow(),
-    )
-    for paragraph, stance, comment, amendment, language in items:
-        submission.items.append(
-            ParagraphFeedback(
-                paragraph=paragraph,
-                stance=stance,
-                comment=comment,
-                amendment=amendment,
-                language=language,
-            )
-        )
-    db.session.add(submission)
-    db.session.flush()
-    return submission
 
 
 def _paragraph_result(paragraph, items) -> dict:
@@ -113,7 +70,7 @@ def seed_released_synthesis() -> None:
     p = consultation.current_version.paragraphs
     wording = p[1].text["en"] + " Children and young people first."
     submissions = [
-        _submit(
+        make_submitted(
             consultation,
             orgs["UNICEF"],
             [
@@ -121,7 +78,7 @@ def seed_released_synthesis() -> None:
                 (p[1], "amend", "Name children explicitly.", wording, "en"),
             ],
         ),
-        _submit(
+        make_submitted(
             consultation,
             orgs["FAO"],
             [
@@ -129,7 +86,7 @@ def seed_released_synthesis() -> None:
                 (p[1], "amend", "", wording, "en"),
             ],
         ),
-        _submit(
+        make_submitted(
             consultation,
             orgs["Right to the City Platform"],
             [(p[0], "support", "Apoyamos este párrafo sin reservas.", "", "es")],
@@ -207,25 +164,9 @@ def seed_released_synthesis() -> None:
 
 @pytest.fixture(scope="module")
 def council_server(tmp_path_factory):
-    """tests/e2e/conftest.py's live server, plus the blueprint and a released synthesis."""
-
-    folder: Path = tmp_path_factory.mktemp("council")
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.sqlite'}",
-        INSTANCE_DIR=folder,
-        MAIL_FILE_DIR=str(folder / "mail"),
-        WTF_CSRF_ENABLED=True,
-    )
-    with app.app_context():
-        db.create_all()
-        demo.seed()
-        seed_released_synthesis()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    """The live server of tests/e2e/conftest.py, with a synthesis released to the Council."""
+    with serving(tmp_path_factory.mktemp("council"), seed=seed_released_synthesis) as served:
+        yield served
 
 
 def test_council_member_reviews_in_french_and_decides_with_the_keyboard(

@@ -2,25 +2,11 @@
 
 import pytest
 
+from tests.e2e.keyboard import press_enter_and_wait, tab_to
+
 pytestmark = pytest.mark.e2e
 
 SLUG = "pact-for-the-future-opportunities"
-
-
-def tab_to(page, selector: str, limit: int = 400) -> None:
-    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        if page.evaluate(
-            "s => document.activeElement && document.activeElement.matches(s)", selector
-        ):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} cannot be reached with the Tab key")
-
-
-def press_enter_and_wait(page) -> None:
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_partner_answers_in_spanish_with_the_keyboard(live_server, browser, assert_accessible):

@@ -7,45 +7,21 @@ import sqlalchemy as sa
 
 from app.models import (
     AmendmentDecision,
-    Answer,
     AuditEvent,
     CouncilNote,
     Organisation,
-    ParagraphFeedback,
     Submission,
     Synthesis,
 )
 from app.models.common import utcnow
-from tests.helpers import make_consultation
+from tests.helpers import make_consultation, make_submitted
 
 STANCES = ("support", "amend", "oppose", "none")
 AMENDMENT = "Second, for every child."
 
 
 def submit(db, consultation, organisation, items, answers=None) -> Submission:
-    """A submitted submission: items are (paragraph, stance, comment, amendment, language)."""
-    submission = Submission(
-        consultation=consultation,
-        organisation=organisation,
-        version=consultation.current_version,
-        status="submitted",
-        submitted_at=utcnow(),
-    )
-    for paragraph, stance, comment, amendment, language in items:
-        submission.items.append(
-            ParagraphFeedback(
-                paragraph=paragraph,
-                stance=stance,
-                comment=comment,
-                amendment=amendment,
-                language=language,
-            )
-        )
-    for question, value in (answers or {}).items():
-        submission.answers.append(Answer(question=question, value=value, language="en"))
-    db.session.add(submission)
-    db.session.commit()
-    return submission
+    return make_submitted(consultation, organisation, items, answers)
 
 
 def paragraph_entry(paragraph, items) -> dict:
