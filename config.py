@@ -16,6 +16,7 @@ def _embedded_celery(instance_dir: Path) -> dict:
         "broker_transport_options": {
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
+            "control_folder": str(instance_dir / "celery-control"),
             "store_processed": False,
         },
         "result_backend": f"db+sqlite:///{instance_dir / 'celery-results.sqlite'}",

@@ -17,7 +17,7 @@ def celery_init_app(app: Flask) -> Celery:
 
     config = app.config["CELERY"]
     # The server-less broker keeps its messages in a folder that must exist before use.
-    for key in ("data_folder_in", "data_folder_out"):
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
         folder = config.get("broker_transport_options", {}).get(key)
         if folder:
             os.makedirs(folder, exist_ok=True)
