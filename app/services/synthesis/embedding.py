@@ -27,8 +27,10 @@ class Embedder(Protocol):
 class UseEmbedder:
     """Multilingual Universal Sentence Encoder v3 (pure numpy, weights inside the package)."""
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
         """Nothing is loaded here: the weights are read on the first `embed`."""
+        # One BLAS thread by default: Celery runs one worker process per core, and two
+        # threads sharing a core with another process were up to 3× slower than one.
         self.threads = threads
         self._model = None
         # Stored vectors are tagged with this so a change of encoder invalidates them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -45,12 +46,28 @@ MAX_WORDS = 4
 TEXTS_PER_GROUP = 300  # enough for stable phrases; bounds the cost at 100,000 comments
 CANDIDATES = 25  # distinctive phrases per group and language, re-ranked by meaning
 MMR_WEIGHT = 0.7
+SMALL = 100  # phrases in a group's texts of one language below which single mentions count
 
 
+@lru_cache(maxsize=4)
 def stop_words(language: str) -> frozenset[str]:
     """Words that never make a label on their own in `language`."""
-    extra = {"en": set(ENGLISH_STOP_WORDS), "fr": set(_FRENCH.split()), "es": set(_SPANISH.split())}
-    return frozenset(extra.get(language, set()) | set(_DOMAIN.split()))
+    return _grammar_words(language) | frozenset(_DOMAIN.split())
+
+
+def guess_language(text: str) -> str | None:
+    """en, fr or es by the stop words a text uses: enough to file it for labels, no more."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    hits = {lang: sum(w in _grammar_words(lang) for w in words) for lang in LANGUAGES}
+    best = max(LANGUAGES, key=lambda lang: hits[lang])
+    return best if hits[best] else None
+
+
+@lru_cache(maxsize=4)
+def _grammar_words(language: str) -> frozenset[str]:
+    """The language's own stop words (articles, pronouns, auxiliaries), without domain words."""
+    lists = {"en": ENGLISH_STOP_WORDS, "fr": _FRENCH.split(), "es": _SPANISH.split()}
+    return frozenset(lists.get(language, ()))
 
 
 def phrases(text: str, stop: frozenset[str]) -> list[str]:
@@ -92,11 +109,12 @@ def label_terms(
     common language of the group first): a label in the wrong language beats none.
     """
     candidates: dict[tuple[int, str], list[tuple[float, str]]] = {}
+    known = {i: languages[i] or guess_language(texts[i]) for members in groups for i in members}
     for language in LANGUAGES:
         stop = stop_words(language)
         counts = []
         for members in groups:
-            own = [i for i in members if languages[i] == language]
+            own = [i for i in members if known[i] == language]
             step = max(1, len(own) // TEXTS_PER_GROUP)  # an even spread, deterministic
             # Each phrase counts once per comment: one long comment cannot name a theme.
             counts.append(Counter(p for i in own[::step] for p in set(phrases(texts[i], stop))))
@@ -110,7 +128,7 @@ def label_terms(
     labels = []
     for g, members in enumerate(groups):
         own = {lang: ", ".join(chosen[(g, lang)]) for lang in LANGUAGES if (g, lang) in chosen}
-        spoken = [lang for lang, _ in Counter(languages[i] for i in members).most_common()]
+        spoken = [lang for lang, _ in Counter(known[i] for i in members).most_common()]
         fallback = next((own[lang] for lang in spoken if lang in own), "")
         labels.append({lang: own.get(lang, fallback) for lang in LANGUAGES})
     return labels
@@ -125,8 +143,9 @@ def _distinctive(counts: list[Counter], limit: int) -> list[list[tuple[float, st
     average = sum(sizes) / max(1, sum(1 for s in sizes if s))
     ranked = []
     for c, size in zip(counts, sizes, strict=True):
+        least = 2 if size >= SMALL else 1  # a phrase said once is chance, unless little is said
         scored = sorted(
-            ((c[p] / size * math.log(1 + average / total[p]), p) for p in c if c[p] >= 2),
+            ((c[p] / size * math.log(1 + average / total[p]), p) for p in c if c[p] >= least),
             key=lambda x: (-x[0], x[1]),
         )
         ranked.append(scored[:limit])

@@ -1,0 +1,1 @@
+"""Exports of a consultation's data as files (CSV, XLSX, JSON)."""
