@@ -204,3 +204,16 @@ def test_the_consultation_page_links_to_syntheses_once_released(client, users, s
     assert "Syntheses of the feedback" in client.get(page).get_data(as_text=True)
     overview = client.get(f"/council/{submitted.slug}/syntheses/1")
     assert overview.status_code == 200
+
+
+def test_a_changed_comment_gets_a_new_vector(app, db):
+    import numpy as np
+
+    from app.models import CommentVector
+
+    before = compute.vectors_for("item", [(1, "Culture matters for lasting peace in cities.")])
+    db.session.commit()
+    after = compute.vectors_for("item", [(1, "Decent work for young people comes first.")])
+    db.session.commit()
+    assert not np.allclose(before[1], after[1])
+    assert db.session.scalar(sa.select(sa.func.count(CommentVector.id))) == 1

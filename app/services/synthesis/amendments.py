@@ -96,12 +96,17 @@ def _similarity(
 ) -> np.ndarray:
     """Pairwise similarity of edits in [0, 1]: shared edited words, or meaning when given."""
     n = len(edits)
-    similarity = np.eye(n)
-    for i in range(n):
-        for j in range(i + 1, n):
-            union = len(edits[i] | edits[j])
+    # Many organisations send the same edit: score each distinct pair once, then spread.
+    distinct = list(dict.fromkeys(edits))
+    position = {e: i for i, e in enumerate(distinct)}
+    inverse = np.array([position[e] for e in edits])
+    scores = np.eye(len(distinct))
+    for i, first in enumerate(distinct):
+        for j in range(i + 1, len(distinct)):
+            union = len(first | distinct[j])
             # Two wordings that change nothing agree with each other.
-            similarity[i, j] = similarity[j, i] = len(edits[i] & edits[j]) / union if union else 1
+            scores[i, j] = scores[j, i] = len(first & distinct[j]) / union if union else 1
+    similarity = scores[np.ix_(inverse, inverse)]
     if vectors is not None and n:
         cosine = np.clip(np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors).T, 0, 1)
         # Shift the cosine scale so vector_threshold lands on threshold, then keep the larger.

@@ -18,6 +18,7 @@ from app.services.synthesis import amendments, embedding, quotes, runs, stances
 from app.services.synthesis.merge import merge_result
 
 QUOTES_PER_PARAGRAPH = 3
+VECTOR_QUERY_SLICE = 10_000
 
 
 def text_hash(text: str) -> str:
@@ -28,15 +29,21 @@ def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarr
     """Embeddings of texts keyed by source id, computed once and kept in the database."""
     if not sources:
         return {}
-    stored = {
-        row.source_id: row
-        for row in db.session.scalars(
-            sa.select(CommentVector).where(
-                CommentVector.kind == kind,
-                CommentVector.source_id.in_([source_id for source_id, _ in sources]),
+    stored = {}
+    ids = [source_id for source_id, _ in sources]
+    # In slices: PostgreSQL takes at most 65,535 parameters in one statement.
+    for start in range(0, len(ids), VECTOR_QUERY_SLICE):
+        stored.update(
+            (row.source_id, row)
+            for row in db.session.execute(
+                sa.select(
+                    CommentVector.source_id, CommentVector.text_hash, CommentVector.vector
+                ).where(
+                    CommentVector.kind == kind,
+                    CommentVector.source_id.in_(ids[start : start + VECTOR_QUERY_SLICE]),
+                )
             )
         )
-    }
     vectors: dict[int, np.ndarray] = {}
     missing = []
     for source_id, text in sources:
@@ -49,11 +56,30 @@ def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarr
         computed = embedding.default_embedder().embed([text for _, text in missing])
         for (source_id, text), vector in zip(missing, computed, strict=True):
             vectors[source_id] = vector
-            row = stored.get(source_id) or CommentVector(kind=kind, source_id=source_id)
-            row.text_hash, row.vector = text_hash(text), embedding.to_bytes(vector)
-            db.session.add(row)
-        db.session.commit()
+            _store_vector(
+                kind,
+                source_id,
+                text_hash(text),
+                embedding.to_bytes(vector),
+                known=source_id in stored,
+            )
+        # Flushed, not committed: a commit would expire every object the caller holds.
+        db.session.flush()
     return vectors
+
+
+def _store_vector(kind: str, source_id: int, digest: str, vector: bytes, known: bool) -> None:
+    """Keep a new vector, or replace the one of a text that has changed since."""
+    if known:
+        db.session.execute(
+            sa.update(CommentVector)
+            .where(CommentVector.kind == kind, CommentVector.source_id == source_id)
+            .values(text_hash=digest, vector=vector)
+        )
+    else:
+        db.session.add(
+            CommentVector(kind=kind, source_id=source_id, text_hash=digest, vector=vector)
+        )
 
 
 def embed_submission(outbox_id: int) -> None:
@@ -71,7 +97,7 @@ def embed_submission(outbox_id: int) -> None:
         )
     ).all()
     vectors_for("item", [(item.id, item.comment) for item in items])
-    outbox.mark_done(message)
+    outbox.mark_done(message)  # commits the vectors too
 
 
 def section_items(synthesis: Synthesis, numbers: list[str]):
