@@ -26,7 +26,9 @@ until the synthesis' status is "done", and reads the peak RSS (VmHWM) of each wo
 processes. The baseline, timed in the same run on the same rows, is the irreducible work:
 a SQL GROUP BY paragraph, stance count, reading the stored vectors, and scikit-learn's
 KMeans with k fixed at 8 (n_init=1). --profile then runs the sections and the merge once
-more in this process under cProfile and prints where the time goes.
+more in this process under cProfile and prints where the time goes; when the merge fails on
+too many bind parameters, it is profiled once more with compute.vectors_for wrapped by this
+script to ask for 30,000 ids per query (in this process only, to see the cost past that query).
 
     .venv/bin/python bench/synthesis.py [--items 10000,100000] [--database sqlite|postgres]
                                         [--workers 2] [--profile] [--warm-answers]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    Answer,
     CommentVector,
     ParagraphFeedback,
     Section,
@@ -97,6 +98,12 @@ def embed_submission(outbox_id: int) -> None:
         )
     ).all()
     vectors_for("item", [(item.id, item.comment) for item in items])
+    answers = db.session.scalars(
+        sa.select(Answer).where(Answer.submission_id == submission_id)
+    ).all()
+    vectors_for(
+        "answer", [(a.id, a.value) for a in answers if isinstance(a.value, str) and a.value]
+    )
     outbox.mark_done(message)  # commits the vectors too
 
 
