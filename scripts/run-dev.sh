@@ -7,7 +7,17 @@ mkdir -p instance
 .venv/bin/celery -A wsgi.celery_app worker --beat --concurrency 2 --loglevel INFO \
     --schedule instance/celerybeat-schedule >instance/worker.log 2>&1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
+stop_worker() {
+    kill -TERM "$worker" 2>/dev/null || return 0
+    # A warm shutdown finishes the task in hand; after 10 s the worker is stopped outright.
+    for _ in $(seq 1 20); do
+        kill -0 "$worker" 2>/dev/null || return 0
+        sleep 0.5
+    done
+    pkill -KILL -P "$worker" 2>/dev/null || true
+    kill -KILL "$worker" 2>/dev/null || true
+}
+trap stop_worker EXIT
 echo "Celery worker started (log: instance/worker.log)"
 
 .venv/bin/flask --app wsgi run --host 127.0.0.1 --port "${PORT:-5000}"
