@@ -9,12 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
-from app.models import Consultation, Organisation, Synthesis, SynthesisPart
+from app.models import Consultation, Organisation, OutboxMessage, Synthesis, SynthesisPart
 from app.models.common import utcnow
 from app.services import demo, feedback, submissions
 from app.services.access import COMMAND_LINE
@@ -117,6 +118,11 @@ def app_with_feedback(postgres_url, redis_url, tmp_path):
                 member, consultation, answers, "", result.submission.lock_version
             )
             submissions.submit(member, consultation, result.submission.lock_version)
+        # Drop the embedding jobs queued at submit: the sections then embed the comments
+        # themselves, which makes them slow enough to be caught in the middle.
+        db.session.execute(sa.delete(OutboxMessage))
+        db.session.commit()
+        redis.Redis.from_url(redis_db).flushdb()
         yield app, consultation.id, worker_env(postgres_url, redis_db, tmp_path)
 
 
