@@ -19,16 +19,14 @@ def wants_json() -> bool:
 def _consultation_for_partner(slug: str):
     consultation = consultations.get_by_slug(slug)
     access.require(current_user, "consultation.read", consultation)
-    if not access.can(current_user, "submission.write", consultation):
-        abort(403)
+    access.require(current_user, "submission.write", consultation)
     return consultation
 
 
 @bp.get("/my-consultations")
 @login_required
 def home():
-    if current_user.role != "partner":
-        abort(403)
+    access.require(current_user, "partner.home")
     return render_template(
         "feedback/home.html", overview=submissions.partner_overview(current_user)
     )

@@ -43,6 +43,10 @@ def _can_write_submission(user: User | None, consultation: Consultation) -> bool
     )
 
 
+def _is_partner(user: User | None, target: object = None) -> bool:
+    return _role(user) == "partner" and user.organisation_id is not None
+
+
 def _can_read_submission(user: User | None, submission: Submission) -> bool:
     if _role(user) in STAFF_ROLES | {"council"}:
         return True
@@ -85,6 +89,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "user.list": _is_staff,
     "user.manage": _is_admin,
     "staff.area": _is_staff,
+    "partner.home": _is_partner,
     "submission.write": _can_write_submission,
     "submission.read": _can_read_submission,
     "submission.read_all": _can_read_all_submissions,

@@ -76,6 +76,14 @@ def response_table(consultation: Consultation) -> list[ResponseRow]:
     return [ResponseRow(o, invitations.get(o.id), submissions.get(o.id)) for o in organisations]
 
 
+def state_counts(rows: list[ResponseRow]) -> dict[str, int]:
+    """How many organisations are in each state, every state present."""
+    counts = dict.fromkeys(("submitted", "draft", "withdrawn", "not_started"), 0)
+    for row in rows:
+        counts[row.state] += 1
+    return counts
+
+
 def _active_members(organisation_id: int) -> list[User]:
     return list(
         db.session.scalars(

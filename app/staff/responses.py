@@ -20,6 +20,7 @@ def responses(slug: str):
         "staff/responses.html",
         consultation=item,
         rows=rows,
+        counts=followup.state_counts(rows),
         confirm=ConfirmForm(),
         candidates=[o for o in organisations.list_all() if o.id not in invited],
     )

@@ -273,3 +273,20 @@ def test_deadline_reminder_goes_once_three_days_before(app, users, organisation,
     assert followup.send_deadline_reminders() == 0
     [email] = sent_mail()
     assert "soon" in email.get_content() or "Draft soon" in email.get_content()
+
+
+@pytest.mark.parametrize("role", ["visitor", "council", "staff", "admin"])
+def test_only_partners_have_a_partner_home(client, auth, users, role):
+    auth.login(users[role].email)
+    assert client.get("/my-consultations").status_code == 403
+    assert "My consultations" not in client.get("/").get_data(as_text=True)
+
+
+def test_staff_see_counts_of_each_state(client, auth, users, consultation, organisation):
+    auth.login("staff@example.org")
+    client.post(
+        f"/staff/consultations/{consultation.slug}/responses/invite",
+        data={"organisation_id": [str(organisation.id)]},
+    )
+    page = client.get(f"/staff/consultations/{consultation.slug}/responses").get_data(as_text=True)
+    assert "Submitted: 0 · Draft saved: 0 · Not started: 1 · Withdrawn: 0" in page
