@@ -8,6 +8,7 @@ from app.models.consultation import (
     Question,
     Section,
 )
+from app.models.export import ExportJob
 from app.models.feedback import (
     Answer,
     ConsultationInvitation,
@@ -33,6 +34,7 @@ __all__ = [
     "ApiToken",
     "CommentVector",
     "CouncilNote",
+    "ExportJob",
     "Synthesis",
     "SynthesisPart",
     "Answer",

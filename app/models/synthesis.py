@@ -43,6 +43,8 @@ class Synthesis(db.Model):
     heartbeat_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     released_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # "You said, we did": the Council's decisions on this synthesis, shown to partners once set.
+    decisions_published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     consultation: so.Mapped[Consultation] = so.relationship()
     requested_by: so.Mapped[User | None] = so.relationship()

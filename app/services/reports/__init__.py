@@ -1,0 +1,1 @@
+"""Reports people read or edit: PDF through WeasyPrint, DOCX through python-docx."""
