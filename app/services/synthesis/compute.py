@@ -28,45 +28,47 @@ def text_hash(text: str) -> str:
 
 def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarray]:
     """Embeddings of texts keyed by source id, computed once and kept in the database."""
-    if not sources:
-        return {}
-    stored = {}
-    ids = [source_id for source_id, _ in sources]
+    matrix = vector_matrix(kind, sources)
+    return {source_id: matrix[row] for row, (source_id, _) in enumerate(sources)}
+
+
+def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
+    """Embeddings of texts as one (n, d) matrix in the order of `sources`.
+
+    Stored vectors are read a slice at a time straight into the matrix, so a synthesis of
+    100,000 comments holds each vector once, not also as database rows and loose arrays.
+    Texts without a current stored vector are embedded now and kept.
+    """
+    matrix = np.zeros((len(sources), embedding.DIMENSIONS), dtype=np.float32)
+    missing = []
     # In slices: PostgreSQL takes at most 65,535 parameters in one statement.
-    for start in range(0, len(ids), VECTOR_QUERY_SLICE):
-        stored.update(
-            (row.source_id, row)
+    for start in range(0, len(sources), VECTOR_QUERY_SLICE):
+        chunk = sources[start : start + VECTOR_QUERY_SLICE]
+        stored = {
+            row.source_id: row
             for row in db.session.execute(
                 sa.select(
                     CommentVector.source_id, CommentVector.text_hash, CommentVector.vector
                 ).where(
                     CommentVector.kind == kind,
-                    CommentVector.source_id.in_(ids[start : start + VECTOR_QUERY_SLICE]),
+                    CommentVector.source_id.in_([source_id for source_id, _ in chunk]),
                 )
             )
-        )
-    vectors: dict[int, np.ndarray] = {}
-    missing = []
-    for source_id, text in sources:
-        row = stored.get(source_id)
-        if row is not None and row.text_hash == text_hash(text):
-            vectors[source_id] = embedding.from_bytes(row.vector)
-        else:
-            missing.append((source_id, text))
+        }
+        for row_number, (source_id, text) in enumerate(chunk, start=start):
+            row = stored.get(source_id)
+            if row is not None and row.text_hash == text_hash(text):
+                matrix[row_number] = embedding.from_bytes(row.vector)
+            else:
+                missing.append((row_number, source_id, text, row is not None))
     if missing:
-        computed = embedding.default_embedder().embed([text for _, text in missing])
-        for (source_id, text), vector in zip(missing, computed, strict=True):
-            vectors[source_id] = vector
-            _store_vector(
-                kind,
-                source_id,
-                text_hash(text),
-                embedding.to_bytes(vector),
-                known=source_id in stored,
-            )
+        computed = embedding.default_embedder().embed([text for _, _, text, _ in missing])
+        for (row_number, source_id, text, known), vector in zip(missing, computed, strict=True):
+            matrix[row_number] = vector
+            _store_vector(kind, source_id, text_hash(text), embedding.to_bytes(vector), known)
         # Flushed, not committed: a commit would expire every object the caller holds.
         db.session.flush()
-    return vectors
+    return matrix
 
 
 def _store_vector(kind: str, source_id: int, digest: str, vector: bytes, known: bool) -> None:

@@ -27,7 +27,8 @@ THRESHOLD = 0.6
 # Short comments ("We agree.", "No comment") are alike without being coordinated.
 MIN_WORDS = 8
 MEDOID_SAMPLE = 200
-PAIRS_PER_CHUNK = 200_000
+PAIRS_PER_CHUNK = 50_000
+TEXTS_PER_SLICE = 10_000
 _SEPARATOR = "\x00"
 # Bytes table: ASCII punctuation and spaces to a space, the separator and all else kept.
 _ASCII_PUNCTUATION = bytes(c if chr(c).isalnum() or c >= 128 or c == 0 else 32 for c in range(256))
@@ -39,6 +40,10 @@ _MIX = np.array(
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
     dtype=np.uint64,
 )  # fmt: skip
+# Fixed: signatures must not change between runs.
+_RNG = np.random.default_rng(20240611)
+_MULTIPLIERS = _RNG.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
+_OFFSETS = _RNG.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 
 
 @dataclass
@@ -63,22 +68,14 @@ def find_duplicates(
     if len(items) < max(min_count, 2):
         return []
     texts = [text or "" for _, _, text in items]
-    docs, codes = shingles(texts)
-    if quoted_from_draft:
-        _, draft_codes = shingles([t for t in quoted_from_draft if t])
-        keep = ~_member(codes, _sorted_unique(draft_codes))
-        docs, codes = docs[keep], codes[keep]
-    keys = _unique_pairs(docs, codes)
-    sizes = np.bincount((keys >> _DOC_SHIFT).astype(np.int64), minlength=len(texts))
-    keys = keys[sizes[(keys >> _DOC_SHIFT).astype(np.int64)] >= max(1, min_words - SHINGLE + 1)]
+    draft_codes = _sorted_unique(shingles([t for t in quoted_from_draft or [] if t])[1])
+    keys, signatures, empty = _keys_and_signatures(texts, draft_codes, min_words)
     if keys.size == 0:
         return []
-    signatures, empty = _signatures(keys, len(texts))
     first, second = _candidates(signatures, empty)
     # The signatures estimate Jaccard within ±0.06 (one s.d.): only plausible pairs are
     # checked exactly, which is the costly step.
-    estimate = (signatures[first] == signatures[second]).mean(axis=1)
-    plausible = estimate >= threshold - 0.2
+    plausible = _estimated_jaccard(signatures, first, second) >= threshold - 0.2
     first, second = first[plausible], second[plausible]
     similar = jaccard(keys, first, second) >= threshold
     graph = sparse.coo_matrix(
@@ -91,6 +88,46 @@ def find_duplicates(
         members_of.setdefault(int(labels[index]), []).append(int(index))
     groups = [_group(members, items, signatures) for members in members_of.values()]
     return sorted(groups, key=lambda g: (-g.count, g.feedback_ids[0]))
+
+
+def _keys_and_signatures(
+    texts: list[str], draft_codes: np.ndarray, min_words: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingle keys of every text (sorted), their MinHash signatures, and who has none.
+
+    A slice of texts at a time: the word lists of 100,000 comments at once would take
+    several hundred MB, a slice a tenth of that. Keys carry the document number in their
+    high bits, so the slices' sorted keys, joined in order, are sorted as a whole.
+    """
+    min_shingles = max(1, min_words - SHINGLE + 1)
+    signatures = np.zeros((len(texts), BANDS * ROWS), dtype=np.uint32)
+    empty = np.ones(len(texts), dtype=bool)
+    parts = []
+    for start in range(0, len(texts), TEXTS_PER_SLICE):
+        docs, codes = shingles(texts[start : start + TEXTS_PER_SLICE])
+        if draft_codes.size:
+            keep = ~_member(codes, draft_codes)
+            docs, codes = docs[keep], codes[keep]
+        keys = _unique_pairs(docs + start, codes)
+        del docs, codes
+        documents = (keys >> _DOC_SHIFT).astype(np.int64)
+        sizes = np.bincount(documents - start, minlength=min(TEXTS_PER_SLICE, len(texts) - start))
+        keys = keys[sizes[documents - start] >= min_shingles]
+        if keys.size:
+            _sign(keys, signatures, empty)
+            parts.append(keys)
+    keys = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+    return keys, signatures, empty
+
+
+def _estimated_jaccard(signatures: np.ndarray, first: np.ndarray, second: np.ndarray):
+    """The share of equal signature values of each pair, a slice of pairs at a time."""
+    estimate = np.empty(first.size)
+    for start in range(0, first.size, PAIRS_PER_CHUNK):
+        end = start + PAIRS_PER_CHUNK
+        same = signatures[first[start:end]] == signatures[second[start:end]]
+        estimate[start:end] = same.mean(axis=1)
+    return estimate
 
 
 def shingles(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -141,21 +178,17 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
 
 
-def _signatures(keys: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures (n_docs, BANDS × ROWS) with multiply-shift hashing, and who has none."""
-    rng = np.random.default_rng(20240611)  # fixed: signatures must not change between runs
-    multipliers = rng.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
-    offsets = rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
+def _sign(keys: np.ndarray, signatures: np.ndarray, empty: np.ndarray) -> None:
+    """Fill in the MinHash signatures (multiply-shift hashing) of the documents in `keys`."""
     docs, codes = keys >> _DOC_SHIFT, keys & _CODE_MASK
     starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
     present = docs[starts].astype(np.int64)
-    signatures = np.zeros((n_docs, BANDS * ROWS), dtype=np.uint32)
 
     def fill(functions: range) -> None:
         hashed = np.empty_like(codes)
         for h in functions:
-            np.multiply(codes, multipliers[h], out=hashed)
-            np.add(hashed, offsets[h], out=hashed)
+            np.multiply(codes, _MULTIPLIERS[h], out=hashed)
+            np.add(hashed, _OFFSETS[h], out=hashed)
             # The minimum of the 64-bit value, then its top half: one pass less per function.
             smallest = np.minimum.reduceat(hashed, starts) >> np.uint64(32)
             signatures[present, h] = smallest.astype(np.uint32)
@@ -164,9 +197,7 @@ def _signatures(keys: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
     half = BANDS * ROWS // 2
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(fill, [range(0, half), range(half, BANDS * ROWS)]))
-    empty = np.ones(n_docs, dtype=bool)
     empty[present] = False
-    return signatures, empty
 
 
 def _candidates(signatures: np.ndarray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ MIN_TEXTS_FOR_THEMES = 6
 
 def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
     """The synthesis as INTERFACES.md describes it, from the sections' paragraphs."""
-    from app.services.synthesis.compute import vectors_for
+    from app.services.synthesis.compute import vector_matrix
 
     consultation = synthesis.consultation
     submission_ids = synthesis.watermark.get("submission_ids", [])
@@ -42,7 +42,7 @@ def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
         .where(ParagraphFeedback.submission_id.in_(submission_ids), ParagraphFeedback.comment != "")
         .order_by(ParagraphFeedback.id)
     ).all()
-    vectors = vectors_for("item", [(c.id, c.comment) for c in comments])
+    vectors = vector_matrix("item", [(c.id, c.comment) for c in comments])
     campaigns = duplicates.find_duplicates(
         [(c.id, organisation_of[c.submission_id].name, c.comment) for c in comments],
         quoted_from_draft=[text for p in paragraphs for text in p["text"].values()],
@@ -98,8 +98,9 @@ def participation(consultation, submissions, comments) -> dict:
     }
 
 
-def theme_list(comments, vectors: dict, organisation_of: dict, campaigns) -> list[dict]:
-    """Themes over the paragraph comments; a campaign counts once, through one of its copies."""
+def theme_list(comments, vectors: np.ndarray, organisation_of: dict, campaigns) -> list[dict]:
+    """Themes over the paragraph comments (`vectors`: their rows, in the same order); a
+    campaign counts once, through one of its copies."""
     if len(comments) < MIN_TEXTS_FOR_THEMES:
         return []
     index_of = {c.id: i for i, c in enumerate(comments)}
@@ -108,9 +109,8 @@ def theme_list(comments, vectors: dict, organisation_of: dict, campaigns) -> lis
         first = index_of[group.feedback_ids[0]]
         for other in group.feedback_ids[1:]:
             duplicate_of[index_of[other]] = first
-    matrix = np.stack([vectors[c.id] for c in comments])
     found = themes.find_themes(
-        matrix,
+        vectors,
         [c.comment for c in comments],
         [c.language for c in comments],
         [organisation_of[c.submission_id].name for c in comments],
@@ -140,7 +140,7 @@ def theme_data(theme, items, organisation_of) -> dict:
 
 
 def question_results(consultation, submission_ids: list[int], organisation_of: dict) -> list:
-    from app.services.synthesis.compute import vectors_for
+    from app.services.synthesis.compute import vector_matrix
 
     answers = db.session.scalars(
         sa.select(Answer).where(Answer.submission_id.in_(submission_ids))
@@ -164,9 +164,8 @@ def question_results(consultation, submission_ids: list[int], organisation_of: d
         elif question.kind in ("single", "scale"):
             entry["distribution"] = dict(Counter(str(a.value) for a in given))
         elif len(given) >= MIN_TEXTS_FOR_THEMES:
-            vectors = vectors_for("answer", [(a.id, a.value) for a in given])
             found = themes.find_themes(
-                np.stack([vectors[a.id] for a in given]),
+                vector_matrix("answer", [(a.id, a.value) for a in given]),
                 [a.value for a in given],
                 [a.language for a in given],
                 [organisation_of[a.submission_id].name for a in given],
