@@ -115,11 +115,17 @@ def _csv_records(data: bytes) -> list[list[object]]:
 def _xlsx_records(data: bytes) -> list[list[object]]:
     """Rows of the first sheet of a workbook; empty rows are kept so numbers stay right."""
     import openpyxl  # only loaded for workbooks
+    from openpyxl.utils.escape import unescape
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+            # Excel and XlsxWriter store CR and other control characters as _xHHHH_ escapes,
+            # which openpyxl leaves as they are.
+            return [
+                [unescape(cell) if isinstance(cell, str) else cell for cell in row]
+                for row in workbook.worksheets[0].iter_rows(values_only=True)
+            ]
         finally:
             workbook.close()
     except Exception as error:  # noqa: BLE001 - a damaged workbook can fail anywhere in openpyxl

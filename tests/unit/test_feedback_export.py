@@ -3,30 +3,34 @@
 import csv
 import io
 import json
+import tempfile
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 
 from app.models import AuditEvent, Organisation, ParagraphFeedback, Submission
 from app.services.access import COMMAND_LINE
 from app.services.errors import Forbidden
 from app.services.exports.feedback_rows import (
     COLUMNS,
+    SECTION,
     ExportFilterError,
     ExportFilters,
     export_rows,
     feedback_rows,
     parse_filters,
 )
-from app.services.exports.writers import csv_chunks, json_chunks, write_xlsx
-from app.services.feedback_import import import_feedback
+from app.services.exports.writers import csv_chunks, json_chunks, write_file, write_xlsx
+from app.services.feedback_import import FeedbackFileError, import_feedback
 from tests.helpers import make_consultation
 
 PAYLOADS = ["=1+1", "+33 6 12 34 56 78", "-x", "@SUM(A1:A9)", "\tTabbed", "\rReturned"]
 FRENCH = "Coopération décentralisée : « la culture » — ça compte, ñandú."
 ARABIC = "نحن ندعم هذه الفقرة بشأن الثقافة"
+CONTROL = "Bell\x07, escape\x1b, \x01\x0bvertical tab, _x0041_ as typed"
 MARCH = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 APRIL = datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
 
@@ -119,6 +123,14 @@ def xlsx_workbook(rows):
     return load_workbook(out)
 
 
+def sheet_values(sheet, min_row=1) -> list[tuple]:
+    """The cells as a spreadsheet shows them: _xHHHH_ escapes (CR, control characters) undone."""
+    return [
+        tuple(unescape(c) if isinstance(c, str) else c for c in row)
+        for row in sheet.iter_rows(min_row=min_row, values_only=True)
+    ]
+
+
 def json_document(slug, rows, filters=None):
     return json.loads("".join(json_chunks(slug, filters or {}, rows)))
 
@@ -178,7 +190,7 @@ def test_formula_payloads_are_neutralised_in_csv_and_xlsx_and_kept_in_database_a
     assert {c["ref"] for c in cells if c["paragraph"]} == {"'" + p for p in PAYLOADS[::2]}
 
     sheet = xlsx_workbook(rows).worksheets[0]
-    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    values = sheet_values(sheet, min_row=2)
     comments = {row[COLUMNS.index("comment")] for row in values}
     comments |= {row[COLUMNS.index("amendment")] for row in values if row[13]}
     assert comments == {"'" + payload for payload in PAYLOADS} | {"'@general"}
@@ -212,6 +224,8 @@ def test_an_empty_consultation_gives_a_header_only_file(consultation):
     workbook = xlsx_workbook(rows)
     assert workbook.sheetnames == ["Feedback", "Summary"]
     assert list(workbook["Feedback"].iter_rows(values_only=True)) == [COLUMNS]
+    assert workbook["Feedback"].freeze_panes == "A2"
+    assert workbook["Feedback"].auto_filter.ref == "A1:O1"
     assert json_document(consultation.slug, rows) == {
         "consultation": "culture-2026",
         "filters": {},
@@ -223,15 +237,20 @@ def test_workbook_has_a_sheet_per_section_a_summary_frozen_headers_and_filters(f
     workbook = xlsx_workbook(rows_of(feedback))
     assert workbook.sheetnames == ["Feedback", "One", "Two", "General comments", "Summary"]
     first = workbook["Feedback"]
-    assert first.freeze_panes == "A2"
+    assert all(sheet.freeze_panes == "A2" for sheet in workbook.worksheets)
     assert first.auto_filter.ref == "A1:O7"
-    assert first.column_dimensions["M"].width == 60
+    # Stored as Excel stores them: characters of the digit 0, plus the cell's padding.
+    assert int(first.column_dimensions["E"].width) == 32  # organisation
+    assert int(first.column_dimensions["M"].width) == 60  # comment, and amendment beside it
+    assert int(workbook["Summary"].column_dimensions["A"].width) == 30
+    assert all(cell.font.bold for cell in first[1])
     assert [row[10] for row in workbook["One"].iter_rows(min_row=2, values_only=True)] == [
         "1",
         "1",
         "2",
     ]
     assert workbook["Two"].auto_filter.ref == "A1:O3"
+    assert workbook["Summary"].auto_filter.ref == "A1:G5"
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert summary[0] == ("section", "paragraph", "support", "amend", "oppose", "none", "total")
     assert summary[1:] == [
@@ -301,8 +320,16 @@ def test_an_export_imports_back_to_the_same_feedback(db, feedback, file_format):
     sender = organisation(db, "-Formula Friends", "other", "asia_pacific", "JP")
     items = {"2": {"stance": "amend", "comment": "=1+1", "amendment": "@SUM", "language": "es"}}
     items["3"] = {"stance": "oppose", "comment": "\tTabbed\nand \rreturned", "language": "fr"}
+    items["1"] = {
+        "stance": "support",
+        "comment": CONTROL,
+        "amendment": "'=typed",
+        "ref": "-r",
+        "language": "en",
+    }
     submit(db, feedback, sender, items, general="+33 6 12 34 56 78", language="fr")
     rows = rows_of(feedback)
+    assert {CONTROL, FRENCH, ARABIC} <= {row[COLUMNS.index("comment")] for row in rows}
     if file_format == "csv":
         data = "".join(csv_chunks(rows)).encode("utf-8")
     else:
@@ -313,6 +340,78 @@ def test_an_export_imports_back_to_the_same_feedback(db, feedback, file_format):
     report = import_feedback(COMMAND_LINE, copy, f"export.{file_format}", data)
     assert report.rows == len(rows)
     assert comparable(copy) == comparable(feedback)
+
+
+def test_an_empty_export_imports_back_as_a_file_with_no_feedback_rows(consultation):
+    out = io.BytesIO()
+    write_xlsx(rows_of(consultation), out)
+    copy = make_consultation(slug="culture-copy")
+    with pytest.raises(FeedbackFileError) as caught:
+        import_feedback(COMMAND_LINE, copy, "export.xlsx", out.getvalue())
+    assert str(caught.value.message) == "The file has a header row but no feedback rows."
+
+
+def section_row(section: str, paragraph: str = "1", comment: str = "Yes.") -> tuple:
+    """A row of the export, as `feedback_rows` gives it, on `section`."""
+    return (
+        7, "", "culture-2026", 1, "UNICEF", "un_agency", "north_america", "US", "en",
+        section, paragraph, "support", comment, "", "2026-03-01T12:30:00Z",
+    )  # fmt: skip
+
+
+def test_sheet_names_follow_excels_rules_whatever_the_headings(app):
+    headings = [
+        "Finance: who pays? [a/b]*\\",
+        "Abcdefghijklmnopqrstuvwxyz1234'5 and more",
+        "'Quoted'",
+        "ONE",
+        "one",
+        "🎭" * 20,
+        "\x07Bell\ttab",
+        "",
+    ]
+    rows = [section_row(heading, str(n)) for n, heading in enumerate(headings, start=1)]
+    workbook = xlsx_workbook(rows)
+    assert workbook.sheetnames == [
+        "Feedback",
+        "Finance  who pays   a b",
+        "Abcdefghijklmnopqrstuvwxyz1234",
+        "Quoted",
+        "ONE",
+        "one (2)",
+        "🎭" * 15,
+        "Belltab",
+        "Section",
+        "Summary",
+    ]
+    for heading, name in zip(headings, workbook.sheetnames[1:-1], strict=True):
+        assert [row[SECTION] for row in sheet_values(workbook[name], min_row=2)] == [
+            heading or None
+        ]
+
+
+def test_text_xml_cannot_carry_is_dropped_and_the_rest_kept(app):
+    workbook = xlsx_workbook([section_row("One", comment="a\ufffeb\uffffc\x00d")])
+    assert sheet_values(workbook["One"], min_row=2)[0][COLUMNS.index("comment")] == "abc\x00d"
+
+
+def test_a_failed_export_leaves_neither_a_file_nor_temporary_files(app, tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def failing():
+        yield section_row("One")
+        raise RuntimeError("the database went away")
+
+    target = tmp_path / "export.xlsx"
+    with pytest.raises(RuntimeError):
+        write_file("xlsx", "culture-2026", {}, failing(), str(target))
+    assert not target.exists()
+    assert list(scratch.iterdir()) == []
+    write_file("xlsx", "culture-2026", {}, [section_row("One")], str(target))
+    assert load_workbook(target).sheetnames == ["Feedback", "One", "Summary"]
+    assert list(scratch.iterdir()) == []
 
 
 def test_staff_and_council_may_export_and_each_export_is_audited(db, users, feedback):

@@ -257,13 +257,30 @@ def feedback_rows(
             r[0], r[1], slug, versions.get(r[2], ""), r[3], r[4], r[5], r[6], r[7] or "",
             headings.get(r[8], ""), r[9], r[10] or "none", r[11], r[12], _iso(r[13]),
         )  # fmt: skip
-    if filters.section or filters.paragraph or filters.stance not in {None, "none"}:
-        return  # a general comment is on no section or paragraph and takes no stance
+    if not _with_general_comments(filters):
+        return
     for r in db.session.execute(_general_query(consultation, filters), execution_options=options):
         yield (
             f"g{r[0]}", "", slug, versions.get(r[1], ""), r[2], r[3], r[4], r[5], r[6] or "",
             "", "", "none", r[7], "", _iso(r[8]),
         )  # fmt: skip
+
+
+def _with_general_comments(filters: ExportFilters) -> bool:
+    """A general comment is on no section or paragraph and takes no stance."""
+    return not (filters.section or filters.paragraph or filters.stance not in {None, "none"})
+
+
+def count_rows(consultation: Consultation, filters: ExportFilters) -> int:
+    """How many rows `feedback_rows` yields for these filters, counted by the database."""
+
+    def count(query: sa.Select) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+
+    total = count(_items_query(consultation, filters).order_by(None))
+    if _with_general_comments(filters):
+        total += count(_general_query(consultation, filters).order_by(None))
+    return total
 
 
 def export_rows(

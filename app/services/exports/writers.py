@@ -15,15 +15,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from app.lazy_text import lazy_gettext as _l
 from app.services.exports.feedback_rows import COLUMNS, PARAGRAPH, SECTION, STANCE, Row
+from app.services.exports.xlsx_stream import Sheet, StreamedWorkbook
 from app.services.spreadsheet_safety import FORMULA_STARTS, neutralise
 
 FORMATS = {
@@ -34,8 +28,6 @@ FORMATS = {
 CHUNK = 1000  # rows per piece of a streamed file
 # Only text that starts with one of these can need escaping: a cheap test before the call.
 _ESCAPE_FIRST = frozenset((*FORMULA_STARTS, "'"))
-_FREE_TEXT = tuple(COLUMNS.index(c) for c in ("ref", "organisation", "section"))
-_FREE_TEXT += tuple(COLUMNS.index(c) for c in ("comment", "amendment"))
 WIDTHS = {
     "id": 9, "ref": 14, "consultation": 18, "version": 8, "organisation": 32,
     "organisation_kind": 18, "region": 18, "country": 8, "language": 9, "section": 30,
@@ -95,96 +87,39 @@ def write_json(slug: str, filters: dict[str, str], rows: Iterable[Row], handle: 
         handle.write(chunk)
 
 
-class _Sheets:
-    """The workbook's sheets, each with its header, frozen and filtered, and its row count."""
-
-    def __init__(self, workbook: Workbook) -> None:
-        self.workbook = workbook
-        self.rows: dict[str, int] = {}
-        self.sheets: dict[str, WriteOnlyWorksheet] = {}
-        self.widths: dict[str, int] = {}  # columns per sheet
-
-    def add(self, name: str, columns: tuple[str, ...], widths: dict[str, int]) -> str:
-        """A new sheet with this header; its title, made valid and unique."""
-        title = self._title(name)
-        sheet = self.workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"  # views and widths are written before the first row
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 12)
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, column)
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
-        self.sheets[title], self.rows[title], self.widths[title] = sheet, 1, len(columns)
-        return title
-
-    def _title(self, name: str) -> str:
-        """Excel's rules: at most 31 characters, none of []:*?/\\, unique whatever the case."""
-        clean = "".join(" " if c in "[]:*?/\\" else c for c in name).strip(" '") or "Sheet"
-        taken = {title.casefold() for title in self.rows}
-        title, n = clean[:31], 1
-        while title.casefold() in taken:
-            n += 1
-            suffix = f" ({n})"
-            title = clean[: 31 - len(suffix)] + suffix
-        return title
-
-    def append(self, title: str, cells: list[object]) -> None:
-        self.sheets[title].append(cells)
-        self.rows[title] += 1
-
-    def finish(self) -> None:
-        """Filters over every row, now that the counts are known (written after the rows)."""
-        for title, sheet in self.sheets.items():
-            last = get_column_letter(self.widths[title])
-            sheet.auto_filter.ref = f"A1:{last}{self.rows[title]}"
-
-
-def _xlsx_cells(row: Row) -> list[object]:
-    # Empty text as no cell at all: openpyxl then writes nothing, a tenth faster.
-    cells = [
-        None if c == "" else neutralise(c) if c.__class__ is str and c[:1] in _ESCAPE_FIRST else c
-        for c in row
-    ]
-    for index in _FREE_TEXT:  # control characters other than tab, LF, CR cannot be stored
-        text = cells[index]
-        if text and ILLEGAL_CHARACTERS_RE.search(text):
-            cells[index] = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return cells
-
-
 def write_xlsx(rows: Iterable[Row], target: str | IO[bytes]) -> None:
     """All rows on the first sheet, then a sheet per section, then the summary."""
-    workbook = Workbook(write_only=True)
-    sheets = _Sheets(workbook)
-    everything = sheets.add(str(FEEDBACK_SHEET), COLUMNS, WIDTHS)
-    by_section: dict[str | None, str] = {}  # sheet title by section heading; None: general
+    with StreamedWorkbook() as workbook:
+        _fill(workbook, rows)
+        workbook.save(target)
+
+
+def _fill(workbook: StreamedWorkbook, rows: Iterable[Row]) -> None:
+    """One pass over the rows writes the first sheet and the sections' at once."""
+    everything = workbook.add_sheet(str(FEEDBACK_SHEET), COLUMNS, WIDTHS)
+    by_section: dict[str | None, Sheet] = {}  # sheet by section heading; None: general
     counts: dict[tuple[str, str], Counter] = {}  # stances by (section, paragraph)
     general = 0
     for row in rows:
-        cells = _xlsx_cells(row)
-        sheets.append(everything, cells)
+        cells = _neutralised(row)
+        everything.append(cells)
         section: str | None = None
         if row[PARAGRAPH]:
             section = str(row[SECTION])
             counts.setdefault((section, str(row[PARAGRAPH])), Counter())[row[STANCE]] += 1
         else:
             general += 1
-        title = by_section.get(section)
-        if title is None:
+        sheet = by_section.get(section)
+        if sheet is None:
             name = str(GENERAL_SHEET) if section is None else section or "Section"
-            title = by_section[section] = sheets.add(name, COLUMNS, WIDTHS)
-        sheets.append(title, cells)
-    summary = sheets.add(str(SUMMARY_SHEET), SUMMARY_COLUMNS, {"section": 30})
+            sheet = by_section[section] = workbook.add_sheet(name, COLUMNS, WIDTHS)
+        sheet.append(cells)
+    summary = workbook.add_sheet(str(SUMMARY_SHEET), SUMMARY_COLUMNS, {"section": 30})
     for (section, paragraph), stances in counts.items():
         numbers = [stances[stance] for stance in STANCES]
-        sheets.append(summary, [neutralise(section), paragraph, *numbers, sum(numbers)])
+        summary.append([neutralise(section), paragraph, *numbers, sum(numbers)])
     if general:
-        sheets.append(summary, [str(GENERAL_SHEET), "", "", "", "", "", general])
-    sheets.finish()
-    workbook.save(target)
+        summary.append([str(GENERAL_SHEET), "", "", "", "", "", general])
 
 
 def write_file(

@@ -1,0 +1,70 @@
+"""What each kind of export job writes, keyed by (kind, format).
+
+A writer is `write(job, target, progress)`: it writes the whole file at `target` (a
+temporary name; the job renames it once complete) and calls `progress(done, total)` as it
+goes, `total` when first known. `rule` is the access rule the requester needs on the job's
+synthesis, or its consultation when it has none; it is checked when the job is asked for
+and again when it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from app.models import ExportJob
+from app.services.exports.feedback_rows import (
+    BATCH,
+    Row,
+    count_rows,
+    feedback_rows,
+    parse_filters,
+)
+from app.services.exports.writers import FORMATS, write_file
+
+PROGRESS_EVERY = BATCH  # rows between two saves of a job's progress: one per database batch
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Writer:
+    write: Callable[[ExportJob, Path, Progress], None]
+    rule: str
+    mimetype: str
+    extension: str
+
+
+def counted(rows: Iterable[Row], progress: Progress, every: int) -> Iterator[Row]:
+    """The rows unchanged, reporting how many have gone by every `every` rows and at the end."""
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % every == 0:
+            progress(done)
+    progress(done)
+
+
+def write_feedback(job: ExportJob, target: Path, progress: Progress) -> None:
+    """The feedback export in the job's format, with the filters it was asked with."""
+    consultation = job.consultation
+    filters = parse_filters(consultation, job.filters)
+    progress(0, count_rows(consultation, filters))
+    rows = counted(feedback_rows(consultation, filters), progress, PROGRESS_EVERY)
+    write_file(job.file_format, consultation.slug, filters.as_dict(), rows, str(target))
+
+
+def _feedback(file_format: str) -> Writer:
+    mimetype, extension = FORMATS[file_format]
+    return Writer(write_feedback, "export.feedback", mimetype, extension)
+
+
+WRITERS: dict[tuple[str, str], Writer] = {
+    ("feedback", "csv"): _feedback("csv"),
+    ("feedback", "xlsx"): _feedback("xlsx"),
+    ("feedback", "json"): _feedback("json"),
+}
