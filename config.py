@@ -84,6 +84,14 @@ class Config:
 
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SYNTHESIS_STALE_SECONDS = int(os.environ.get("SYNTHESIS_STALE_SECONDS", "600"))
+    # Where export jobs leave their files; empty means "exports" in the instance folder. With
+    # several machines it must be storage that the web servers and the workers share.
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER", "")
+    EXPORT_TTL_HOURS = int(os.environ.get("EXPORT_TTL_HOURS", "24"))
+    # CSV and JSON up to this many rows are streamed to the browser; more, or XLSX, is a job.
+    EXPORT_STREAM_LIMIT = int(os.environ.get("EXPORT_STREAM_LIMIT", "20000"))
+    # A job "running" this long lost its worker: the next delivery of its message runs it again.
+    EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", "1800"))
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DEMO_DATA_ALLOWED = True
@@ -98,6 +106,7 @@ class Config:
         "beat_schedule": {
             "relay-outbox": {"task": "app.tasks.outbox.relay_outbox", "schedule": 60.0},
             "sweep-syntheses": {"task": "app.tasks.synthesis.sweep", "schedule": 60.0},
+            "purge-exports": {"task": "app.tasks.exports.purge_expired", "schedule": 3600.0},
             "deadline-reminders": {
                 "task": "app.tasks.reminders.send_deadline_reminders",
                 "schedule": 3600.0,

@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
+    use_write_ahead_log(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -46,11 +47,31 @@ def register_extensions(app: Flask) -> None:
     celery_init_app(app)
 
 
+def use_write_ahead_log(app: Flask) -> None:
+    """Open SQLite files in WAL mode, where readers and the one writer never wait on each other.
+
+    The web server and the worker share the file, and an export job saves its progress
+    while its own rows are still being read: with the default journal that write would wait
+    for the read to end, and fail.
+    """
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        sa.event.listen(
+            engine, "connect", lambda connection, _: connection.execute("PRAGMA journal_mode=WAL")
+        )
+
+
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.council import bp as council_bp
+    from app.exports import bp as exports_bp
     from app.feedback import bp as feedback_bp
     from app.public import bp as public_bp
     from app.staff import bp as staff_bp
@@ -61,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(council_bp, url_prefix="/council")
+    app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -20,7 +20,6 @@ def require_staff():
 
 from app.staff import (  # noqa: E402,F401
     consultations,
-    feedback_export,
     feedback_import,
     organisations,
     responses,

@@ -25,7 +25,7 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 
 
 @contextmanager
-def serving(folder: Path, seed=None):
+def serving(folder: Path, seed=None, **overrides):
     """The app on a free local port, with the demo data (and `seed()` run in its context)."""
     app = create_app(
         "testing",
@@ -33,6 +33,7 @@ def serving(folder: Path, seed=None):
         INSTANCE_DIR=folder,
         MAIL_FILE_DIR=str(folder / "mail"),
         WTF_CSRF_ENABLED=True,
+        **overrides,
     )
     with app.app_context():
         db.create_all()

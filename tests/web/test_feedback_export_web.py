@@ -1,4 +1,4 @@
-"""Staff download feedback from the export page and `feedback export`; others cannot."""
+"""Staff and the Council download feedback from the export page and `feedback export`."""
 
 import csv
 import io
@@ -8,14 +8,13 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-import app.staff.feedback_export  # noqa: F401 - puts the routes on the blueprint before any app exists
 from app.cli_feedback import feedback_cli
 from app.models import AuditEvent
 from app.services.exports.feedback_rows import COLUMNS
 from tests.helpers import make_consultation
 from tests.unit.test_feedback_export import ARABIC, FRENCH, add_feedback
 
-URL = "/staff/consultations/{slug}/feedback/export"
+URL = "/exports/consultations/{slug}/feedback"
 
 
 @pytest.fixture
@@ -78,9 +77,11 @@ def test_filters_of_the_form_apply_to_the_download(client, auth, users, feedback
     assert event.details["filters"] == {"section": "2", "stance": "support"}
 
 
-def test_staff_download_a_workbook(client, auth, users, feedback):
+def test_staff_download_a_workbook_written_by_a_job(client, auth, users, feedback):
     auth.login("staff@example.org")
-    response = download(client, feedback, file_format="xlsx", language="fr")
+    started = download(client, feedback, file_format="xlsx", language="fr")
+    assert started.status_code == 302 and started.headers["Location"].startswith("/exports/")
+    response = client.get(started.headers["Location"] + "/download")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith("culture-2026-feedback.xlsx")
     workbook = load_workbook(io.BytesIO(response.get_data()))
@@ -108,6 +109,22 @@ def test_a_filter_naming_nothing_shows_the_form_again_with_the_reason(
     page = response.get_data(as_text=True)
     assert "Paragraph 99 is not in the draft." in page and 'id="error-summary"' in page
     assert exports(db) == []
+
+
+def test_the_council_downloads_a_streamed_csv_too(client, auth, users, feedback, db):
+    auth.login("council@example.org")
+    assert "<h1>Export feedback</h1>" in client.get(URL.format(slug=feedback.slug)).text
+    response = download(client, feedback)
+    assert response.status_code == 200
+    assert len(csv_rows(response.get_data())) == 7
+    assert [event.actor_id for event in exports(db)] == [users["council"].id]
+
+
+def test_the_former_staff_address_leads_to_the_export_page(client, auth, users, feedback):
+    auth.login("staff@example.org")
+    response = client.get(f"/staff/consultations/{feedback.slug}/feedback/export")
+    assert response.status_code == 301
+    assert response.headers["Location"] == URL.format(slug=feedback.slug)
 
 
 @pytest.mark.parametrize("email", ["partner@unicef.example.org", "visitor@example.org"])

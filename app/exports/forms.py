@@ -1,0 +1,65 @@
+"""The feedback export form, and the names of what an export holds."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.validators import Optional
+
+from app.i18n import LANGUAGE_NAMES
+from app.lazy_text import lazy_gettext as _l
+from app.models.feedback import STANCES
+from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services.exports.feedback_rows import FILTER_KEYS
+
+ANY = [("", _l("Any"))]
+FIELDS = {"from": "submitted_from", "to": "submitted_to"}  # filter key → form field
+FILTER_LABELS = {
+    "section": _l("Section"),
+    "paragraph": _l("Paragraph number"),
+    "stance": _l("Stance"),
+    "kind": _l("Kind of organisation"),
+    "region": _l("Region"),
+    "language": _l("Language of the feedback"),
+    "from": _l("Submitted on or after"),
+    "to": _l("Submitted on or before"),
+}
+KIND_NAMES = {
+    "feedback": _l("Feedback"),
+    "synthesis": _l("Synthesis report"),
+    "decisions": _l("Decisions on amendments"),
+}
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "json": "JSON", "pdf": "PDF", "docx": "Word"}
+
+
+class FeedbackExportForm(FlaskForm):
+    file_format = SelectField(
+        _l("Format"),
+        choices=[
+            ("csv", _l("CSV (UTF-8), for spreadsheets")),
+            ("xlsx", _l("Excel workbook (.xlsx), a sheet per section and a summary")),
+            ("json", _l("JSON, for programs")),
+        ],
+    )
+    section = SelectField(FILTER_LABELS["section"], choices=ANY, validate_choice=False)
+    paragraph = StringField(FILTER_LABELS["paragraph"], validators=[Optional()])
+    stance = SelectField(
+        FILTER_LABELS["stance"], choices=ANY + list(STANCES.items()), validate_choice=False
+    )
+    kind = SelectField(
+        FILTER_LABELS["kind"], choices=ANY + list(ORGANISATION_KINDS.items()), validate_choice=False
+    )
+    region = SelectField(
+        FILTER_LABELS["region"], choices=ANY + list(REGIONS.items()), validate_choice=False
+    )
+    language = SelectField(
+        FILTER_LABELS["language"],
+        choices=ANY + list(LANGUAGE_NAMES.items()),
+        validate_choice=False,
+    )
+    submitted_from = DateField(FILTER_LABELS["from"], validators=[Optional()])
+    submitted_to = DateField(FILTER_LABELS["to"], validators=[Optional()])
+    submit = SubmitField(_l("Export"))
+
+    def filters(self) -> dict[str, str | None]:
+        """The filters as `parse_filters` reads them."""
+        values = {key: getattr(self, FIELDS.get(key, key)).data for key in FILTER_KEYS}
+        return {key: str(value) if value else None for key, value in values.items()}

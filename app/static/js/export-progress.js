@@ -1,0 +1,54 @@
+// Live progress of an export job. Progressive enhancement: without it the page offers a refresh link.
+"use strict";
+
+const EXPORT_POLL_MS = 1000;
+const FINISHED_KEY = "export-finished";
+
+// Poll the job's status and show it; once the job has ended, reload so that the server
+// renders the download button (or the reason it failed).
+function followExport(section) {
+  const label = section.querySelector("[data-export-label]");
+  const bar = section.querySelector("progress");
+  const rows = section.querySelector("[data-export-rows]");
+
+  async function poll() {
+    try {
+      const response = await fetch(section.dataset.progressUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.status === 404 || response.status === 403) return; // signed out, or gone
+      if (response.ok) {
+        const body = await response.json();
+        // A live region announces whatever it is given: write the status only when it changes.
+        if (label.textContent.trim() !== body.status_label) label.textContent = body.status_label;
+        bar.value = body.progress;
+        bar.textContent = `${body.progress} %`;
+        if (rows) rows.textContent = body.rows_written;
+        if (body.finished) {
+          sessionStorage.setItem(FINISHED_KEY, window.location.pathname);
+          window.location.reload();
+          return;
+        }
+      }
+    } catch (error) {
+      // Offline for a moment: the next poll tries again.
+    }
+    setTimeout(poll, EXPORT_POLL_MS);
+  }
+
+  setTimeout(poll, EXPORT_POLL_MS);
+}
+
+// After that reload, take keyboard and screen-reader users straight to the result.
+function focusFinishedExport() {
+  if (sessionStorage.getItem(FINISHED_KEY) !== window.location.pathname) return;
+  sessionStorage.removeItem(FINISHED_KEY);
+  const result = document.getElementById("export-result");
+  if (result) result.focus();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  focusFinishedExport();
+  for (const section of document.querySelectorAll("[data-export-progress]")) followExport(section);
+});
