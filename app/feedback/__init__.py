@@ -1,7 +1,7 @@
-"""Partners writing their organisation's submission; council and staff reading submissions."""
+"""Partners writing their organisation's submission; reading submissions and decisions."""
 
 from flask import Blueprint
 
 bp = Blueprint("feedback", __name__)
 
-from app.feedback import routes, submit_routes  # noqa: E402,F401
+from app.feedback import decisions, receipts, routes, submit_routes  # noqa: E402,F401

@@ -9,6 +9,7 @@ from app.feedback.forms import SubmissionForm, answer_inputs, paragraph_inputs
 from app.services import access, consultations, feedback, submissions
 from app.services.errors import DomainError
 from app.services.feedback import SaveResult, ValidationFailed
+from app.services.reports import decisions
 
 
 def wants_json() -> bool:
@@ -28,7 +29,9 @@ def _consultation_for_partner(slug: str):
 def home():
     access.require(current_user, "partner.home")
     return render_template(
-        "feedback/home.html", overview=submissions.partner_overview(current_user)
+        "feedback/home.html",
+        overview=submissions.partner_overview(current_user),
+        published=decisions.published_consultation_ids(current_user),
     )
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.public import bp
 from app.services import access, accounts, consultations
+from app.services.reports import decisions
 from app.services.synthesis import runs
 from app.utils import safe_next_url
 
@@ -25,6 +26,7 @@ def consultation(slug: str):
         consultation=item,
         version=version,
         has_syntheses=bool(runs.readable(current_user, item)),
+        has_decisions=decisions.has_published(current_user, item),
     )
 
 

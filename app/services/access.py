@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from app.lazy_text import lazy_gettext as _l
-from app.models import Consultation, Organisation, Submission, Synthesis, User
+from app.models import Consultation, ExportJob, Organisation, Submission, Synthesis, User
 from app.services.errors import Forbidden
 
 STAFF_ROLES = frozenset({"staff", "admin"})
@@ -73,6 +73,37 @@ def _can_review_synthesis(user: User | None, synthesis: Synthesis) -> bool:
     return _role(user) in {"council", "admin"} and _can_read_synthesis(user, synthesis)
 
 
+def _can_read_decisions(user: User | None, synthesis: Synthesis) -> bool:
+    """Who reads the Council's decisions on a synthesis ("You said, we did").
+
+    Staff always, and the Council whenever it may read the synthesis it decides on. Once
+    staff publish the decisions, every partner reads them: the network sees what became of
+    its proposals. Visitors and anonymous readers read them only when the synthesis itself
+    is public too, since the report repeats the proposed wordings and names who sent them.
+    """
+    if _is_staff(user):
+        return True
+    if synthesis.status != "done" or not _can_read_consultation(user, synthesis.consultation):
+        return False
+    if _role(user) == "council" and _can_read_synthesis(user, synthesis):
+        return True
+    if synthesis.decisions_published_at is None:
+        return False
+    if _role(user) in {"partner", "council"}:
+        return True
+    return synthesis.released_to == "public"
+
+
+def _can_export_feedback(user: User | None, consultation: Consultation) -> bool:
+    """Whoever reads every submission may take them away as a file."""
+    return _can_read_all_submissions(user) and _can_read_consultation(user, consultation)
+
+
+def _is_requester(user: User | None, job: ExportJob) -> bool:
+    """An export's file is its requester's alone, whatever the role of anyone else."""
+    return _role(user) != "anonymous" and job.requested_by_id == user.id
+
+
 def _can_invite_role(user: User | None, role: str) -> bool:
     """Staff bring in partners, council members and visitors; only admins create staff."""
     if _is_admin(user):
@@ -97,7 +128,11 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "synthesis.run": _is_staff,
     "synthesis.read": _can_read_synthesis,
     "synthesis.review": _can_review_synthesis,
+    "decisions.publish": _is_staff,
+    "decisions.read": _can_read_decisions,
     "feedback.follow": _is_staff,
+    "export.feedback": _can_export_feedback,
+    "export.read": _is_requester,
 }
 
 

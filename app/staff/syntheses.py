@@ -1,11 +1,12 @@
 """Staff routes for running syntheses, following their progress and releasing them."""
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 
 from app.services import consultations
 from app.services.errors import DomainError
+from app.services.reports import decisions
 from app.services.synthesis import runs
 from app.staff import bp
 from app.staff.forms import ConfirmForm
@@ -15,10 +16,12 @@ from app.utils import client_ip
 @bp.get("/consultations/<slug>/syntheses")
 def syntheses(slug: str):
     item = consultations.get_by_slug(slug)
+    items = runs.readable(current_user, item)
     return render_template(
         "staff/syntheses.html",
         consultation=item,
-        syntheses=runs.readable(current_user, item),
+        syntheses=items,
+        decided=decisions.decision_counts(items),
         confirm=ConfirmForm(),
     )
 
@@ -59,3 +62,29 @@ def change_synthesis(slug: str, number: int, action: str):
         except DomainError as error:
             flash(error.message, "error")
     return redirect(url_for("staff.syntheses", slug=slug))
+
+
+@bp.post("/consultations/<slug>/syntheses/<int:number>/decisions/<any(publish, unpublish):action>")
+def publish_decisions(slug: str, number: int, action: str):
+    synthesis = runs.get_any(current_user, consultations.get_by_slug(slug), number)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if action == "publish":
+                emailed = decisions.publish(current_user, synthesis, ip=client_ip())
+                flash(_published_message(number, emailed), "success")
+            else:
+                decisions.unpublish(current_user, synthesis, ip=client_ip())
+                message = _("The decisions on synthesis %(number)d are withdrawn.", number=number)
+                flash(message, "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return redirect(url_for("staff.syntheses", slug=slug))
+
+
+def _published_message(number: int, emailed: int) -> str:
+    return ngettext(
+        "The decisions on synthesis %(number)d are published; %(num)d person was emailed.",
+        "The decisions on synthesis %(number)d are published; %(num)d people were emailed.",
+        emailed,
+        number=number,
+    )

@@ -1,0 +1,27 @@
+"""An organisation's submission as a PDF, for its members and for those who read submissions."""
+
+from io import BytesIO
+
+from flask import abort, send_file
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from app.feedback import bp
+from app.services import consultations, submissions
+from app.services.reports import receipt
+
+
+@bp.get("/consultations/<slug>/submissions/<int:submission_id>/receipt.pdf")
+@login_required
+def receipt_pdf(slug: str, submission_id: int):
+    consultation = consultations.get_by_slug(slug)
+    submission = submissions.get_for_reader(current_user, submission_id)
+    if submission.consultation_id != consultation.id:
+        abort(404)
+    language = str(get_locale())
+    return send_file(
+        BytesIO(receipt.write_pdf(submission, language)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{slug}-submission-{submission.id}-{language}.pdf",
+    )

@@ -1,0 +1,291 @@
+"""“You said, we did”: the Council's decisions on the proposed wordings, published to partners."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from app.extensions import db
+from app.i18n import Localized, localize
+from app.lazy_text import lazy_gettext as _l
+from app.models import (
+    AmendmentDecision,
+    Consultation,
+    OutboxMessage,
+    Submission,
+    Synthesis,
+    User,
+)
+from app.models.common import utcnow
+from app.services import access, audit, mail, outbox
+from app.services.errors import Conflict, NotFound
+from app.services.reports.pdf import render_pdf
+from app.services.synthesis.review import decisions_of
+
+OUTCOMES = {
+    "accept": _l("Accepted"),
+    "partial": _l("Accepted in part"),
+    "reject": _l("Rejected"),
+}
+NOT_PUBLISHED = _l("The Council has not published its decisions on this consultation yet.")
+
+
+@dataclass(frozen=True)
+class DecidedGroup:
+    """A group of proposed wordings, who proposed it and what the Council decided."""
+
+    index: int  # "Wording 2" of its paragraph, as the Council numbered it while deciding
+    text: str
+    diff: list[tuple[str, str]]
+    organisations: list[str]
+    decision: str
+    outcome: str
+    reason: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class DecidedParagraph:
+    number: str
+    text: Localized
+    groups: list[DecidedGroup]
+
+
+@dataclass(frozen=True)
+class DecidedSection:
+    heading: Localized
+    paragraphs: list[DecidedParagraph]
+
+
+@dataclass(frozen=True)
+class DecisionsReport:
+    """The report in one language: decided groups by section and paragraph, and their counts."""
+
+    slug: str
+    title: Localized
+    language: str
+    original_language: str
+    synthesis_number: int
+    published_at: datetime | None
+    sections: list[DecidedSection]
+    counts: dict[str, int]  # accept | partial | reject → groups
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def count_rows(self) -> list[tuple[str, int]]:
+        """(outcome, groups) for each kind of decision, in the language being rendered."""
+        return [(str(OUTCOMES[key]), count) for key, count in self.counts.items()]
+
+
+def you_said_we_did(synthesis: Synthesis, language: str) -> DecisionsReport:
+    """The decided groups of `synthesis`, texts in `language` (falling back to the original)."""
+    consultation = synthesis.consultation
+    original = consultation.original_language
+    decisions = decisions_of(synthesis)
+    result = synthesis.result or {}
+    by_section: dict[int, list[DecidedParagraph]] = {}
+    counts = dict.fromkeys(OUTCOMES, 0)
+    with force_locale(language):
+        for paragraph in result.get("paragraphs", []):
+            groups = _decided_groups(paragraph, decisions)
+            if not groups:
+                continue
+            for group in groups:
+                counts[group.decision] += 1
+            by_section.setdefault(paragraph.get("section_id"), []).append(
+                DecidedParagraph(
+                    paragraph["number"], localize(paragraph["text"], original, language), groups
+                )
+            )
+    sections = [
+        DecidedSection(localize(s["heading"], original, language), by_section[s["id"]])
+        for s in result.get("sections", [])
+        if s["id"] in by_section
+    ]
+    return DecisionsReport(
+        slug=consultation.slug,
+        title=localize(consultation.title, original, language),
+        language=language,
+        original_language=original,
+        synthesis_number=synthesis.number,
+        published_at=synthesis.decisions_published_at,
+        sections=sections,
+        counts=counts,
+    )
+
+
+def _decided_groups(paragraph: dict, decisions: dict[str, AmendmentDecision]) -> list[DecidedGroup]:
+    groups = []
+    for index, group in enumerate(paragraph.get("amendment_groups", []), start=1):
+        decision = decisions.get(group["key"])
+        if decision is None or decision.decision not in OUTCOMES:
+            continue
+        groups.append(
+            DecidedGroup(
+                index=index,
+                text=group["text"],
+                diff=[(op, text) for op, text in group["diff"]],
+                organisations=list(group.get("organisations", [])),
+                decision=decision.decision,
+                outcome=str(OUTCOMES[decision.decision]),
+                reason=decision.reason,
+                decided_at=decision.decided_at,
+            )
+        )
+    return groups
+
+
+def write_pdf(
+    synthesis: Synthesis, language: str, target: str | Path | IO[bytes] | None = None
+) -> bytes | None:
+    """The report as a tagged PDF in `language`: bytes, or written to `target`."""
+    report = you_said_we_did(synthesis, language)
+    with force_locale(language):
+        return render_pdf("reports/decisions.html", target, report=report)
+
+
+# -- Who reads which report ----------------------------------------------------------------
+
+
+def latest_published(user: User | None, consultation: Consultation) -> Synthesis:
+    """The newest synthesis whose decisions are published and that `user` may read."""
+    published = db.session.scalars(
+        sa.select(Synthesis)
+        .where(
+            Synthesis.consultation_id == consultation.id,
+            Synthesis.decisions_published_at.is_not(None),
+        )
+        .order_by(Synthesis.number.desc())
+    )
+    found = next((s for s in published if access.can(user, "decisions.read", s)), None)
+    if found is None:
+        raise NotFound(NOT_PUBLISHED)
+    return found
+
+
+def readable(user: User | None, consultation: Consultation, number: int) -> Synthesis:
+    """The numbered synthesis, if `user` may read its decisions; NotFound otherwise."""
+    synthesis = db.session.scalar(
+        sa.select(Synthesis).where(
+            Synthesis.consultation_id == consultation.id, Synthesis.number == number
+        )
+    )
+    if synthesis is None or not access.can(user, "decisions.read", synthesis):
+        raise NotFound(NOT_PUBLISHED)
+    if not synthesis.result:
+        raise NotFound(_l("There is no synthesis to show here."))
+    return synthesis
+
+
+def has_published(user: User | None, consultation: Consultation) -> bool:
+    """Whether `user` may read published decisions on the consultation."""
+    try:
+        latest_published(user, consultation)
+    except NotFound:
+        return False
+    return True
+
+
+def published_consultation_ids(user: User | None) -> set[int]:
+    """The consultations on which `user` may read published decisions."""
+    published = db.session.scalars(
+        sa.select(Synthesis).where(Synthesis.decisions_published_at.is_not(None))
+    )
+    return {s.consultation_id for s in published if access.can(user, "decisions.read", s)}
+
+
+def decision_counts(syntheses: list[Synthesis]) -> dict[int, int]:
+    """How many decisions the Council recorded on each synthesis, by synthesis id."""
+    rows = db.session.execute(
+        sa.select(AmendmentDecision.synthesis_id, sa.func.count(AmendmentDecision.id))
+        .where(AmendmentDecision.synthesis_id.in_([s.id for s in syntheses]))
+        .group_by(AmendmentDecision.synthesis_id)
+    )
+    return {synthesis_id: count for synthesis_id, count in rows}
+
+
+# -- Publishing ----------------------------------------------------------------------------
+
+
+def publish(actor: User, synthesis: Synthesis, ip: str | None = None) -> int:
+    """Publish the decisions and email the organisations that submitted; returns emails sent.
+
+    Publishing what is already published changes nothing and emails nobody again.
+    """
+    access.require(actor, "decisions.publish", synthesis)
+    if synthesis.status != "done":
+        raise Conflict(_l("Only the decisions on a finished synthesis can be published."))
+    decided = decision_counts([synthesis]).get(synthesis.id, 0)
+    if not decided:
+        raise Conflict(
+            _l(
+                "The Council has not decided on any proposed wording of synthesis %(number)d"
+                " yet: there is nothing to publish.",
+                number=synthesis.number,
+            )
+        )
+    # A conditional update, so two staff members publishing at once send one set of emails.
+    changed = db.session.execute(
+        sa.update(Synthesis)
+        .where(Synthesis.id == synthesis.id, Synthesis.decisions_published_at.is_(None))
+        .values(decisions_published_at=utcnow())
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        return 0
+    audit.record(
+        actor, "decisions.published", synthesis, ip, number=synthesis.number, decisions=decided
+    )
+    messages = [
+        _queue_notice(member, synthesis.consultation)
+        for member in _members_who_submitted(synthesis.consultation)
+    ]
+    db.session.commit()
+    outbox.relay(*messages)
+    return len(messages)
+
+
+def unpublish(actor: User, synthesis: Synthesis, ip: str | None = None) -> None:
+    """Withdraw the decisions from partners and the public; staff and the Council keep them."""
+    access.require(actor, "decisions.publish", synthesis)
+    if synthesis.decisions_published_at is None:
+        return
+    synthesis.decisions_published_at = None
+    audit.record(actor, "decisions.unpublished", synthesis, ip, number=synthesis.number)
+    db.session.commit()
+
+
+def _members_who_submitted(consultation: Consultation) -> list[User]:
+    submitted = sa.select(Submission.organisation_id).where(
+        Submission.consultation_id == consultation.id, Submission.status == "submitted"
+    )
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.organisation_id.in_(submitted),
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def _queue_notice(member: User, consultation: Consultation) -> OutboxMessage:
+    language = member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    title = localize(consultation.title, consultation.original_language, language).text
+    return mail.queue_email(
+        member,
+        "decisions_published",
+        _l("The Council's decisions on “%(title)s”", title=title),
+        consultation=consultation,
+        title=title,
+    )

@@ -1,0 +1,33 @@
+"""An organisation's submission printed as a PDF: what it sent, when and by whom."""
+
+from pathlib import Path
+from typing import IO
+
+from flask_babel import force_locale
+
+from app.models import Submission
+from app.services.reports.pdf import render_pdf
+from app.services.submissions import outline
+
+
+def receipt_number(submission: Submission) -> str:
+    """The number the receipt page and the PDF both show, naming the version submitted."""
+    version = submission.submitted_lock_version or 0
+    return f"{submission.consultation.slug}-{submission.id}-{version}"
+
+
+def write_pdf(
+    submission: Submission, language: str, target: str | Path | IO[bytes] | None = None
+) -> bytes | None:
+    """The submission as a tagged PDF in `language`: bytes, or written to `target`."""
+    consultation = submission.consultation
+    with force_locale(language):
+        return render_pdf(
+            "reports/receipt.html",
+            target,
+            language=language,
+            consultation=consultation,
+            submission=submission,
+            receipt_number=receipt_number(submission),
+            sections=outline(consultation, submission),
+        )
