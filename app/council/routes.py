@@ -1,11 +1,12 @@
 """Routes of the Council's review pages; who may see what is decided by `access`."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import _, format_percent
+from flask_babel import _, format_percent, get_locale
 from flask_login import current_user
 
 from app.council import bp
 from app.council.forms import CompareForm, DecisionForm, FilterForm, NoteForm
+from app.exports.forms import ReportForm
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.synthesis import DECISIONS
 from app.services import access, consultations
@@ -64,6 +65,7 @@ def overview(slug: str, number: int):
         filters=filters,
         sections=drilldown.stance_table(synthesis, filters),
         bars=drilldown.participation_bars(synthesis.result),
+        report_form=ReportForm(language=str(get_locale())),
     )
 
 

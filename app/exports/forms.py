@@ -30,6 +30,18 @@ KIND_NAMES = {
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "json": "JSON", "pdf": "PDF", "docx": "Word"}
 
 
+class ReportForm(FlaskForm):
+    """A synthesis report: its format from the button pressed, its language chosen."""
+
+    language = SelectField(_l("Language of the report"), choices=list(LANGUAGE_NAMES.items()))
+    pdf = SubmitField(_l("PDF report"))
+    docx = SubmitField(_l("Word report (.docx)"))
+
+    @property
+    def file_format(self) -> str:
+        return "docx" if self.docx.data else "pdf"
+
+
 class FeedbackExportForm(FlaskForm):
     file_format = SelectField(
         _l("Format"),

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from flask import (
     Response,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -22,6 +23,7 @@ from app.exports.forms import (
     FORMAT_NAMES,
     KIND_NAMES,
     FeedbackExportForm,
+    ReportForm,
 )
 from app.models import Consultation, ExportJob
 from app.models.export import EXPORT_STATUSES
@@ -36,6 +38,7 @@ from app.services.exports.feedback_rows import (
     parse_filters,
 )
 from app.services.exports.writers import FORMATS, csv_chunks, json_chunks
+from app.services.synthesis import review
 from app.utils import attach_error, client_ip
 
 # Exported feedback is personal data: no shared cache may keep it, nor the browser's disk.
@@ -68,6 +71,21 @@ def feedback(slug: str):
         else:
             return _export(item, form.file_format.data, filters)
     return render_template("exports/feedback.html", consultation=item, form=form)
+
+
+@bp.post("/exports/consultations/<slug>/syntheses/<int:number>/report")
+def synthesis_report(slug: str, number: int):
+    item = consultations.get_by_slug(slug)
+    synthesis = review.get(current_user, item, number)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the language of the report."), "error")
+        return redirect(url_for("council.overview", slug=slug, number=number))
+    job = jobs.start(
+        current_user, "synthesis", form.file_format, item,
+        synthesis=synthesis, language=form.language.data, ip=client_ip(),
+    )  # fmt: skip
+    return redirect(url_for("exports.job", public_id=job.public_id))
 
 
 @bp.get("/staff/consultations/<slug>/feedback/export")

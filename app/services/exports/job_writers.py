@@ -63,8 +63,25 @@ def _feedback(file_format: str) -> Writer:
     return Writer(write_feedback, "export.feedback", mimetype, extension)
 
 
+def write_synthesis_report(job: ExportJob, target: Path, progress: Progress) -> None:
+    """The synthesis report in the requester's language, its annex counted as progress."""
+    from app.services.reports import synthesis as report  # WeasyPrint loads only when needed
+
+    write = report.write_pdf if job.file_format == "pdf" else report.write_docx
+    write(job.synthesis, job.language, target, progress)
+
+
+REPORT_FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+}
+
 WRITERS: dict[tuple[str, str], Writer] = {
     ("feedback", "csv"): _feedback("csv"),
     ("feedback", "xlsx"): _feedback("xlsx"),
     ("feedback", "json"): _feedback("json"),
+    **{
+        ("synthesis", file_format): Writer(write_synthesis_report, "synthesis.read", *kind)
+        for file_format, kind in REPORT_FORMATS.items()
+    },
 }
