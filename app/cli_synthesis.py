@@ -11,7 +11,10 @@ from app.cli import reports_errors
 from app.extensions import db
 from app.services import consultations
 from app.services.access import COMMAND_LINE
+from app.services.reports import synthesis as reports
 from app.services.synthesis import runs
+
+REPORT_WRITERS = {"pdf": reports.write_pdf, "docx": reports.write_docx}
 
 
 @click.command("synthesize")
@@ -46,13 +49,29 @@ synthesis_cli = AppGroup("synthesis", help="Read syntheses.")
 @synthesis_cli.command("show")
 @click.argument("slug")
 @click.option("--number", type=int, help="Default: the latest finished synthesis.")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
-@click.option("-o", "--output", "output", help="File to write; default: standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "pdf", "docx"]), default="json")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of a PDF or DOCX report.",
+)
+@click.option(
+    "-o", "--output", "output", help="File to write; default (json only): standard output."
+)
 @reports_errors
-def show_command(slug: str, number: int | None, fmt: str, output: str | None) -> None:
-    """Print or write a finished synthesis."""
+def show_command(
+    slug: str, number: int | None, fmt: str, language: str, output: str | None
+) -> None:
+    """Print a finished synthesis as JSON, or write it as a PDF or DOCX report."""
+    if fmt in REPORT_WRITERS and not output:
+        raise click.ClickException(f"--format {fmt} writes a file: name it with -o FILE")
     item = consultations.get_by_slug(slug)
     synthesis = runs.get_readable(COMMAND_LINE, item, number)
+    if fmt in REPORT_WRITERS:
+        REPORT_WRITERS[fmt](synthesis, language, output)
+        return
     text = json.dumps(synthesis.result, ensure_ascii=False, indent=2)
     if output:
         Path(output).write_text(text + "\n", encoding="utf-8")

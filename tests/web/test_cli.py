@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import docx
+import pypdf
 import sqlalchemy as sa
 
 from app.models import Consultation, Organisation, User
-from tests.helpers import DRAFT_TXT
+from tests.helpers import DRAFT_TXT, make_consultation, make_submitted
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -138,3 +140,33 @@ def test_seed_demo_is_refused_with_production_settings(app, runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 1
     assert "production" in result.output
+
+
+def test_synthesis_show_writes_pdf_and_docx_reports(runner, tmp_path, db, organisation):
+    consultation = make_consultation(slug="report-2026")
+    first = consultation.current_version.paragraphs[0]
+    fao = db.session.scalar(sa.select(Organisation).where(Organisation.name == "FAO"))
+    make_submitted(consultation, organisation, [(first, "support", "Très bien, merci.", "", "fr")])
+    make_submitted(consultation, fao, [(first, "oppose", "هذا غير كاف", "", "ar")])
+    assert runner.invoke(args=["synthesize", "report-2026", "--wait"]).exit_code == 0
+    pdf, document = tmp_path / "s.pdf", tmp_path / "s.docx"
+    show = ["synthesis", "show", "report-2026", "--language", "fr"]
+    result = runner.invoke(args=[*show, "--format", "pdf", "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert "Très bien, merci." in text and "هذا غير كاف" in text
+    result = runner.invoke(args=[*show, "--format", "docx", "-o", str(document)])
+    assert result.exit_code == 0, result.output
+    assert "Très bien, merci." in [p.text for p in docx.Document(document).paragraphs]
+
+
+def test_synthesis_show_report_needs_a_file_and_a_finished_synthesis(runner, tmp_path, db):
+    make_consultation(slug="report-2026")
+    for args in (
+        ["synthesis", "show", "report-2026", "--format", "pdf"],
+        ["synthesis", "show", "report-2026", "--format", "docx", "-o", str(tmp_path / "s.docx")],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, args
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not (tmp_path / "s.docx").exists()

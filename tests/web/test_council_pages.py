@@ -465,3 +465,55 @@ def test_compare_two_syntheses(client, auth, users, world, db):
     row = next(r for r in page.split("<tr") if 'id="cmp-1"' in r)
     assert "(−1)" in row  # ACCORD's support is not in synthesis 2
     assert client.get(f"/council/{consultation.slug}/compare?a=1&b=7").status_code == 404
+
+
+def test_council_downloads_the_synthesis_report_in_french_once_released(
+    client, auth, users, world, db
+):
+    import io
+
+    import docx
+    import pypdf
+
+    from app.models import ExportJob
+
+    report = f"/exports/consultations/{world['consultation'].slug}/syntheses/1/report"
+    auth.login(users["council"].email)
+    assert client.post(report, data={"language": "fr", "pdf": "1"}).status_code == 404
+
+    release(db, world["synthesis"], "council")
+    page = client.get(base(world)).get_data(as_text=True)
+    assert f'action="{report}"' in page
+    response = client.post(report, data={"language": "fr", "pdf": "1"})
+    assert response.status_code == 302
+    job = db.session.scalar(sa.select(ExportJob).order_by(ExportJob.id.desc()))
+    db.session.refresh(job)
+    assert (job.kind, job.file_format, job.language, job.status) == (
+        "synthesis",
+        "pdf",
+        "fr",
+        "done",
+    )
+    download = client.get(f"/exports/{job.public_id}/download")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(download.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Synthèse" in text and "Trop vague pour les zones rurales." in text
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+    client.post(report, data={"language": "es", "docx": "1"})
+    job = db.session.scalar(sa.select(ExportJob).order_by(ExportJob.id.desc()))
+    word = client.get(f"/exports/{job.public_id}/download")
+    document = docx.Document(io.BytesIO(word.data))
+    assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
+    assert "Estamos de acuerdo." in "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    ) + "\n".join(p.text for p in document.paragraphs)
+
+    # The file is the requester's alone, and a partner cannot ask for a report at all.
+    auth.logout()
+    auth.login(users["staff"].email)
+    assert client.get(f"/exports/{job.public_id}/download").status_code == 404
+    auth.logout()
+    auth.login(users["partner"].email)
+    assert client.post(report, data={"language": "en", "pdf": "1"}).status_code == 404

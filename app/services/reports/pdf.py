@@ -7,6 +7,7 @@ folder: a report never fetches anything from the network, whatever text it conta
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import IO
 
@@ -15,13 +16,15 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 STYLESHEET = "reports/print.css"
+# Control characters pasted into user text have no glyph, and a NUL garbles the PDF's text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def render_pdf(
     template: str, target: str | Path | IO[bytes] | None = None, **context
 ) -> bytes | None:
     """Render `template` with `context` to a tagged PDF: bytes, or written to `target`."""
-    html = render_template(template, **context)
+    html = _CONTROL.sub("", render_template(template, **context))
     static = Path(current_app.static_folder)
     fetcher = _StaticOnlyFetcher(static)
     document = HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)

@@ -1,0 +1,435 @@
+"""A finished synthesis as a report in the reader's language: tagged PDF or editable DOCX.
+
+`build_report` turns the synthesis' result into plain data in one language, once; the PDF
+template and the DOCX writer lay out that same data. The annex (every feedback item) is the
+exception: `Annex` reads it from the database in slices while a writer writes it, so that a
+report on 100,000 items never holds them all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import _, force_locale, format_date, format_datetime, format_percent
+
+from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name, localize
+from app.lazy_text import lazy_gettext as _l
+from app.models import AmendmentDecision, Synthesis
+from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services.reports.pdf import render_pdf
+from app.services.reports.synthesis_annex import Annex
+from app.services.reports.synthesis_docx import write_report
+from app.services.synthesis import charts, drilldown, review
+
+Progress = Callable[[int, int], None]
+Target = str | Path | IO[bytes]
+Localizer = Callable[[dict | str | None], Localized]
+
+STANCE_ORDER = drilldown.STANCE_ORDER
+# The parts of a report in their order; both writers title them with these words.
+PARTS = {
+    "participation": _l("Participation"),
+    "heat-map": _l("Stances on each paragraph"),
+    "ranking": _l("Consensus and contested paragraphs"),
+    "paragraphs": _l("The draft, paragraph by paragraph"),
+    "themes": _l("Themes in the feedback"),
+    "campaigns": _l("Campaigns: the same comment from several organisations"),
+    "questions": _l("Questions from the Council"),
+    "changes": _l("What changed since the previous synthesis"),
+    "annex": _l("Annex: every feedback item, paragraph by paragraph"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A bar chart and the table of its figures."""
+
+    key: str
+    title: str
+    label_header: str
+    value_header: str
+    rows: list[tuple[str, int]]
+
+    @property
+    def summary(self) -> str:
+        """The figures in words: the chart's text alternative."""
+        return charts.describe(charts.Bar(label, value) for label, value in self.rows)
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    number: str
+    anchor: str
+    counts: dict[str, int]
+    total: int
+    agreement: str
+    levels: dict[str, int]  # 0–4 by each stance's share: the shade of its cell
+    top: str | None  # the most frequent stance, set in bold so it shows without colour
+
+
+@dataclass(frozen=True)
+class HeatSection:
+    heading: Localized
+    rows: list[HeatRow]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    number: str
+    anchor: str
+    agreement: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    label: str
+    reason: str
+    decided_by: str
+    decided_on: str
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A group of similar proposed wordings: its diff against the draft, who, the decision."""
+
+    index: int
+    diff: list[tuple[str, str]]
+    organisations: list[str]
+    count: int
+    decision: Decision | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    organisation: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class ParagraphPart:
+    number: str
+    anchor: str
+    section: Localized
+    text: Localized
+    counts: dict[str, int]
+    total: int
+    agreement: str
+    summary: str  # the stance figures in words: the chart's text alternative
+    wordings: list[Wording]
+    quotes: list[Quote]
+
+
+@dataclass(frozen=True)
+class Theme:
+    label: Localized
+    size: int
+    organisations: list[str]
+    languages: list[tuple[str, int]]
+    quotes: list[Quote]
+
+
+@dataclass(frozen=True)
+class Campaign:
+    text: str
+    count: int
+    organisations: list[str]
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    prompt: Localized
+    answers: int
+    figure: Figure | None  # choices and scales
+    themes: list[Theme]  # free text
+
+
+@dataclass(frozen=True)
+class Moved:
+    number: str
+    deltas: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Changes:
+    previous: int | None
+    submissions: int
+    moved: list[Moved]
+    new_themes: list[Localized]
+
+
+@dataclass(frozen=True)
+class SynthesisReport:
+    """What a synthesis report says, in one language."""
+
+    language: str
+    number: int
+    title: Localized
+    compiled_on: str
+    counted_until: str
+    submissions: int
+    organisations: int
+    items: int
+    stance_names: dict[str, str]
+    participation: list[Figure]
+    not_answered: list[str]
+    heat_map: list[HeatSection]
+    consensus: list[Ranked]
+    contested: list[Ranked]
+    paragraphs: list[ParagraphPart]
+    themes: list[Theme]
+    campaigns: list[Campaign]
+    questions: list[QuestionPart]
+    changes: Changes
+    annex: Annex
+
+    @property
+    def is_empty(self) -> bool:
+        return self.submissions == 0
+
+    @property
+    def parts(self) -> list[tuple[str, str]]:
+        """(anchor, title) of each part, in the language being written."""
+        return [(key, str(title)) for key, title in PARTS.items()]
+
+
+def anchor(prefix: str, number: str) -> str:
+    """A fragment id for a paragraph number: p12 for 12, p3-1 for 3.1."""
+    return prefix + "".join(c if c.isalnum() else "-" for c in number).strip("-")
+
+
+def build_report(synthesis: Synthesis, language: str) -> SynthesisReport:
+    """The synthesis as plain data in `language`, texts falling back to the original's."""
+    result = synthesis.result or {}
+    consultation = synthesis.consultation
+    original = consultation.original_language
+
+    def text(field: dict | str | None) -> Localized:
+        return localize(
+            field if isinstance(field, dict) else {original: field or ""}, original, language
+        )
+
+    with force_locale(language):
+        figures = result.get("participation", {})
+        by_number = {p["number"]: p for p in result.get("paragraphs", [])}
+        ranking = result.get("ranking", {})
+        return SynthesisReport(
+            language=language,
+            number=synthesis.number,
+            title=text(consultation.title),
+            compiled_on=format_date(synthesis.finished_at or synthesis.created_at, "long"),
+            counted_until=_moment(result.get("watermark", {}).get("taken_at")),
+            submissions=int(figures.get("submissions", 0)),
+            organisations=int(figures.get("organisations", 0)),
+            items=int(result.get("watermark", {}).get("items", 0)),
+            stance_names=charts.stance_labels(),
+            participation=_participation(result),
+            not_answered=[
+                f"{o['name']} ({_kind_and_region(o)})"
+                for o in figures.get("invited_not_answered", [])
+            ],
+            heat_map=_heat_map(synthesis, text),
+            consensus=[_ranked(by_number, n) for n in ranking.get("consensus", [])],
+            contested=[_ranked(by_number, n) for n in ranking.get("contested", [])],
+            paragraphs=_paragraphs(synthesis, text),
+            themes=[_theme(t, text) for t in result.get("themes", [])],
+            campaigns=[
+                Campaign(
+                    d["text"],
+                    int(d.get("count") or len(d["feedback_ids"])),
+                    d.get("organisations", []),
+                )
+                for d in result.get("duplicates", [])
+            ],
+            questions=[_question(q, text) for q in result.get("questions", [])],
+            changes=_changes(result.get("changes_since_previous") or {}, text),
+            annex=Annex(synthesis, list(by_number)),
+        )
+
+
+def _moment(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return f"{format_datetime(datetime.fromisoformat(iso), 'medium')} ({current_timezone_name()})"
+
+
+def _kind_and_region(organisation: dict) -> str:
+    kind, region = organisation.get("kind"), organisation.get("region")
+    return f"{ORGANISATION_KINDS.get(kind, kind)}, {REGIONS.get(region, region)}"
+
+
+def _percent(value: float | None) -> str:
+    return format_percent(value) if value is not None else "—"
+
+
+def _participation(result: dict) -> list[Figure]:
+    bars = drilldown.participation_bars(result)
+    organisations, comments = _("Organisations"), _("Comments")
+    return [
+        Figure("chart-kind", _("Organisations by kind"), _("Kind of organisation"), organisations,
+               [(label, n) for _key, label, n in bars["by_kind"]]),
+        Figure("chart-region", _("Organisations by region"), _("Region"), organisations,
+               [(label, n) for _key, label, n in bars["by_region"]]),
+        Figure("chart-language", _("Comments by language"), _("Language"), comments,
+               [(label, n) for _key, label, n in bars["by_language"]]),
+    ]  # fmt: skip
+
+
+def _heat_map(synthesis: Synthesis, text: Localizer) -> list[HeatSection]:
+    sections = []
+    for section in drilldown.stance_table(synthesis, drilldown.Filters()):
+        rows = []
+        for row in section.rows:
+            number, total = row.paragraph["number"], row.total
+            levels = {s: math.ceil(row.counts[s] / total * 4) if total else 0 for s in STANCE_ORDER}
+            top = max(STANCE_ORDER, key=lambda s: row.counts[s]) if total else None
+            rows.append(
+                HeatRow(number, anchor("p", number), row.counts, total, _percent(row.agreement),
+                        levels, top)
+            )  # fmt: skip
+        sections.append(HeatSection(text(section.heading), rows))
+    return sections
+
+
+def _ranked(by_number: dict, number: str) -> Ranked:
+    return Ranked(number, anchor("p", number), _percent(by_number.get(number, {}).get("agreement")))
+
+
+def _paragraphs(synthesis: Synthesis, text: Localizer) -> list[ParagraphPart]:
+    result = synthesis.result or {}
+    headings = {s["id"]: s.get("heading") or {} for s in result.get("sections", [])}
+    decisions = review.decisions_of(synthesis)
+    parts = []
+    for p in result.get("paragraphs", []):
+        counts = {s: int(p.get("stance_counts", {}).get(s, 0)) for s in STANCE_ORDER}
+        wordings = [
+            Wording(
+                index,
+                [(op, piece) for op, piece in group.get("diff", [])],
+                group.get("organisations", []),
+                len(group.get("feedback_ids", [])),
+                _decision(decisions.get(group.get("key"))),
+            )
+            for index, group in enumerate(p.get("amendment_groups", []), start=1)
+        ]
+        parts.append(
+            ParagraphPart(
+                number=p["number"],
+                anchor=anchor("p", p["number"]),
+                section=text(headings.get(p.get("section_id"))),
+                text=text(p.get("text")),
+                counts=counts,
+                total=sum(counts.values()),
+                agreement=_percent(p.get("agreement")),
+                summary=charts.describe_stances(counts),
+                wordings=wordings,
+                quotes=[_quote(q) for q in p.get("quotes", [])],
+            )
+        )
+    return parts
+
+
+def _decision(row: AmendmentDecision | None) -> Decision | None:
+    if row is None:
+        return None
+    return Decision(
+        row.decision_label,
+        row.reason,
+        row.decided_by.name if row.decided_by else "",
+        format_date(row.decided_at, "long"),
+    )
+
+
+def _quote(quote: dict) -> Quote:
+    return Quote(quote.get("text", ""), quote.get("organisation", ""), quote.get("language"))
+
+
+def _theme(theme: dict, text: Localizer) -> Theme:
+    languages = sorted((theme.get("languages") or {}).items())
+    return Theme(
+        label=text(theme.get("label")),
+        size=int(
+            theme.get("size") or len(theme.get("feedback_ids") or theme.get("answer_ids") or [])
+        ),
+        organisations=theme.get("organisations", []),
+        languages=[(LANGUAGE_NAMES.get(code, code), n) for code, n in languages],
+        quotes=[_quote(q) for q in theme.get("quotes", [])],
+    )
+
+
+def _question(question: dict, text: Localizer) -> QuestionPart:
+    kind, distribution = question.get("kind"), question.get("distribution") or {}
+    figure = None
+    if kind in ("scale", "single", "multiple"):
+        if kind == "scale":
+            choices = [(str(n), f"{n} / 5") for n in range(1, 6)]
+        else:
+            options = question.get("options") or []
+            choices = [(str(i), text(option).text) for i, option in enumerate(options)]
+        figure = Figure(
+            f"chart-q{question.get('id')}",
+            _("Answers"),
+            _("Answer"),
+            _("Organisations"),
+            [(label, int(distribution.get(key, 0))) for key, label in choices],
+        )
+    return QuestionPart(
+        prompt=text(question.get("prompt")),
+        answers=int(question.get("answers") or 0),
+        figure=figure,
+        themes=[_theme(t, text) for t in question.get("themes", [])],
+    )
+
+
+def _changes(changes: dict, text: Localizer) -> Changes:
+    return Changes(
+        previous=changes.get("previous"),
+        submissions=int(changes.get("submissions") or 0),
+        moved=[
+            Moved(m["number"], {s: int(m.get("delta", {}).get(s, 0)) for s in STANCE_ORDER})
+            for m in changes.get("paragraphs", [])
+        ],
+        new_themes=[text(label) for label in changes.get("new_themes", [])],
+    )
+
+
+def write_pdf(
+    synthesis: Synthesis, language: str, target: Target, progress: Progress | None = None
+) -> None:
+    """The synthesis as a tagged PDF in `language`, written to `target` (a path or binary file).
+
+    `progress(done, total)` hears of the annex rows as they are read into the document;
+    typesetting the whole follows, which no row count measures. WeasyPrint holds every
+    page in memory until the file is written (about 85 MB per 1,000 feedback items), so
+    past REPORT_PDF_ANNEX_LIMIT items the PDF leaves its annex to the Word report and the
+    feedback export, and says so, rather than exhaust the worker.
+    """
+    with force_locale(language):
+        report = build_report(synthesis, language)
+        annex_limit = current_app.config["REPORT_PDF_ANNEX_LIMIT"]
+        in_full = report.annex.total <= annex_limit
+        render_pdf(
+            "reports/synthesis.html",
+            target,
+            report=report,
+            annex=report.annex.paragraphs(progress) if in_full else None,
+            annex_limit=annex_limit,
+            charts=charts,
+            STANCE_ORDER=STANCE_ORDER,
+        )
+    if progress is not None:  # also when there was no annex to read
+        progress(report.annex.total, report.annex.total)
+
+
+def write_docx(
+    synthesis: Synthesis, language: str, target: Target, progress: Progress | None = None
+) -> None:
+    """The synthesis as a DOCX the secretariat can edit, in `language`, written to `target`."""
+    with force_locale(language):
+        write_report(build_report(synthesis, language), target, progress)
