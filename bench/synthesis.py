@@ -16,8 +16,8 @@ submission is submitted (the normal, warm case). They are computed with the real
 (USE v3) for up to --real-vectors comments (10,000) and cached under ~/.cache/agora-bench;
 above that, each comment gets the real vector of a comment with the same planted theme,
 language and campaign flag, plus small noise (bench/synthesis_quality.py's proxy). Text
-answers are NOT embedded beforehand, because the app does not do it at submit time: the
-merge embeds them (--warm-answers stores them too).
+answers' vectors are stored too, as the app does at submit time (--cold-answers leaves
+them out, as after a bulk import: the merge then embeds them).
 
 Then --workers Celery worker processes (`celery -A wsgi.celery_app worker --concurrency 1`)
 are started against Redis (redis://127.0.0.1:6379/12, flushed at start and end) and the
@@ -31,7 +31,7 @@ too many bind parameters, it is profiled once more with compute.vectors_for wrap
 script to ask for 30,000 ids per query (in this process only, to see the cost past that query).
 
     .venv/bin/python bench/synthesis.py [--items 10000,100000] [--database sqlite|postgres]
-                                        [--workers 2] [--profile] [--warm-answers]
+                                        [--workers 2] [--profile] [--cold-answers]
 """
 
 from __future__ import annotations
@@ -659,12 +659,14 @@ def run_size(args, n_items: int, work_dir: Path) -> Measure:
             database_url = f"sqlite:///{work_dir / f'synthesis-{label}.sqlite'}"
         app = make_app(database_url, instance_dir)
         with app.app_context():
-            loaded, seconds = timed(load_database, corpus, vectors, args.seed, args.warm_answers)
+            loaded, seconds = timed(
+                load_database, corpus, vectors, args.seed, not args.cold_answers
+            )
             measure.loaded = loaded
             say(
                 f"  loaded {loaded.items:,} items and {loaded.comments:,} vectors from "
                 f"{loaded.submissions:,} submitted submissions, {loaded.text_answers:,} text "
-                f"answers ({'vectors stored' if args.warm_answers else 'not embedded'}) "
+                f"answers ({'not embedded' if args.cold_answers else 'vectors stored'}) "
                 f"in {seconds:.1f} s"
             )
             measure.baseline = run_baseline(loaded.consultation_id)
@@ -798,7 +800,9 @@ def main() -> int:
     )
     parser.add_argument("--no-cache", action="store_true", help="embed again, keep nothing")
     parser.add_argument(
-        "--warm-answers", action="store_true", help="store text answers' vectors (the app does not)"
+        "--cold-answers",
+        action="store_true",
+        help="leave text answers without vectors (as after a bulk import)",
     )
     parser.add_argument("--timeout", type=float, default=1800, help="per synthesis (s)")
     parser.add_argument(

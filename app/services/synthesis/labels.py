@@ -73,22 +73,26 @@ def _grammar_words(language: str) -> frozenset[str]:
 def phrases(text: str, stop: frozenset[str]) -> list[str]:
     """Candidate key phrases of a text: 1–4 words, content words at both ends, as written."""
     text = text.lower()
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    words = [text[a:b] for a, b in spans]
+    matches = list(_WORD.finditer(text))
+    words = [m.group() for m in matches]
+    # Per word, once: whether it may start or end a phrase, whether it may not sit inside
+    # one, and whether punctuation comes before it ("jeunes, emploi" is two phrases).
+    edge = [w not in stop and len(w) >= 3 for w in words]
+    blocks = [w in stop and w not in _CONNECTORS for w in words]
+    after_mark = [False] + [
+        bool(text[before.end() : after.start()].strip(" '’-"))
+        for before, after in zip(matches, matches[1:], strict=False)
+    ]
     found = []
-    for start, first in enumerate(words):
-        if first in stop or len(first) < 3:
+    for start in range(len(words)):
+        if not edge[start]:
             continue
         for end in range(start, min(start + MAX_WORDS, len(words))):
-            gap = text[spans[end - 1][1] : spans[end][0]] if end > start else ""
-            if gap.strip(" '’-"):  # punctuation ends a phrase: "jeunes, emploi" is two
+            if end > start and (after_mark[end] or (end - 1 > start and blocks[end - 1])):
                 break
-            last, inside = words[end], words[start + 1 : end]
-            if any(w in stop and w not in _CONNECTORS for w in inside):
-                break
-            if last not in stop and len(last) >= 3:
+            if edge[end]:
                 # As written between the two ends, so "centres d'accueil" keeps its apostrophe.
-                found.append(" ".join(text[spans[start][0] : spans[end][1]].split()))
+                found.append(" ".join(text[matches[start].start() : matches[end].end()].split()))
     return found
 
 
