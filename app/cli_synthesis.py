@@ -70,7 +70,7 @@ def show_command(
     item = consultations.get_by_slug(slug)
     synthesis = runs.get_readable(COMMAND_LINE, item, number)
     if fmt in REPORT_WRITERS:
-        REPORT_WRITERS[fmt](synthesis, language, output)
+        REPORT_WRITERS[fmt](synthesis, language, output, reader=COMMAND_LINE)
         return
     text = json.dumps(synthesis.result, ensure_ascii=False, indent=2)
     if output:

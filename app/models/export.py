@@ -17,7 +17,7 @@ EXPORT_STATUSES = {
     "running": _l("Being written"),
     "done": _l("Ready to download"),
     "failed": _l("Failed"),
-    "expired": _l("Deleted after 24 hours"),
+    "expired": _l("File deleted"),
 }
 
 

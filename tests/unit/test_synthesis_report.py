@@ -228,9 +228,9 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def pdf_of(synthesis, language="en", progress=None) -> pypdf.PdfReader:
+def pdf_of(synthesis, language="en", progress=None, reader=COMMAND_LINE) -> pypdf.PdfReader:
     out = io.BytesIO()
-    report_service.write_pdf(synthesis, language, out, progress)
+    report_service.write_pdf(synthesis, language, out, progress, reader=reader)
     return pypdf.PdfReader(io.BytesIO(out.getvalue()))
 
 
@@ -238,9 +238,9 @@ def pdf_text(reader: pypdf.PdfReader) -> str:
     return flat(" ".join(page.extract_text() for page in reader.pages))
 
 
-def docx_of(synthesis, language="en", progress=None) -> docx.document.Document:
+def docx_of(synthesis, language="en", progress=None, reader=COMMAND_LINE) -> docx.document.Document:
     out = io.BytesIO()
-    report_service.write_docx(synthesis, language, out, progress)
+    report_service.write_docx(synthesis, language, out, progress, reader=reader)
     return docx.Document(io.BytesIO(out.getvalue()))
 
 
@@ -434,3 +434,20 @@ def test_pdf_past_its_annex_limit_points_to_the_word_report_which_lists_everythi
     assert "Synthèse 1" in capped
     word = docx_text(docx_of(world["synthesis"]))
     assert "Line one." in word and "more than a PDF annex" not in word
+
+
+def test_decisions_show_only_to_readers_who_may_read_them(world, users, db):
+    synthesis = world["synthesis"]
+    synthesis.released_to = "public"
+    users["council"].name = "Amina Diallo"
+    db.session.commit()
+    council = pdf_text(pdf_of(synthesis, reader=users["council"]))
+    assert "Decision of the Council: Accept in part" in council and "Amina Diallo" in council
+    partner = pdf_text(pdf_of(synthesis, reader=users["partner"]))
+    assert "Decision of the Council" not in partner  # not published to partners yet
+    assert "Keep the towns, drop the rest." not in partner  # nor its reason
+    synthesis.decisions_published_at = synthesis.finished_at
+    db.session.commit()
+    published = pdf_text(pdf_of(synthesis, reader=users["partner"]))
+    assert "Decision of the Council: Accept in part" in published
+    assert "Amina Diallo" not in published  # who decided is for the Council and staff

@@ -124,6 +124,18 @@ def test_the_council_starts_an_export_and_downloads_it(client, auth, users, feed
     assert [row[COLUMNS.index("comment")] for row in rows[1:]] == [FRENCH]
 
 
+def test_a_requester_who_lost_the_right_to_read_the_feedback_loses_the_file(
+    client, auth, users, feedback, db
+):
+    auth.login("council@example.org")
+    public_id = start(client, feedback)
+    assert client.get(f"/exports/{public_id}/download").status_code == 200
+    users["council"].role = "visitor"  # an administrator took the role away
+    db.session.commit()
+    assert client.get(f"/exports/{public_id}").status_code == 404
+    assert client.get(f"/exports/{public_id}/download").status_code == 404
+
+
 @pytest.mark.parametrize("email", ["partner@unicef.example.org", "visitor@example.org"])
 def test_partners_and_visitors_cannot_start_an_export(client, auth, users, feedback, db, email):
     auth.login(email)
@@ -196,7 +208,7 @@ def test_after_its_time_the_file_is_refused_then_purged(client, auth, users, fee
     job.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert client.get(f"/exports/{public_id}/download").status_code == 404
-    assert "Deleted after 24 hours" in client.get(f"/exports/{public_id}").text
+    assert "File deleted" in client.get(f"/exports/{public_id}").text
     assert path.exists()
     assert jobs.purge_expired() == 1
     assert not path.exists() and job_of(db, public_id).status == "expired"

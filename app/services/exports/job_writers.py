@@ -68,7 +68,7 @@ def write_synthesis_report(job: ExportJob, target: Path, progress: Progress) -> 
     from app.services.reports import synthesis as report  # WeasyPrint loads only when needed
 
     write = report.write_pdf if job.file_format == "pdf" else report.write_docx
-    write(job.synthesis, job.language, target, progress)
+    write(job.synthesis, job.language, target, progress, reader=job.requested_by)
 
 
 REPORT_FORMATS = {

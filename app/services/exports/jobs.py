@@ -202,10 +202,9 @@ def give_up(outbox_id: int, error: BaseException) -> None:
     message = db.session.get(OutboxMessage, outbox_id)
     if message is None:
         return
-    reason = _l(
-        "The file could not be written (%(error)s). Please start the export again.",
-        error=type(error).__name__,
-    )
+    # The reason goes to the log for the operators; the requester gets a plain sentence.
+    log.error("export job %s failed after its retries", message.payload["job_id"], exc_info=error)
+    reason = _l("The file could not be written. Please start the export again.")
     fail(message.payload["job_id"], reason)
     outbox.mark_done(message)
 
@@ -246,9 +245,16 @@ def current_status(job: ExportJob, now: datetime | None = None) -> str:
 
 
 def get_own(user: User | None, public_id: str) -> ExportJob:
-    """The job with this public id if `user` asked for it; NotFound for anyone else."""
+    """The job with this public id if `user` asked for it and may still read what it holds.
+
+    NotFound for anyone else, and for a requester who has since lost the right (a role
+    taken away, a synthesis no longer released to the Council) while the file is kept.
+    """
     job = db.session.scalar(sa.select(ExportJob).where(ExportJob.public_id == public_id))
     if job is None or not access.can(user, "export.read", job):
+        raise NotFound(_l("There is no export to show here."))
+    writer = WRITERS.get((job.kind, job.file_format))
+    if writer is None or not access.can(user, writer.rule, job.synthesis or job.consultation):
         raise NotFound(_l("There is no export to show here."))
     return job
 

@@ -20,8 +20,9 @@ from flask_babel import _, force_locale, format_date, format_datetime, format_pe
 
 from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name, localize
 from app.lazy_text import lazy_gettext as _l
-from app.models import AmendmentDecision, Synthesis
+from app.models import AmendmentDecision, Synthesis, User
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services import access
 from app.services.reports.pdf import render_pdf
 from app.services.reports.synthesis_annex import Annex
 from app.services.reports.synthesis_docx import write_report
@@ -204,8 +205,12 @@ def anchor(prefix: str, number: str) -> str:
     return prefix + "".join(c if c.isalnum() else "-" for c in number).strip("-")
 
 
-def build_report(synthesis: Synthesis, language: str) -> SynthesisReport:
-    """The synthesis as plain data in `language`, texts falling back to the original's."""
+def build_report(synthesis: Synthesis, language: str, reader: User) -> SynthesisReport:
+    """The synthesis as plain data in `language`, texts falling back to the original's.
+
+    The Council's decisions appear only for a `reader` who may read them (access
+    "decisions.read"), and who decided only for those who review syntheses or run them.
+    """
     result = synthesis.result or {}
     consultation = synthesis.consultation
     original = consultation.original_language
@@ -237,7 +242,7 @@ def build_report(synthesis: Synthesis, language: str) -> SynthesisReport:
             heat_map=_heat_map(synthesis, text),
             consensus=[_ranked(by_number, n) for n in ranking.get("consensus", [])],
             contested=[_ranked(by_number, n) for n in ranking.get("contested", [])],
-            paragraphs=_paragraphs(synthesis, text),
+            paragraphs=_paragraphs(synthesis, text, reader),
             themes=[_theme(t, text) for t in result.get("themes", [])],
             campaigns=[
                 Campaign(
@@ -301,10 +306,14 @@ def _ranked(by_number: dict, number: str) -> Ranked:
     return Ranked(number, anchor("p", number), _percent(by_number.get(number, {}).get("agreement")))
 
 
-def _paragraphs(synthesis: Synthesis, text: Localizer) -> list[ParagraphPart]:
+def _paragraphs(synthesis: Synthesis, text: Localizer, reader: User) -> list[ParagraphPart]:
     result = synthesis.result or {}
     headings = {s["id"]: s.get("heading") or {} for s in result.get("sections", [])}
-    decisions = review.decisions_of(synthesis)
+    shown = access.can(reader, "decisions.read", synthesis)
+    decisions = review.decisions_of(synthesis) if shown else {}
+    with_names = access.can(reader, "synthesis.review", synthesis) or access.can(
+        reader, "synthesis.run"
+    )
     parts = []
     for p in result.get("paragraphs", []):
         counts = {s: int(p.get("stance_counts", {}).get(s, 0)) for s in STANCE_ORDER}
@@ -314,7 +323,7 @@ def _paragraphs(synthesis: Synthesis, text: Localizer) -> list[ParagraphPart]:
                 [(op, piece) for op, piece in group.get("diff", [])],
                 group.get("organisations", []),
                 len(group.get("feedback_ids", [])),
-                _decision(decisions.get(group.get("key"))),
+                _decision(decisions.get(group.get("key")), with_names),
             )
             for index, group in enumerate(p.get("amendment_groups", []), start=1)
         ]
@@ -335,13 +344,13 @@ def _paragraphs(synthesis: Synthesis, text: Localizer) -> list[ParagraphPart]:
     return parts
 
 
-def _decision(row: AmendmentDecision | None) -> Decision | None:
+def _decision(row: AmendmentDecision | None, with_names: bool) -> Decision | None:
     if row is None:
         return None
     return Decision(
         row.decision_label,
         row.reason,
-        row.decided_by.name if row.decided_by else "",
+        row.decided_by.name if row.decided_by and with_names else "",
         format_date(row.decided_at, "long"),
     )
 
@@ -400,9 +409,15 @@ def _changes(changes: dict, text: Localizer) -> Changes:
 
 
 def write_pdf(
-    synthesis: Synthesis, language: str, target: Target, progress: Progress | None = None
+    synthesis: Synthesis,
+    language: str,
+    target: Target,
+    progress: Progress | None = None,
+    *,
+    reader: User,
 ) -> None:
-    """The synthesis as a tagged PDF in `language`, written to `target` (a path or binary file).
+    """The synthesis as a tagged PDF in `language` for `reader`, written to `target` (a path
+    or binary file).
 
     `progress(done, total)` hears of the annex rows as they are read into the document;
     typesetting the whole follows, which no row count measures. WeasyPrint holds every
@@ -411,7 +426,7 @@ def write_pdf(
     feedback export, and says so, rather than exhaust the worker.
     """
     with force_locale(language):
-        report = build_report(synthesis, language)
+        report = build_report(synthesis, language, reader)
         annex_limit = current_app.config["REPORT_PDF_ANNEX_LIMIT"]
         in_full = report.annex.total <= annex_limit
         render_pdf(
@@ -428,8 +443,14 @@ def write_pdf(
 
 
 def write_docx(
-    synthesis: Synthesis, language: str, target: Target, progress: Progress | None = None
+    synthesis: Synthesis,
+    language: str,
+    target: Target,
+    progress: Progress | None = None,
+    *,
+    reader: User,
 ) -> None:
-    """The synthesis as a DOCX the secretariat can edit, in `language`, written to `target`."""
+    """The synthesis as a DOCX the secretariat can edit, in `language` for `reader`, written
+    to `target`."""
     with force_locale(language):
-        write_report(build_report(synthesis, language), target, progress)
+        write_report(build_report(synthesis, language, reader), target, progress)
