@@ -8,6 +8,7 @@ from app.services.errors import Forbidden
 
 STAFF_ROLES = frozenset({"staff", "admin"})
 PUBLIC_PHASES = frozenset({"upcoming", "open", "closed", "archived"})
+RELEASED = frozenset({"council", "public"})
 
 
 def _role(user: User | None) -> str:
@@ -87,7 +88,8 @@ def _can_read_decisions(user: User | None, synthesis: Synthesis) -> bool:
         return False
     if _role(user) == "council" and _can_read_synthesis(user, synthesis):
         return True
-    if synthesis.decisions_published_at is None:
+    # Taking a synthesis back from its readers takes its published decisions back too.
+    if synthesis.decisions_published_at is None or synthesis.released_to not in RELEASED:
         return False
     if _role(user) in {"partner", "council"}:
         return True

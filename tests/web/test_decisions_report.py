@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from app.models import AuditEvent, Organisation
 from app.services import feedback, submissions
+from app.services.errors import Conflict
 from app.services.feedback import ParagraphInput
 from app.services.reports import decisions
 from app.services.synthesis import review, runs
@@ -194,6 +195,17 @@ def test_who_reads_the_decisions_before_and_after_publishing(app, users, world, 
     decisions.unpublish(users["staff"], world["synthesis"])
     assert statuses(clients, f"/consultations/{slug}/decisions/1") == hidden
     assert statuses(clients, f"/consultations/{slug}/decisions") == {role: 404 for role in clients}
+
+
+def test_taking_the_synthesis_back_takes_its_published_decisions_back(app, users, world, db):
+    slug = world["consultation"].slug
+    clients = signed_in(app, readers(users, world))
+    decisions.publish(users["staff"], world["synthesis"])
+    runs.release(users["staff"], world["synthesis"], "")
+    staff_only = {role: 404 for role in clients} | {"staff": 200}
+    assert statuses(clients, f"/consultations/{slug}/decisions/1") == staff_only
+    with pytest.raises(Conflict, match="Release synthesis 1 first"):
+        decisions.publish(users["staff"], world["synthesis"])
 
 
 def test_staff_publish_and_every_member_of_a_submitting_organisation_is_emailed(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import IO
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import force_locale
 
@@ -158,6 +159,7 @@ def latest_published(user: User | None, consultation: Consultation) -> Synthesis
     """The newest synthesis whose decisions are published and that `user` may read."""
     published = db.session.scalars(
         sa.select(Synthesis)
+        .options(so.defer(Synthesis.result))  # megabytes each; the rule needs none of it
         .where(
             Synthesis.consultation_id == consultation.id,
             Synthesis.decisions_published_at.is_not(None),
@@ -196,7 +198,9 @@ def has_published(user: User | None, consultation: Consultation) -> bool:
 def published_consultation_ids(user: User | None) -> set[int]:
     """The consultations on which `user` may read published decisions."""
     published = db.session.scalars(
-        sa.select(Synthesis).where(Synthesis.decisions_published_at.is_not(None))
+        sa.select(Synthesis)
+        .options(so.defer(Synthesis.result), so.joinedload(Synthesis.consultation))
+        .where(Synthesis.decisions_published_at.is_not(None))
     )
     return {s.consultation_id for s in published if access.can(user, "decisions.read", s)}
 
@@ -228,6 +232,13 @@ def publish(actor: User, synthesis: Synthesis, ip: str | None = None) -> int:
             _l(
                 "The Council has not decided on any proposed wording of synthesis %(number)d"
                 " yet: there is nothing to publish.",
+                number=synthesis.number,
+            )
+        )
+    if synthesis.released_to not in access.RELEASED:
+        raise Conflict(
+            _l(
+                "Release synthesis %(number)d first: its decisions are read with it.",
                 number=synthesis.number,
             )
         )

@@ -17,7 +17,8 @@ function followExport(section) {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
-      if (response.status === 404 || response.status === 403) return; // signed out, or gone
+      // Signed out (redirected to the sign-in page), or the job is gone: stop asking.
+      if (response.redirected || response.status === 404 || response.status === 403) return;
       if (response.ok) {
         const body = await response.json();
         // A live region announces whatever it is given: write the status only when it changes.
