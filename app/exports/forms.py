@@ -1,14 +1,18 @@
 """The feedback export form, and the names of what an export holds."""
 
+from datetime import date
+
+from flask_babel import format_date
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
+from app.models import ExportJob
 from app.models.feedback import STANCES
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
-from app.services.exports.feedback_rows import FILTER_KEYS
+from app.services.exports.feedback_rows import FILTER_KEYS, heading
 
 ANY = [("", _l("Any"))]
 FIELDS = {"from": "submitted_from", "to": "submitted_to"}  # filter key → form field
@@ -28,6 +32,37 @@ KIND_NAMES = {
     "decisions": _l("Decisions on amendments"),
 }
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "json": "JSON", "pdf": "PDF", "docx": "Word"}
+
+
+def filter_summary(job: ExportJob) -> list[tuple[str, str]]:
+    """The job's filters as (label, value) in the reader's words: "Stance: Amend", not codes."""
+    names = {
+        "stance": STANCES,
+        "kind": ORGANISATION_KINDS,
+        "region": REGIONS,
+        "language": LANGUAGE_NAMES,
+    }
+    sections = job.consultation.current_version.sections if job.consultation.current_version else []
+    summary = []
+    for key, value in job.filters.items():
+        if key in names:
+            shown = str(names[key].get(value, value))
+        elif key == "section" and value.isdigit() and 0 < int(value) <= len(sections):
+            section = sections[int(value) - 1]
+            shown = heading(section, job.consultation.original_language) or value
+        elif key in ("from", "to"):
+            shown = _date(value)
+        else:
+            shown = value
+        summary.append((str(FILTER_LABELS.get(key, key)), shown))
+    return summary
+
+
+def _date(value: str) -> str:
+    try:
+        return format_date(date.fromisoformat(value), "long")
+    except ValueError:
+        return value
 
 
 class ReportForm(FlaskForm):

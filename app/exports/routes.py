@@ -24,6 +24,7 @@ from app.exports.forms import (
     KIND_NAMES,
     FeedbackExportForm,
     ReportForm,
+    filter_summary,
 )
 from app.models import Consultation, ExportJob
 from app.models.export import EXPORT_STATUSES
@@ -51,6 +52,7 @@ def export_names() -> dict:
         "KIND_NAMES": KIND_NAMES,
         "FORMAT_NAMES": FORMAT_NAMES,
         "FILTER_LABELS": FILTER_LABELS,
+        "filter_summary": filter_summary,
         "EXPORT_STATUSES": EXPORT_STATUSES,
         "export_status": jobs.current_status,
     }

@@ -181,7 +181,15 @@ def test_my_exports_lists_the_users_own_jobs(client, auth, users, feedback):
     public_id = start(client, feedback)
     page = client.get("/exports/").text
     assert f"/exports/{public_id}/download" in page
-    assert page.count("/download") == 1 and "Stance: oppose" not in page
+    assert page.count("/download") == 1 and "Stance: Oppose" not in page
+
+
+def test_a_job_shows_its_filters_in_the_readers_words(client, auth, users, feedback):
+    auth.login("staff@example.org")
+    public_id = start(client, feedback, stance="amend", section="2", submitted_from="2026-01-05")
+    page = client.get(f"/exports/{public_id}").text
+    assert "Stance: Support with amendments" in page and "Section: Two" in page
+    assert "Submitted on or after: January 5, 2026" in page
 
 
 def test_export_and_download_are_audited_with_the_filters(client, auth, users, feedback, db):
