@@ -44,6 +44,10 @@ class ExportJob(db.Model):
     size: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The worker's last sign of life (each batch of progress): a job silent for too long
+    # is taken over; `attempts` counts the claims, so one that kills its worker ends.
+    heartbeat_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
 

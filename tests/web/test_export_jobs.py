@@ -248,14 +248,35 @@ def test_a_delivered_again_message_does_not_write_the_file_twice(users, feedback
 def test_a_running_job_is_left_to_its_worker_until_it_is_stale(app, users, feedback, db):
     job = jobs.start(users["staff"], "feedback", "csv", feedback)
     db.session.refresh(job)
-    job.status, job.started_at = "running", utcnow()
+    job.status, job.heartbeat_at = "running", utcnow()
     db.session.commit()
     assert jobs.run(job.id) is False
-    job.started_at = utcnow() - timedelta(seconds=app.config["EXPORT_STALE_SECONDS"] + 1)
+    job.heartbeat_at = utcnow() - timedelta(seconds=app.config["EXPORT_STALE_SECONDS"] + 1)
     db.session.commit()
     assert jobs.run(job.id) is True
     db.session.refresh(job)
-    assert job.status == "done"
+    assert job.status == "done" and job.attempts == 2
+
+
+def test_a_job_that_keeps_losing_its_worker_fails_after_its_attempts(app, users, feedback, db):
+    job = jobs.start(users["staff"], "feedback", "csv", feedback)
+    db.session.refresh(job)
+    silent = utcnow() - timedelta(seconds=app.config["EXPORT_STALE_SECONDS"] + 1)
+    job.status, job.heartbeat_at, job.attempts = "running", silent, jobs.MAX_ATTEMPTS
+    db.session.commit()
+    assert jobs.run(job.id) is True  # ended: nothing more to deliver
+    db.session.refresh(job)
+    assert job.status == "failed" and "Please start the export again." in job.error
+
+
+def test_a_worker_taken_over_does_not_mark_the_job_done(app, users, feedback, db):
+    job = jobs.start(users["staff"], "feedback", "csv", feedback)
+    db.session.refresh(job)
+    job.status, job.attempts, job.finished_at = "running", 3, None
+    db.session.commit()
+    jobs._finish(job.id, 2, 10)  # the worker of attempt 2 comes back after attempt 3 began
+    db.session.refresh(job)
+    assert job.status == "running" and job.finished_at is None
 
 
 @pytest.fixture

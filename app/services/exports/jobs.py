@@ -34,6 +34,9 @@ RUN_TASK = "app.tasks.exports.run_export"
 STREAMABLE = frozenset({"csv", "json"})
 FINISHED = frozenset({"done", "failed", "expired"})
 LISTED_DAYS = 7
+# Claims of one job (a retry after an error, a take-over after silence): past this, a job
+# that keeps failing or killing its worker fails for good instead of going round forever.
+MAX_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -119,13 +122,16 @@ def run_message(outbox_id: int) -> None:
 
 def run(job_id: int) -> bool:
     """Write the file of a job if it is waiting for a worker; False while another has it."""
-    if not _claim(job_id):
+    attempt = _claim(job_id)
+    if attempt is None:
         job = db.session.get(ExportJob, job_id)
         return job is None or job.status in FINISHED
     job = db.session.get(ExportJob, job_id)
     folder = export_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    part = _part(folder, job)
+    # Each claim writes its own file: a worker thought lost that comes back to life
+    # cannot interleave its writes with those of the worker that took over.
+    part = _part(folder, job, attempt)
     try:
         writer = _writer(job.kind, job.file_format)
         if not access.can(job.requested_by, writer.rule, job.synthesis or job.consultation):
@@ -142,27 +148,47 @@ def run(job_id: int) -> bool:
         db.session.rollback()
         _release(job_id)  # the task retries it
         raise
-    _finish(job_id, (folder / job.stored_as).stat().st_size)
+    _finish(job_id, attempt, (folder / job.stored_as).stat().st_size)
     return True
 
 
-def _claim(job_id: int) -> bool:
-    """Take a queued job, or one whose worker was lost, in one statement no other worker races."""
+def _claim(job_id: int) -> int | None:
+    """Take a queued job, or one whose worker fell silent, in one statement no other worker
+    races; the number of this attempt, or None when the job is not to be taken."""
     now = utcnow()
     stale = now - timedelta(seconds=current_app.config["EXPORT_STALE_SECONDS"])
+    condition = sa.and_(
+        ExportJob.id == job_id,
+        sa.or_(
+            ExportJob.status == "queued",
+            sa.and_(
+                ExportJob.status == "running",
+                sa.func.coalesce(ExportJob.heartbeat_at, ExportJob.started_at) < stale,
+            ),
+        ),
+    )
+    attempts = db.session.scalar(sa.select(ExportJob.attempts).where(condition))
+    if attempts is None:
+        return None
+    if attempts >= MAX_ATTEMPTS:
+        db.session.rollback()
+        fail(job_id, _l("The file could not be written. Please start the export again."))
+        return None
     claimed = db.session.execute(
         sa.update(ExportJob)
-        .where(
-            ExportJob.id == job_id,
-            sa.or_(
-                ExportJob.status == "queued",
-                sa.and_(ExportJob.status == "running", ExportJob.started_at < stale),
-            ),
-        )
-        .values(status="running", started_at=now, progress=0, rows_done=0, error="")
+        .where(condition, ExportJob.attempts == attempts)
+        .values(
+            status="running",
+            started_at=now,
+            heartbeat_at=now,
+            attempts=attempts + 1,
+            progress=0,
+            rows_done=0,
+            error="",
+        )  # fmt: skip
     ).rowcount
     db.session.commit()
-    return claimed == 1
+    return attempts + 1 if claimed == 1 else None
 
 
 def _release(job_id: int) -> None:
@@ -174,12 +200,17 @@ def _release(job_id: int) -> None:
     db.session.commit()
 
 
-def _finish(job_id: int, size: int) -> None:
+def _finish(job_id: int, attempt: int, size: int) -> None:
+    """Mark the job done, unless another worker took it over meanwhile."""
     now = utcnow()
     ttl = timedelta(hours=current_app.config["EXPORT_TTL_HOURS"])
     db.session.execute(
         sa.update(ExportJob)
-        .where(ExportJob.id == job_id)
+        .where(
+            ExportJob.id == job_id,
+            ExportJob.status == "running",
+            ExportJob.attempts == attempt,
+        )
         .values(status="done", progress=100, size=size, finished_at=now, expires_at=now + ttl)
     )
     db.session.commit()
@@ -190,7 +221,7 @@ def fail(job_id: int, reason: object) -> None:
     job = db.session.get(ExportJob, job_id)
     if job is None or job.status in FINISHED:
         return
-    _part(export_folder(), job).unlink(missing_ok=True)
+    _part(export_folder(), job, job.attempts).unlink(missing_ok=True)
     with force_locale(job.language):
         job.error = str(reason)[:2000]
     job.status, job.finished_at = "failed", utcnow()
@@ -209,8 +240,8 @@ def give_up(outbox_id: int, error: BaseException) -> None:
     outbox.mark_done(message)
 
 
-def _part(folder: Path, job: ExportJob) -> Path:
-    return folder / f"{job.stored_as}.part"
+def _part(folder: Path, job: ExportJob, attempt: int) -> Path:
+    return folder / f"{job.stored_as}.{attempt}.part"
 
 
 class _ProgressWriter:
@@ -225,7 +256,7 @@ class _ProgressWriter:
         self.total = 0
 
     def __call__(self, done: int, total: int | None = None) -> None:
-        values: dict[str, int] = {"rows_done": done}
+        values: dict[str, object] = {"rows_done": done, "heartbeat_at": utcnow()}
         if total is not None:
             self.total = values["rows_total"] = total
         # 100 is kept for a file that is complete and renamed.
