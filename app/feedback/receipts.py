@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import abort, send_file
+from flask import send_file
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -15,9 +15,7 @@ from app.services.reports import receipt
 @login_required
 def receipt_pdf(slug: str, submission_id: int):
     consultation = consultations.get_by_slug(slug)
-    submission = submissions.get_for_reader(current_user, submission_id)
-    if submission.consultation_id != consultation.id:
-        abort(404)
+    submission = submissions.get_for_reader(current_user, consultation, submission_id)
     language = str(get_locale())
     return send_file(
         BytesIO(receipt.write_pdf(submission, language)),

@@ -199,9 +199,7 @@ def history(slug: str):
 @login_required
 def read_submission(slug: str, submission_id: int):
     consultation = consultations.get_by_slug(slug)
-    submission = submissions.get_for_reader(current_user, submission_id)
-    if submission.consultation_id != consultation.id:
-        abort(404)
+    submission = submissions.get_for_reader(current_user, consultation, submission_id)
     return render_template(
         "feedback/submission.html",
         consultation=consultation,

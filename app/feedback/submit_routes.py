@@ -62,6 +62,7 @@ def receipt(slug: str):
         "feedback/receipt.html",
         consultation=consultation,
         submission=submission,
+        receipt_number=submissions.receipt_number(submission),
         sections=submissions.outline(consultation, submission),
     )
 

@@ -163,12 +163,23 @@ def withdraw(user: User, consultation: Consultation, ip: str | None = None) -> S
     return submission
 
 
-def get_for_reader(user: User, submission_id: int) -> Submission:
-    """A submission the user may read; 404 for anything else, so ids reveal nothing."""
+def get_for_reader(user: User, consultation: Consultation, submission_id: int) -> Submission:
+    """A submission to `consultation` the user may read; 404 for anything else, so ids reveal
+    nothing (neither another organisation's submission nor one to another consultation)."""
     submission = db.session.get(Submission, submission_id)
-    if submission is None or not access.can(user, "submission.read", submission):
+    if (
+        submission is None
+        or submission.consultation_id != consultation.id
+        or not access.can(user, "submission.read", submission)
+    ):
         raise NotFound(_l("This submission does not exist."))
     return submission
+
+
+def receipt_number(submission: Submission) -> str:
+    """The number the receipt page and the PDF both show, naming the version submitted."""
+    version = submission.submitted_lock_version or 0
+    return f"{submission.consultation.slug}-{submission.id}-{version}"
 
 
 def for_consultation(consultation: Consultation) -> list[Submission]:

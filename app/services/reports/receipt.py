@@ -7,13 +7,7 @@ from flask_babel import force_locale
 
 from app.models import Submission
 from app.services.reports.pdf import render_pdf
-from app.services.submissions import outline
-
-
-def receipt_number(submission: Submission) -> str:
-    """The number the receipt page and the PDF both show, naming the version submitted."""
-    version = submission.submitted_lock_version or 0
-    return f"{submission.consultation.slug}-{submission.id}-{version}"
+from app.services.submissions import outline, receipt_number
 
 
 def write_pdf(
