@@ -27,7 +27,11 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    # Registers the shared tasks with this Celery app.
+    # Registers the shared tasks with this Celery app, and fulfils the services' queue port.
     importlib.import_module("app.tasks")
+    from app.services import queue
+    from app.tasks.queue import CeleryQueue
+
+    queue.register(app, CeleryQueue(celery_app))
 
     return celery_app

@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.extensions import db, login_manager
 from app.lazy_text import lazy_gettext as _l
 from app.models import User
-from app.services import access
+from app.services.accounts import access
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,7 +40,7 @@ def load_user_from_token(request) -> User | None:
     """API calls may sign in with a personal token instead of the session cookie."""
     if not request.path.startswith("/api/"):
         return None
-    from app.services import tokens
+    from app.services.accounts import tokens
 
     return tokens.user_for(request.headers.get("Authorization"))
 

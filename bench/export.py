@@ -42,7 +42,7 @@ from app.models import (  # noqa: E402
     Submission,
 )
 from app.services import consultations  # noqa: E402
-from app.services.access import COMMAND_LINE  # noqa: E402
+from app.services.accounts.access import COMMAND_LINE  # noqa: E402
 from app.services.exports.feedback_rows import (  # noqa: E402
     COLUMNS,
     ExportFilters,

@@ -40,8 +40,8 @@ from app.models import (  # noqa: E402
     Section,
     Submission,
 )
-from app.services.access import COMMAND_LINE  # noqa: E402
-from app.services.feedback_import import import_feedback  # noqa: E402
+from app.services.accounts.access import COMMAND_LINE  # noqa: E402
+from app.services.feedback.file_import import import_feedback  # noqa: E402
 from app.services.spreadsheet_safety import neutralise  # noqa: E402
 
 HEADER = ["id", "ref", "consultation", "version", "organisation", "organisation_kind",

@@ -495,7 +495,7 @@ def prepare_database(agora, users: int) -> list[tuple[str, int]]:
     from app.extensions import db
     from app.models import Organisation, User
     from app.services import demo
-    from app.services.passwords import hash_password
+    from app.services.accounts.passwords import hash_password
 
     with agora.app_context():
         with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines

@@ -210,7 +210,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
         Submission,
     )
     from app.services import demo
-    from app.services.synthesis import compute, embedding
+    from app.services.synthesis import embedding, vectors
 
     with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
         upgrade()
@@ -274,7 +274,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
             if item.comment:
                 vector_rows.append({
                     "kind": "item", "source_id": feedback_id,
-                    "text_hash": compute.text_hash(item.comment),
+                    "text_hash": vectors.text_hash(item.comment),
                     "vector": embedding.to_bytes(vectors[index]),
                 })  # fmt: skip
         values = {"scale": rng.randint(1, 5), "single": rng.randrange(4)}
@@ -296,7 +296,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
             })  # fmt: skip
     if warm_answers:
         vector_rows += [
-            {"kind": "answer", "source_id": answer_id, "text_hash": compute.text_hash(text),
+            {"kind": "answer", "source_id": answer_id, "text_hash": vectors.text_hash(text),
              "vector": embedding.to_bytes(vector)}
             for answer_id, text, vector in answer_vectors
         ]  # fmt: skip
@@ -517,7 +517,7 @@ def synthesize(app, consultation_id: int, workers: list[Worker], timeout: float,
 
     from app.extensions import db
     from app.models import Consultation, Synthesis, SynthesisPart
-    from app.services.access import COMMAND_LINE
+    from app.services.accounts.access import COMMAND_LINE
     from app.services.synthesis import runs
 
     consultation = db.session.get(Consultation, consultation_id)

@@ -61,7 +61,7 @@ def build(items: int, seed: int, database: Path) -> None:
 
     from app.extensions import db
     from app.models import Consultation
-    from app.services.access import COMMAND_LINE
+    from app.services.accounts.access import COMMAND_LINE
     from app.services.synthesis import runs
     from bench.synthesis import SLUG, corpus_for, load_database, vectors_for_corpus
 

@@ -11,7 +11,7 @@ from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import Organisation, User
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 
 PASSWORD = "a-long-enough-passphrase-42"
 IN_CI = os.environ.get("CI", "").lower() == "true"

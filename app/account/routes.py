@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 
 from app.account import bp
 from app.account.forms import PreferencesForm, TokenForm
-from app.services import accounts, tokens
+from app.services.accounts import tokens
+from app.services.accounts import users as accounts
 from app.services.errors import DomainError
 from app.utils import attach_error, client_ip
 

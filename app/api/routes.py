@@ -4,9 +4,9 @@ from flask import jsonify
 from flask_login import current_user
 
 from app.api import bp
-from app.services import access
-from app.services import consultations as consultation_service
-from app.services.serializers import consultation_detail, consultation_summary
+from app.services.accounts import access
+from app.services.consultations import lifecycle as consultation_service
+from app.services.consultations.serializers import consultation_detail, consultation_summary
 from app.services.synthesis import runs
 
 

@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.lazy_text import lazy_gettext as _l
-from app.services.passwords import MAX_LENGTH, MIN_LENGTH
+from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp
 from app.auth.forms import ChoosePasswordForm, LoginForm, ResetRequestForm
 from app.extensions import limiter
-from app.services import accounts
+from app.services.accounts import users as accounts
 from app.services.errors import DomainError
 from app.utils import client_ip, safe_next_url
 

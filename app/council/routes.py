@@ -9,7 +9,8 @@ from app.council.forms import CompareForm, DecisionForm, FilterForm, NoteForm
 from app.exports.forms import ReportForm
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.synthesis import DECISIONS
-from app.services import access, consultations
+from app.services.accounts import access
+from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError, NotFound
 from app.services.synthesis import charts, drilldown, review
 from app.utils import attach_error, client_ip

@@ -28,7 +28,8 @@ from app.exports.forms import (
 )
 from app.models import Consultation, ExportJob
 from app.models.export import EXPORT_STATUSES
-from app.services import access, consultations
+from app.services.accounts import access
+from app.services.consultations import lifecycle as consultations
 from app.services.exports import jobs
 from app.services.exports.feedback_rows import (
     ExportFilterError,

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.feedback import bp
-from app.services import consultations
+from app.services.consultations import lifecycle as consultations
 from app.services.reports import decisions
 
 

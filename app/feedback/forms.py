@@ -6,7 +6,7 @@ from wtforms import HiddenField
 
 from app.lazy_text import lazy_gettext as _l
 from app.models import Paragraph, Question
-from app.services.feedback import ParagraphInput
+from app.services.feedback.saving import ParagraphInput
 
 LANGUAGE_CHOICES = [
     ("", _l("Detect automatically")),

@@ -7,7 +7,8 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from app.feedback import bp
-from app.services import consultations, submissions
+from app.services.consultations import lifecycle as consultations
+from app.services.feedback import submissions
 from app.services.reports import receipt
 
 

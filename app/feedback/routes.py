@@ -6,9 +6,12 @@ from flask_login import current_user, login_required
 
 from app.feedback import bp
 from app.feedback.forms import SubmissionForm, answer_inputs, paragraph_inputs
-from app.services import access, consultations, feedback, submissions
+from app.services.accounts import access
+from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
-from app.services.feedback import SaveResult, ValidationFailed
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import SaveResult, ValidationFailed
 from app.services.reports import decisions
 
 

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from app.feedback import bp
 from app.feedback.forms import SubmissionForm
 from app.feedback.routes import _consultation_for_partner
-from app.services import feedback, submissions
 from app.services.errors import DomainError
-from app.services.feedback import ValidationFailed
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ValidationFailed
 from app.utils import client_ip
 
 

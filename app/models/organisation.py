@@ -1,7 +1,6 @@
 """Organisations that take part in consultations."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -9,9 +8,6 @@ import sqlalchemy.orm as so
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models.common import UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from app.models.user import User
 
 ORGANISATION_KINDS = {
     "town_hall_partner": _l("Town Hall partner"),
@@ -44,7 +40,11 @@ class Organisation(db.Model):
     verified: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    members: so.WriteOnlyMapped["User"] = so.relationship(back_populates="organisation")
+    # "User" is found by name in SQLAlchemy's registry: user.py imports this module, and an
+    # import back from here would tie the two aggregates in a circle.
+    members: so.WriteOnlyMapped["User"] = so.relationship(  # noqa: F821
+        back_populates="organisation"
+    )
 
     @property
     def kind_label(self) -> str:

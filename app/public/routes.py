@@ -4,7 +4,9 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user
 
 from app.public import bp
-from app.services import access, accounts, consultations
+from app.services.accounts import access
+from app.services.accounts import users as accounts
+from app.services.consultations import lifecycle as consultations
 from app.services.reports import decisions
 from app.services.synthesis import runs
 from app.utils import safe_next_url

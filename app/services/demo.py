@@ -18,8 +18,8 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
+from app.services.accounts.passwords import hash_password
 from app.services.errors import DomainError
-from app.services.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published in the README, demo data only
 

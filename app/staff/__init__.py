@@ -4,7 +4,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from app.extensions import login_manager
-from app.services import access
+from app.services.accounts import access
 
 bp = Blueprint("staff", __name__)
 

@@ -4,9 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.services import consultations, questions, translations
+from app.services.consultations import lifecycle as consultations
+from app.services.consultations import questions, translations
+from app.services.drafts.importer import ImportFormatError
 from app.services.errors import DomainError
-from app.services.importer import ImportFormatError
 from app.staff import bp
 from app.staff.forms import (
     ConfirmForm,

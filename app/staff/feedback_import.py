@@ -8,9 +8,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
 from app.lazy_text import lazy_gettext as _l
-from app.services import consultations
+from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
-from app.services.feedback_import import (
+from app.services.feedback.file_import import (
     FeedbackFileError,
     FeedbackImportError,
     ImportReport,

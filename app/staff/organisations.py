@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.services import organisations
+from app.services.accounts import organisations
 from app.services.errors import DomainError
 from app.staff import bp
 from app.staff.forms import OrganisationForm

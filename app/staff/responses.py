@@ -4,8 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.services import consultations, followup, organisations
+from app.services.accounts import organisations
+from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
+from app.services.feedback import followup
 from app.staff import bp
 from app.staff.forms import ConfirmForm
 from app.utils import client_ip

@@ -4,7 +4,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import _, ngettext
 from flask_login import current_user
 
-from app.services import consultations
+from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
 from app.services.reports import decisions
 from app.services.synthesis import runs

@@ -3,8 +3,8 @@
 from flask import current_app, session
 
 from app.lazy_text import lazy_gettext as _l
-from app.services import uploads
-from app.services.importer import ImportFormatError, ParsedDraft, parse_file
+from app.services.drafts import uploads
+from app.services.drafts.importer import ImportFormatError, ParsedDraft, parse_file
 
 SESSION_KEY = "draft_uploads"
 

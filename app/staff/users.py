@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.services import accounts, organisations
+from app.services.accounts import organisations
+from app.services.accounts import users as accounts
 from app.services.errors import DomainError
 from app.staff import bp
 from app.staff.forms import ConfirmForm, InviteForm, RoleForm

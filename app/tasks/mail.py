@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from app.services import mail
+from app.services.mail import delivery as mail
 
 
 @shared_task(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from app.services import outbox
+from app.services.mail import outbox
 
 
 @shared_task(name="app.tasks.outbox.relay_outbox")

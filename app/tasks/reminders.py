@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from app.services import followup
+from app.services.feedback import followup
 
 
 @shared_task(name="app.tasks.reminders.send_deadline_reminders")

@@ -3,7 +3,7 @@
 from celery import chord, group, shared_task
 from celery.canvas import Signature
 
-from app.services.synthesis import compute, runs
+from app.services.synthesis import compute, runs, vectors
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -59,4 +59,4 @@ def sweep() -> int:
 )
 def embed_submission(outbox_id: int) -> None:
     """Embed a submitted submission's comments once, ahead of any synthesis."""
-    compute.embed_submission(outbox_id)
+    vectors.embed_submission(outbox_id)

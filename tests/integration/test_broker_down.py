@@ -15,7 +15,8 @@ from app import create_app
 from app.extensions import db
 from app.models import OutboxMessage, Submission
 from app.models.common import utcnow
-from app.services import demo, outbox
+from app.services import demo
+from app.services.mail import outbox
 from config import _redis_celery
 from tests.conftest import FreshRequestClient
 

@@ -9,8 +9,9 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.models import Consultation, OutboxMessage, Submission, User
-from app.services import feedback, submissions
-from app.services.feedback import ParagraphInput
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ParagraphInput
 from tests.conftest import make_user
 from tests.helpers import make_consultation
 

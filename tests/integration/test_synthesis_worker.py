@@ -17,9 +17,11 @@ from app import create_app
 from app.extensions import db
 from app.models import Consultation, Organisation, OutboxMessage, Synthesis, SynthesisPart
 from app.models.common import utcnow
-from app.services import demo, feedback, submissions
-from app.services.access import COMMAND_LINE
-from app.services.feedback import ParagraphInput
+from app.services import demo
+from app.services.accounts.access import COMMAND_LINE
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ParagraphInput
 from app.services.synthesis import runs
 from config import _redis_celery
 from tests.conftest import make_user

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
 from app.models import AuditEvent, Organisation, ParagraphFeedback, Submission
-from app.services.access import COMMAND_LINE
+from app.services.accounts.access import COMMAND_LINE
 from app.services.errors import Forbidden
 from app.services.exports.feedback_rows import (
     COLUMNS,
@@ -24,7 +24,7 @@ from app.services.exports.feedback_rows import (
     parse_filters,
 )
 from app.services.exports.writers import csv_chunks, json_chunks, write_file, write_xlsx
-from app.services.feedback_import import FeedbackFileError, import_feedback
+from app.services.feedback.file_import import FeedbackFileError, import_feedback
 from tests.helpers import make_consultation
 
 PAYLOADS = ["=1+1", "+33 6 12 34 56 78", "-x", "@SUM(A1:A9)", "\tTabbed", "\rReturned"]

@@ -16,14 +16,14 @@ from app.models import (
     ParagraphFeedback,
     Submission,
 )
-from app.services.access import COMMAND_LINE
+from app.services.accounts.access import COMMAND_LINE
 from app.services.errors import Conflict, Forbidden
-from app.services.feedback import ParagraphInput, save_paragraphs
-from app.services.feedback_import import (
+from app.services.feedback.file_import import (
     FeedbackFileError,
     FeedbackImportError,
     import_feedback,
 )
+from app.services.feedback.saving import ParagraphInput, save_paragraphs
 from app.services.spreadsheet_safety import neutralise, restore
 from tests.helpers import make_consultation
 

@@ -6,9 +6,10 @@ import pytest
 
 from app.models import Submission
 from app.models.common import utcnow
-from app.services import feedback, submissions
 from app.services.errors import Conflict, DomainError, Forbidden
-from app.services.feedback import ParagraphInput, ValidationFailed
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ParagraphInput, ValidationFailed
 from app.services.textdiff import word_diff
 from tests.conftest import make_user
 from tests.helpers import make_consultation
@@ -266,9 +267,9 @@ def test_a_members_own_earlier_save_never_clashes(users, consultation, paragraph
 
 
 def test_feedback_stays_on_the_version_it_was_started_on(users, consultation, paragraphs, db):
-    from app.services import consultations as consultation_service
-    from app.services.access import COMMAND_LINE
-    from app.services.importer import parse_text
+    from app.services.accounts.access import COMMAND_LINE
+    from app.services.consultations import lifecycle as consultation_service
+    from app.services.drafts.importer import parse_text
 
     first = save(users["partner"], consultation, paragraphs[0], stance="support").submission
     consultation_service.publish_new_version(

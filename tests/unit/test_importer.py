@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from app.services.importer import (
+from app.services.drafts.importer import (
     ImportFormatError,
     ParsedDraft,
     parse_docx,

@@ -12,9 +12,9 @@ from docx.oxml.ns import qn
 from flask_babel import _, force_locale
 
 from app.models import AmendmentDecision, Organisation, Synthesis
-from app.services.access import COMMAND_LINE
+from app.services.accounts.access import COMMAND_LINE
 from app.services.reports import synthesis as report_service
-from app.services.reports import synthesis_annex
+from app.services.reports import synthesis_annex, synthesis_model
 from app.services.synthesis import runs
 from app.services.synthesis.compute import group_key
 from app.services.textdiff import word_diff
@@ -265,7 +265,7 @@ def test_pdf_holds_every_part_and_every_comment_escaped(world):
     assert "Synthesis 1" in text and "Draft culture-2026" in text
     assert "March 5, 2026" in text  # the compilation date, in the reader's locale
     assert "Counts the 4 submissions received by" in text
-    for title in report_service.PARTS.values():
+    for title in synthesis_model.PARTS.values():
         assert flat(str(title)) in text
     for comment in (MARKUP, FRENCH, "Line one. Line two."):
         assert flat(comment) in text  # printed as typed, markup and all
@@ -285,14 +285,14 @@ def test_pdf_is_tagged_with_its_language_and_an_outline_of_its_headings(world):
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     titles = outline_titles(reader.outline)
-    assert flat(str(report_service.PARTS["annex"])) in titles
+    assert flat(str(synthesis_model.PARTS["annex"])) in titles
     assert "Paragraph 1" in titles and "Wording 1" in titles
 
 
 def test_pdf_table_of_contents_gives_the_page_each_part_starts_on(world):
     reader = pdf_of(world["synthesis"])
     contents = next(p.extract_text() for p in reader.pages if "Contents" in p.extract_text())
-    for title in (str(t) for t in report_service.PARTS.values()):
+    for title in (str(t) for t in synthesis_model.PARTS.values()):
         line = next(flat(line) for line in contents.splitlines() if line.startswith(title[:20]))
         page = int(re.search(r"(\d+)$", line).group(1))
         assert title[:20] in reader.pages[page - 1].extract_text(), (title, page)
@@ -328,7 +328,7 @@ def test_pdf_in_french_with_the_original_standing_in_for_missing_texts(world):
 def test_docx_has_real_headings_tables_and_a_table_of_contents(world):
     document = docx_of(world["synthesis"])
     headings = {(p.style.name, p.text) for p in document.paragraphs}
-    for title in report_service.PARTS.values():
+    for title in synthesis_model.PARTS.values():
         assert ("Heading 1", str(title)) in headings
     assert ("Heading 2", "Paragraph 1") in headings
     assert ("Heading 3", "Proposed wordings") in headings
@@ -382,7 +382,7 @@ def test_annex_lists_organisations_alphabetically_in_slices_with_progress(world,
     calls = []
     document = docx_of(world["synthesis"], progress=lambda done, total: calls.append((done, total)))
     texts = [p.text for p in document.paragraphs]
-    annex = texts[texts.index(str(report_service.PARTS["annex"])) :]
+    annex = texts[texts.index(str(synthesis_model.PARTS["annex"])) :]
     first = annex.index("Paragraph 1 (4 feedback items)")
     who = [
         t
@@ -409,7 +409,7 @@ def test_empty_consultation_gives_a_short_report_saying_so(db, users):
     assert len(reader.pages) <= 2
     text = pdf_text(reader)
     assert "No organisation had submitted feedback" in text
-    assert str(report_service.PARTS["annex"]) not in text
+    assert str(synthesis_model.PARTS["annex"]) not in text
     document = docx_of(synthesis, "es")
     with force_locale("es"):
         expected = [_("No feedback")]

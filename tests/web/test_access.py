@@ -68,7 +68,7 @@ def test_staff_see_a_draft_consultation(client, auth, users):
 
 
 def test_access_rules_fail_closed(users):
-    from app.services.access import can
+    from app.services.accounts.access import can
 
     assert not can(users["admin"], "no.such.action")
     assert not can(users["partner"], "organisation.read", object())
@@ -77,7 +77,7 @@ def test_access_rules_fail_closed(users):
 
 def test_partner_reads_only_their_own_organisation(users, organisation, db):
     from app.models import Organisation
-    from app.services.access import can
+    from app.services.accounts.access import can
 
     other = db.session.query(Organisation).filter_by(name="FAO").one()
     assert can(users["partner"], "organisation.read", organisation)

@@ -135,8 +135,8 @@ def test_staff_cannot_invite_an_administrator(client, auth, users):
 
 
 def test_password_rules(app):
+    from app.services.accounts.passwords import check_password_rules
     from app.services.errors import DomainError
-    from app.services.passwords import check_password_rules
 
     def refused(password, **who):
         try:

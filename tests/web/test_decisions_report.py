@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.models import AuditEvent, Organisation
-from app.services import feedback, submissions
 from app.services.errors import Conflict
-from app.services.feedback import ParagraphInput
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ParagraphInput
 from app.services.reports import decisions
 from app.services.synthesis import review, runs
 from tests.conftest import AuthActions, make_user

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.cli_feedback import feedback_cli
+from app.cli.feedback import feedback_cli
 from app.models import AuditEvent
 from app.services.exports.feedback_rows import COLUMNS
 from tests.helpers import make_consultation

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 import app.staff.feedback_import  # noqa: F401 - puts the routes on the blueprint before any app exists
-from app.cli_feedback import feedback_cli
+from app.cli.feedback import feedback_cli
 from app.models import Organisation, ParagraphFeedback, Submission
-from app.services import feedback_import_rows
+from app.services.feedback import file_rows as feedback_import_rows
 from tests.helpers import make_consultation
 from tests.unit.test_feedback_import import csv_file, unicef
 

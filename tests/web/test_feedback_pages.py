@@ -262,8 +262,8 @@ def test_deadline_reminder_goes_once_three_days_before(app, users, organisation,
     from datetime import timedelta
 
     from app.models.common import utcnow
-    from app.services import followup
-    from app.services.access import COMMAND_LINE
+    from app.services.accounts.access import COMMAND_LINE
+    from app.services.feedback import followup
 
     consultation = make_consultation("soon")
     consultation.closes_at = utcnow() + timedelta(days=2)

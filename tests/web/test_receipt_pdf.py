@@ -7,8 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 from app.models import Organisation, Question
-from app.services import feedback, submissions
-from app.services.feedback import ParagraphInput
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ParagraphInput
 from tests.conftest import AuthActions, make_user
 from tests.helpers import make_consultation
 

@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Synthesis, SynthesisPart
-from app.services import feedback, submissions
-from app.services.feedback import ParagraphInput
-from app.services.synthesis import compute, runs
-from app.services.tokens import create as create_token
+from app.services.accounts.tokens import create as create_token
+from app.services.feedback import saving as feedback
+from app.services.feedback import submissions
+from app.services.feedback.saving import ParagraphInput
+from app.services.synthesis import compute, runs, vectors
 from tests.conftest import make_user
 from tests.helpers import make_consultation
 
@@ -211,9 +212,9 @@ def test_a_changed_comment_gets_a_new_vector(app, db):
 
     from app.models import CommentVector
 
-    before = compute.vectors_for("item", [(1, "Culture matters for lasting peace in cities.")])
+    before = vectors.vectors_for("item", [(1, "Culture matters for lasting peace in cities.")])
     db.session.commit()
-    after = compute.vectors_for("item", [(1, "Decent work for young people comes first.")])
+    after = vectors.vectors_for("item", [(1, "Decent work for young people comes first.")])
     db.session.commit()
     assert not np.allclose(before[1], after[1])
     assert db.session.scalar(sa.select(sa.func.count(CommentVector.id))) == 1

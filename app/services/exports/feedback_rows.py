@@ -29,9 +29,9 @@ from app.models import (
     Submission,
     User,
 )
-from app.services import access, audit
+from app.services.accounts import access, audit
 from app.services.errors import DomainError, Forbidden
-from app.services.feedback_import_rows import LANGUAGES, STANCES, detail_code
+from app.services.feedback.file_rows import LANGUAGES, STANCES, detail_code
 
 COLUMNS = (
     "id", "ref", "consultation", "version", "organisation", "organisation_kind", "region",

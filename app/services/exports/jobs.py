@@ -23,10 +23,11 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, ExportJob, OutboxMessage, Synthesis, User
 from app.models.common import utcnow
-from app.services import access, audit, outbox
+from app.services.accounts import access, audit
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.exports.feedback_rows import ExportFilters, count_rows
 from app.services.exports.job_writers import WRITERS, Writer
+from app.services.mail import outbox
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,10 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
-from app.services import access, audit, mail, outbox
+from app.services.accounts import access, audit
 from app.services.errors import Conflict, NotFound
+from app.services.mail import delivery as mail
+from app.services.mail import outbox
 from app.services.reports.pdf import render_pdf
 from app.services.synthesis.review import decisions_of
 

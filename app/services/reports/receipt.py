@@ -6,8 +6,8 @@ from typing import IO
 from flask_babel import force_locale
 
 from app.models import Submission
+from app.services.feedback.submissions import outline, receipt_number
 from app.services.reports.pdf import render_pdf
-from app.services.submissions import outline, receipt_number
 
 
 def write_pdf(

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from flask_babel import _, ngettext
 
 from app.i18n import LANGUAGE_NAMES
 from app.services.reports.bidi import is_rtl
 from app.services.reports.docx_builder import DocxBuilder, shade
+from app.services.reports.synthesis_model import (
+    Figure,
+    ParagraphPart,
+    Quote,
+    SynthesisReport,
+    Theme,
+    Wording,
+)
 from app.services.synthesis.drilldown import STANCE_ORDER
-
-if TYPE_CHECKING:
-    from app.services.reports.synthesis import (
-        Figure,
-        ParagraphPart,
-        Quote,
-        SynthesisReport,
-        Theme,
-        Wording,
-    )
 
 # Light tints of each stance's chart colour (as in the PDF), by the stance's share 1–4.
 HEAT_FILLS = {

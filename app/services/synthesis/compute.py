@@ -7,106 +7,17 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
-    Answer,
-    CommentVector,
     ParagraphFeedback,
     Section,
     Submission,
     Synthesis,
     SynthesisPart,
 )
-from app.services.synthesis import amendments, embedding, quotes, runs, stances
+from app.services.synthesis import amendments, quotes, runs, stances
 from app.services.synthesis.merge import merge_result
+from app.services.synthesis.vectors import vectors_for
 
 QUOTES_PER_PARAGRAPH = 3
-VECTOR_QUERY_SLICE = 10_000
-
-
-def text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarray]:
-    """Embeddings of texts keyed by source id, computed once and kept in the database."""
-    matrix = vector_matrix(kind, sources)
-    return {source_id: matrix[row] for row, (source_id, _) in enumerate(sources)}
-
-
-def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
-    """Embeddings of texts as one (n, d) matrix in the order of `sources`.
-
-    Stored vectors are read a slice at a time straight into the matrix, so a synthesis of
-    100,000 comments holds each vector once, not also as database rows and loose arrays.
-    Texts without a current stored vector are embedded now and kept.
-    """
-    matrix = np.zeros((len(sources), embedding.DIMENSIONS), dtype=np.float32)
-    missing = []
-    # In slices: PostgreSQL takes at most 65,535 parameters in one statement.
-    for start in range(0, len(sources), VECTOR_QUERY_SLICE):
-        chunk = sources[start : start + VECTOR_QUERY_SLICE]
-        stored = {
-            row.source_id: row
-            for row in db.session.execute(
-                sa.select(
-                    CommentVector.source_id, CommentVector.text_hash, CommentVector.vector
-                ).where(
-                    CommentVector.kind == kind,
-                    CommentVector.source_id.in_([source_id for source_id, _ in chunk]),
-                )
-            )
-        }
-        for row_number, (source_id, text) in enumerate(chunk, start=start):
-            row = stored.get(source_id)
-            if row is not None and row.text_hash == text_hash(text):
-                matrix[row_number] = embedding.from_bytes(row.vector)
-            else:
-                missing.append((row_number, source_id, text, row is not None))
-    if missing:
-        computed = embedding.default_embedder().embed([text for _, _, text, _ in missing])
-        for (row_number, source_id, text, known), vector in zip(missing, computed, strict=True):
-            matrix[row_number] = vector
-            _store_vector(kind, source_id, text_hash(text), embedding.to_bytes(vector), known)
-        # Flushed, not committed: a commit would expire every object the caller holds.
-        db.session.flush()
-    return matrix
-
-
-def _store_vector(kind: str, source_id: int, digest: str, vector: bytes, known: bool) -> None:
-    """Keep a new vector, or replace the one of a text that has changed since."""
-    if known:
-        db.session.execute(
-            sa.update(CommentVector)
-            .where(CommentVector.kind == kind, CommentVector.source_id == source_id)
-            .values(text_hash=digest, vector=vector)
-        )
-    else:
-        db.session.add(
-            CommentVector(kind=kind, source_id=source_id, text_hash=digest, vector=vector)
-        )
-
-
-def embed_submission(outbox_id: int) -> None:
-    """The outbox task: embed the comments of one submission, then mark the message done."""
-    from app.models import OutboxMessage
-    from app.services import outbox
-
-    message = db.session.get(OutboxMessage, outbox_id)
-    if message is None or message.done_at is not None:
-        return
-    submission_id = message.payload["submission_id"]
-    items = db.session.execute(
-        sa.select(ParagraphFeedback.id, ParagraphFeedback.comment).where(
-            ParagraphFeedback.submission_id == submission_id, ParagraphFeedback.comment != ""
-        )
-    ).all()
-    vectors_for("item", [(item.id, item.comment) for item in items])
-    answers = db.session.scalars(
-        sa.select(Answer).where(Answer.submission_id == submission_id)
-    ).all()
-    vectors_for(
-        "answer", [(a.id, a.value) for a in answers if isinstance(a.value, str) and a.value]
-    )
-    outbox.mark_done(message)  # commits the vectors too
 
 
 def section_items(synthesis: Synthesis, numbers: list[str]):

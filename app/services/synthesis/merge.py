@@ -16,14 +16,13 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.services.synthesis import duplicates, stances, themes
+from app.services.synthesis.vectors import vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
 
 
 def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
     """The synthesis as INTERFACES.md describes it, from the sections' paragraphs."""
-    from app.services.synthesis.compute import vector_matrix
-
     consultation = synthesis.consultation
     submission_ids = synthesis.watermark.get("submission_ids", [])
     submissions = db.session.execute(
@@ -140,8 +139,6 @@ def theme_data(theme, items, organisation_of) -> dict:
 
 
 def question_results(consultation, submission_ids: list[int], organisation_of: dict) -> list:
-    from app.services.synthesis.compute import vector_matrix
-
     answers = db.session.scalars(
         sa.select(Answer).where(Answer.submission_id.in_(submission_ids))
     ).all()

@@ -18,7 +18,7 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.models.synthesis import DECISIONS
-from app.services import access, audit
+from app.services.accounts import access, audit
 from app.services.errors import DomainError, NotFound
 from app.services.synthesis import runs
 

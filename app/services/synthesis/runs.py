@@ -10,7 +10,8 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, Submission, Synthesis, SynthesisPart, User
 from app.models.common import utcnow
-from app.services import access, audit
+from app.services import queue
+from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
 
 log = logging.getLogger(__name__)
@@ -72,15 +73,13 @@ def request_synthesis(actor: User, consultation: Consultation, ip: str | None = 
 
 def dispatch(synthesis: Synthesis) -> bool:
     """Send the chord for the sections not done yet; False when the broker is unreachable."""
-    from app.tasks.synthesis import build_chord
-
     done = {p.section_id for p in synthesis.parts if p.finished_at is not None}
     sections = [s.id for s in synthesis.consultation.current_version.sections if s.id not in done]
     synthesis.dispatches += 1
     synthesis.heartbeat_at = utcnow()
     db.session.commit()
     try:
-        build_chord(synthesis.id, sections).apply_async()
+        queue.enqueue_synthesis(synthesis.id, sections)
     except Exception:  # noqa: BLE001 - the sweeper dispatches it again
         log.warning(
             "synthesis %s not dispatched; the sweeper will retry", synthesis.id, exc_info=True

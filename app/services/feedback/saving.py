@@ -21,7 +21,8 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.models.feedback import STANCES
-from app.services import access, language
+from app.services import language
+from app.services.accounts import access
 from app.services.errors import Conflict, DomainError
 
 MAX_TEXT = 10_000

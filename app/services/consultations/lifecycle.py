@@ -10,9 +10,9 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, DocumentVersion, Paragraph, Section, User
 from app.models.common import utcnow
-from app.services import access, audit
+from app.services.accounts import access, audit
+from app.services.drafts.importer import ParsedDraft
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.importer import ParsedDraft
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("en", "fr", "es")

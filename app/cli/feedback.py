@@ -5,10 +5,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.cli import reports_errors
-from app.services import consultations
-from app.services.access import COMMAND_LINE
-from app.services.feedback_import import FeedbackImportError, import_feedback
+from app.cli.errors import reports_errors
+from app.services.accounts.access import COMMAND_LINE
+from app.services.consultations import lifecycle as consultations
+from app.services.feedback.file_import import FeedbackImportError, import_feedback
 
 feedback_cli = AppGroup("feedback", help="Import the feedback received outside the platform.")
 

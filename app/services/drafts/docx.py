@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import docx
 from docx.oxml.ns import qn
 
-from app.services.importer_text import BLANK, HEADING, ITEM, NUMBERED, TEXT, TITLE, Block
+from app.services.drafts.text import BLANK, HEADING, ITEM, NUMBERED, TEXT, TITLE, Block
 
 _HEADING_NAME_RE = re.compile(
     r"^(?:heading|titre|überschrift|título|titulo|titolo|kop|rubrik|nagłówek|otsikko"

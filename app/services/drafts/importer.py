@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
-from app.services.importer_layout import classify
-from app.services.importer_text import (
+from app.services.drafts.layout import classify
+from app.services.drafts.text import (
     BLANK,
     HEADING,
     MIN_TITLE_WORDS,
@@ -122,7 +122,7 @@ def parse_markdown(text: str) -> ParsedDraft:
 
 def parse_docx(data: bytes) -> ParsedDraft:
     """Parse a Word .docx draft, including Word's automatic numbering."""
-    from app.services.importer_docx import docx_blocks  # python-docx is only loaded when needed
+    from app.services.drafts.docx import docx_blocks  # python-docx is only loaded when needed
 
     if not data.strip():
         raise ImportFormatError(_l("The file is empty."))

@@ -27,12 +27,12 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
-from app.services import access, audit
+from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError
-from app.services.feedback_import_rows import (
+from app.services.feedback.file_rows import (
     FeedbackFileError as FeedbackFileError,  # raised by import_feedback: part of its API
 )
-from app.services.feedback_import_rows import (
+from app.services.feedback.file_rows import (
     NewOrganisation,
     Row,
     RowError,

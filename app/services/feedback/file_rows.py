@@ -19,8 +19,8 @@ from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services.drafts.importer import ImportFormatError, decode_text
 from app.services.errors import DomainError
-from app.services.importer import ImportFormatError, decode_text
 from app.services.spreadsheet_safety import restore
 
 DETAILS = ("organisation_kind", "region", "country")  # of an organisation the file creates

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, DocumentVersion, User
-from app.services import access, audit
-from app.services.consultations import check_language
+from app.services.accounts import access, audit
+from app.services.consultations.lifecycle import check_language
+from app.services.drafts.importer import ParsedDraft
 from app.services.errors import DomainError
-from app.services.importer import ParsedDraft
 
 
 @dataclass

@@ -4,7 +4,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, Question, User
 from app.models.consultation import QUESTION_KINDS
-from app.services import access, audit
+from app.services.accounts import access, audit
 from app.services.errors import DomainError, NotFound
 
 CHOICE_KINDS = {"single", "multiple"}

@@ -1,36 +1,16 @@
-"""`flask` commands for the secretariat's scripts; each exits non-zero with a one-line reason."""
+"""`flask consultation ...`: importing drafts and running consultations."""
 
-import functools
-import subprocess
-import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
-from app.services import consultations, demo, translations
-from app.services.access import COMMAND_LINE
-from app.services.errors import DomainError
-from app.services.importer import ImportFormatError, ParsedDraft, parse_file
-
-
-def reports_errors(command):
-    """Turn the errors a user can cause into a one-line message and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except DomainError as error:
-            raise click.ClickException(str(error.message)) from None
-        except ImportFormatError as error:
-            raise click.ClickException(str(error.args[0])) from None
-        except OSError as error:
-            raise click.ClickException(f"{error.strerror or error}: {error.filename}") from None
-
-    return wrapper
+from app.cli.errors import reports_errors
+from app.services.accounts.access import COMMAND_LINE
+from app.services.consultations import lifecycle as consultations
+from app.services.consultations import translations
+from app.services.drafts.importer import ParsedDraft, parse_file
 
 
 def read_draft_file(path: str) -> ParsedDraft:
@@ -120,58 +100,3 @@ def archive_command(slug: str) -> None:
     item = consultations.get_by_slug(slug)
     consultations.archive_consultation(COMMAND_LINE, item)
     click.echo(f"{item.slug} is archived")
-
-
-@click.command("seed-demo")
-@reports_errors
-def seed_demo_command() -> None:
-    """Create the demo organisations, accounts and consultation (idempotent)."""
-    created = demo.seed()
-    click.echo("Demo data ready: " + ", ".join(f"{n} new {what}" for what, n in created.items()))
-
-
-translate_cli = AppGroup("translate", help="Maintain the French and Spanish translations.")
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _pybabel(*args: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT)
-    if result.returncode != 0:
-        raise click.ClickException(f"pybabel {args[0]} failed")
-
-
-@translate_cli.command("update")
-def translate_update() -> None:
-    """Extract the strings of the code and merge them into each catalogue."""
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        "messages.pot",
-        ".",
-    )
-    _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
-    (ROOT / "messages.pot").unlink()
-
-
-@translate_cli.command("compile")
-def translate_compile() -> None:
-    """Compile the catalogues the app reads."""
-    _pybabel("compile", "-d", "translations")
-
-
-def init_app(app: Flask) -> None:
-    from app.cli_feedback import feedback_cli
-    from app.cli_synthesis import synthesis_cli, synthesize_command
-
-    app.cli.add_command(consultation_cli)
-    app.cli.add_command(feedback_cli)
-    app.cli.add_command(synthesize_command)
-    app.cli.add_command(synthesis_cli)
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(translate_cli)

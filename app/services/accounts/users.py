@@ -11,9 +11,11 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import AccountToken, Organisation, User
 from app.models.common import utcnow
 from app.models.user import ROLES
-from app.services import access, audit, mail, outbox
+from app.services.accounts import access, audit
+from app.services.accounts.passwords import check_password_rules, hash_password, verify_password
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.passwords import check_password_rules, hash_password, verify_password
+from app.services.mail import delivery as mail
+from app.services.mail import outbox
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import ApiToken, User
 from app.models.common import utcnow
-from app.services import audit
+from app.services.accounts import audit
 from app.services.errors import DomainError, NotFound
 
 PREFIX = "agora_"

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import OutboxMessage, User
-from app.services import outbox
+from app.services.mail import outbox
 
 SEND_TASK = "app.tasks.mail.send_email"
 

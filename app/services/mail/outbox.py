@@ -4,11 +4,11 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.extensions import db
 from app.models import OutboxMessage
 from app.models.common import utcnow
+from app.services import queue
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +25,10 @@ def enqueue(task: str, **payload: object) -> OutboxMessage:
 
 def relay(*messages: OutboxMessage) -> int:
     """Publish committed messages to Celery; a broker that is down leaves them for the sweeper."""
-    celery = current_app.extensions["celery"]
     published = 0
     for message_id, task in [(m.id, m.task) for m in messages]:
         try:
-            celery.tasks[task].apply_async(args=[message_id], retry=False)
+            queue.publish(task, message_id)
             published += 1
         except Exception:  # noqa: BLE001 - any broker failure must not reach the user
             log.warning(

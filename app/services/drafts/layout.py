@@ -7,7 +7,7 @@ neighbours and at the numbering sequence rather than at any particular wording.
 
 from __future__ import annotations
 
-from app.services.importer_text import (
+from app.services.drafts.text import (
     BLANK,
     BOLD_LINE_RE,
     CLOSERS,

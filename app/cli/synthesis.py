@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from app.cli import reports_errors
+from app.cli.errors import reports_errors
 from app.extensions import db
-from app.services import consultations
-from app.services.access import COMMAND_LINE
+from app.services.accounts.access import COMMAND_LINE
+from app.services.consultations import lifecycle as consultations
 from app.services.reports import synthesis as reports
 from app.services.synthesis import runs
 

@@ -9,8 +9,10 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, ConsultationInvitation, Organisation, Submission, User
 from app.models.common import utcnow
-from app.services import access, audit, mail, outbox
+from app.services.accounts import access, audit
 from app.services.errors import DomainError
+from app.services.mail import delivery as mail
+from app.services.mail import outbox
 
 DEADLINE_REMINDER_BEFORE = timedelta(days=3)
 

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Organisation, User
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
-from app.services import access, audit
+from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
 
 

@@ -17,14 +17,16 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
-from app.services import access, audit, mail, outbox
+from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.feedback import (
+from app.services.feedback.saving import (
     ValidationFailed,
     add_revision,
     require_open_for,
     submission_of,
 )
+from app.services.mail import delivery as mail
+from app.services.mail import outbox
 
 EMBED_TASK = "app.tasks.synthesis.embed_submission"
 
@@ -194,7 +196,7 @@ def for_consultation(consultation: Consultation) -> list[Submission]:
 
 def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submission | None]]]:
     """The partner's open consultations and the closed ones their organisation took part in."""
-    from app.services import consultations
+    from app.services.consultations import lifecycle as consultations
 
     submissions = {
         s.consultation_id: s
