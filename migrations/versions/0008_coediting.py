@@ -1,4 +1,4 @@
-"""Co-editing and background work: who last changed an answer, outbox bookkeeping, the encoder of each vector.
+"""Co-editing: who last changed each answer and the general comment.
 
 Revision ID: 0008
 Revises: 0007
