@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.demo_content import DEMO_CONSULTATION, DEMO_ORGANISATIONS
+from app import demo as demo_content
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
@@ -54,7 +54,7 @@ def seed() -> dict[str, int]:
 
 def _seed_organisations() -> int:
     existing = set(db.session.scalars(sa.select(Organisation.name)))
-    missing = [o for o in DEMO_ORGANISATIONS if o["name"] not in existing]
+    missing = [o for o in demo_content.organisations() if o["name"] not in existing]
     db.session.add_all(Organisation(**o, verified=True) for o in missing)
     db.session.flush()
     return len(missing)
@@ -83,7 +83,7 @@ def _seed_accounts() -> int:
 
 
 def _seed_consultation() -> int:
-    data = DEMO_CONSULTATION
+    data = demo_content.consultation()
     if db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == data["slug"])):
         return 0
     now = utcnow()
