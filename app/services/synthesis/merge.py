@@ -15,7 +15,8 @@ from app.models import (
     Synthesis,
 )
 from app.models.common import utcnow
-from app.services.synthesis import duplicates, stances, themes
+from app.services.synthesis import campaigns as campaign_finder
+from app.services.synthesis import stances, themes
 from app.services.synthesis.vectors import vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
@@ -42,10 +43,12 @@ def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
         .order_by(ParagraphFeedback.id)
     ).all()
     vectors = vector_matrix("item", [(c.id, c.comment) for c in comments])
-    campaigns = duplicates.find_duplicates(
-        [(c.id, organisation_of[c.submission_id].name, c.comment) for c in comments],
+    campaigns = campaign_finder.find_campaigns(
+        [(c.id, organisation_of[c.submission_id].name, c.comment, c.language) for c in comments],
+        vectors,
         quoted_from_draft=[text for p in paragraphs for text in p["text"].values()],
     )
+    kind_of = {c.id: organisation_of[c.submission_id].kind for c in comments}
     theme_entries = theme_list(comments, vectors, organisation_of, campaigns)
     return {
         "consultation": consultation.slug,
@@ -67,6 +70,9 @@ def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
                 "text": g.text,
                 "count": g.count,
                 "organisations": g.organisations,
+                "languages": g.languages,
+                "texts": g.texts,
+                "by_kind": dict(Counter(kind_of[f] for f in g.feedback_ids)),
             }
             for g in campaigns
         ],
