@@ -35,7 +35,7 @@ consultation_cli = AppGroup("consultation", help="Import drafts and run consulta
 @click.option("--title", default="", help="Title; default: the title found in the file.")
 @reports_errors
 def import_command(file: str, slug: str, language: str, title: str) -> None:
-    """Import a draft (.txt, .md, .docx) as a new consultation in status draft."""
+    """Import a draft (.pdf, .docx, .txt, .md) as a new consultation in status draft."""
     draft = read_draft_file(file)
     item = consultations.create_from_draft(COMMAND_LINE, draft, slug, language, title)
     click.echo(

@@ -488,7 +488,7 @@ def test_parse_file_dispatch_and_decoding():
         ("draft.md", b" \n\t\n", "empty"),
         ("draft.docx", b"", "empty"),
         ("draft.docx", b"this is not a zip file", "Word"),
-        ("draft.pdf", b"%PDF-1.7", ".pdf"),
+        ("draft.pdf", b"%PDF-1.7", "read as a PDF"),
         ("draft", b"1. One.", "cannot be imported"),
         ("draft.txt", b"Just a letter.\n\nNo numbers here.\n", "No numbered paragraph"),
         ("draft.txt", b"\x00\x01binary\x00", "could not be read"),

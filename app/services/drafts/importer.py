@@ -1,9 +1,9 @@
-"""Turn a draft document (.txt, .md, .docx) into sections and numbered paragraphs.
+"""Turn a draft document (.pdf, .txt, .md, .docx) into sections and numbered paragraphs.
 
 Pure functions: nothing is saved. The result carries the paragraph numbers as
 printed (people cite "paragraph 12") and a list of problems for the preview.
-Lines are read in ``importer_text`` (Word files in ``importer_docx``) and their
-roles decided in ``importer_layout``.
+Lines are read in ``text`` (Word files in ``docx``, PDF files in ``pdf``, text taken out
+of a PDF through ``unwrap``) and their roles decided in ``layout``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
+from app.services.drafts.errors import ImportFormatError
 from app.services.drafts.layout import classify
+from app.services.drafts.pdf import pdf_blocks
 from app.services.drafts.text import (
     BLANK,
     HEADING,
@@ -29,16 +31,9 @@ from app.services.drafts.text import (
     strip_inline,
     text_blocks,
 )
+from app.services.drafts.unwrap import looks_extracted, text_lines, unwrapped_blocks
 
 TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
-
-
-class ImportFormatError(ValueError):
-    """The file cannot be read as a draft; args[0] is a lazy translated message."""
-
-    def __init__(self, message: LazyString | str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -111,13 +106,19 @@ class _Section:
 
 
 def parse_text(text: str) -> ParsedDraft:
-    """Parse a plain-text draft (inline Markdown such as **bold** is reduced to words)."""
-    return _parse_blocks(text_blocks(_checked_text(text)), inline=True)
+    """Parse a plain-text draft (inline Markdown such as **bold** is reduced to words).
+
+    Text taken out of a PDF first loses its page furniture and has its lines unwrapped.
+    """
+    text = _checked_text(text)
+    if looks_extracted(text):
+        return parse_blocks(unwrapped_blocks(text_lines(text)), inline=True)
+    return parse_blocks(text_blocks(text), inline=True)
 
 
 def parse_markdown(text: str) -> ParsedDraft:
     """Parse a Markdown draft: # and setext headings, plus everything parse_text handles."""
-    return _parse_blocks(markdown_blocks(_checked_text(text)), inline=True)
+    return parse_blocks(markdown_blocks(_checked_text(text)), inline=True)
 
 
 def parse_docx(data: bytes) -> ParsedDraft:
@@ -134,20 +135,29 @@ def parse_docx(data: bytes) -> ParsedDraft:
         ) from error
     if not any(b.kind != BLANK for b in blocks):
         raise ImportFormatError(_l("The document is empty."))
-    return _parse_blocks(blocks, inline=False)
+    return parse_blocks(blocks, inline=False)
+
+
+def parse_pdf(data: bytes) -> ParsedDraft:
+    """Parse a PDF draft from its text; scanned and two-column PDFs are refused."""
+    if not data.strip():
+        raise ImportFormatError(_l("The file is empty."))
+    return parse_blocks(pdf_blocks(data), inline=False)
 
 
 def parse_file(filename: str, data: bytes) -> ParsedDraft:
-    """Parse an uploaded file, choosing the reader by its extension."""
+    """Parse an uploaded file, choosing the reader by its content (PDF) or its extension."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
     extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if extension == ".pdf" or data[:1024].lstrip().startswith(b"%PDF-"):
+        return parse_pdf(data)
     if extension == ".docx":
         return parse_docx(data)
     if extension not in TEXT_EXTENSIONS:
         raise ImportFormatError(
             _l(
-                "Files of type “%(extension)s” cannot be imported. "
-                "Use a Word document (.docx), a text file (.txt) or Markdown (.md).",
+                "Files of type “%(extension)s” cannot be imported. Use a PDF (.pdf), a Word "
+                "document (.docx), a text file (.txt) or Markdown (.md).",
                 extension=extension or name,
             )
         )
@@ -187,7 +197,7 @@ def _checked_text(text: str) -> str:
     return text
 
 
-def _parse_blocks(blocks: list[Block], inline: bool) -> ParsedDraft:
+def parse_blocks(blocks: list[Block], inline: bool) -> ParsedDraft:
     """Classify the blocks, group them into sections and look for problems."""
     classify(blocks)
     if not any(b.kind == NUMBERED for b in blocks):

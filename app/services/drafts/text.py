@@ -188,6 +188,11 @@ def _is_listy(text: str) -> bool:
     return bool(match_number(text) or _ITEM_RE.match(text))
 
 
+def is_list_item(text: str) -> bool:
+    """Return True if a line starts with a bullet or a list marker such as "a)" or "(iv)"."""
+    return bool(_ITEM_RE.match(text))
+
+
 def line_kind(block: Block) -> str:
     """Classify one line on its own: blank, numbered paragraph, list item or text."""
     if not block.text.strip():
