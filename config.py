@@ -98,6 +98,8 @@ class Config:
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DEMO_DATA_ALLOWED = True
+    # Where organisations that are not invited to a consultation ask for an invitation.
+    SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "secretariat@agora.example.org")
 
     CELERY = {
         **(_redis_celery(REDIS_URL) if REDIS_URL else _embedded_celery(INSTANCE_DIR)),

@@ -1,12 +1,15 @@
 """Error pages: every failure answers a translated page (or JSON under /api), never a traceback."""
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
+from app.services.accounts import refusals
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
+from app.utils import client_ip
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -26,8 +29,19 @@ def _respond(status: int, message: object):
     return render_template("errors.html", status=status, message=message), status
 
 
+def _audit_refusal() -> None:
+    """Every 403 leaves a trace: probing for what one may not see is worth knowing about."""
+    try:
+        refusals.record_refusal(current_user, request.method, request.full_path, client_ip())
+    except Exception:  # an audit failure must not turn a refusal into an error page
+        current_app.logger.exception("could not audit a refused request")
+        db.session.rollback()
+
+
 def handle_http_error(error: HTTPException):
     status = error.code or 500
+    if status == 403:
+        _audit_refusal()
     return _respond(status, MESSAGES.get(status, error.description))
 
 
@@ -37,6 +51,8 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_domain_error(error: DomainError):
     status = {NotFound: 404, Forbidden: 403, Conflict: 409}.get(type(error), 400)
+    if status == 403:
+        _audit_refusal()
     return _respond(status, error.message)
 
 

@@ -116,6 +116,33 @@ def users(db, organisation):
     }
 
 
+def invite_organisations(db, consultation, *organisations) -> None:
+    """Invite organisations (by default every one there is) to a consultation, as staff do."""
+    from app.models import ConsultationInvitation
+
+    chosen = organisations or db.session.scalars(db.select(Organisation)).all()
+    invited = {
+        i.organisation_id
+        for i in db.session.scalars(
+            db.select(ConsultationInvitation).filter_by(consultation_id=consultation.id)
+        )
+    }
+    db.session.add_all(
+        ConsultationInvitation(consultation=consultation, organisation=o)
+        for o in chosen
+        if o.id not in invited
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def invite(db):
+    """`invite(consultation, *organisations)`: let partners answer, as an invitation does."""
+    return lambda consultation, *organisations: invite_organisations(
+        db, consultation, *organisations
+    )
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client

@@ -10,13 +10,16 @@ from app.feedback import bp
 from app.services.consultations import lifecycle as consultations
 from app.services.feedback import submissions
 from app.services.reports import receipt
+from app.utils import client_ip
 
 
 @bp.get("/consultations/<slug>/submissions/<int:submission_id>/receipt.pdf")
 @login_required
 def receipt_pdf(slug: str, submission_id: int):
     consultation = consultations.get_by_slug(slug)
-    submission = submissions.get_for_reader(current_user, consultation, submission_id)
+    submission = submissions.get_for_reader(
+        current_user, consultation, submission_id, ip=client_ip()
+    )
     language = str(get_locale())
     return send_file(
         BytesIO(receipt.write_pdf(submission, language)),

@@ -13,6 +13,7 @@ from app.services.feedback import saving as feedback
 from app.services.feedback import submissions
 from app.services.feedback.saving import SaveResult, ValidationFailed
 from app.services.reports import decisions
+from app.utils import client_ip
 
 
 def wants_json() -> bool:
@@ -202,7 +203,9 @@ def history(slug: str):
 @login_required
 def read_submission(slug: str, submission_id: int):
     consultation = consultations.get_by_slug(slug)
-    submission = submissions.get_for_reader(current_user, consultation, submission_id)
+    submission = submissions.get_for_reader(
+        current_user, consultation, submission_id, ip=client_ip()
+    )
     return render_template(
         "feedback/submission.html",
         consultation=consultation,

@@ -162,3 +162,5 @@ class ConsultationInvitation(db.Model):
     organisation: so.Mapped[Organisation] = so.relationship()
 
     __table_args__ = (sa.UniqueConstraint("consultation_id", "organisation_id"),)
+    invited_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    invited_by: so.Mapped[User | None] = so.relationship()

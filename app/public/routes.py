@@ -29,6 +29,9 @@ def consultation(slug: str):
         version=version,
         has_syntheses=bool(runs.readable(current_user, item)),
         has_decisions=decisions.has_published(current_user, item),
+        invitation_advice=(
+            access.invitation_advice() if access.can(current_user, "invitation.ask", item) else None
+        ),
     )
 
 

@@ -93,6 +93,7 @@ def save_details(slug: str):
                 titles={lang: form[f"title_{lang}"].data for lang in LANGS},
                 summaries={lang: form[f"summary_{lang}"].data for lang in LANGS},
                 council=form.council.data,
+                ip=client_ip(),
             )
         except DomainError as error:
             attach_error(form, error)

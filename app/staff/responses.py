@@ -32,10 +32,15 @@ def responses(slug: str):
 def invite_organisations(slug: str):
     item = consultations.get_by_slug(slug)
     if ConfirmForm().validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("organisation_id") if v.isdigit()]
+        ids = [int(v) for v in request.form.getlist("organisation_id") if _is_id(v)]
         count = followup.invite_organisations(current_user, item, ids, ip=client_ip())
         flash(_("%(count)d organisations invited.", count=count), "success")
     return redirect(url_for("staff.responses", slug=slug))
+
+
+def _is_id(value: str) -> bool:
+    """ASCII digits within a database id's range ("²" and "٣" are digits to Python too)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
 
 
 @bp.post("/consultations/<slug>/responses/remind")

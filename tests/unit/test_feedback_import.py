@@ -87,8 +87,10 @@ def count(db, model) -> int:
 
 
 @pytest.fixture
-def consultation(db):
-    return make_consultation()
+def consultation(db, organisation, invite):
+    consultation = make_consultation()
+    invite(consultation, organisation)
+    return consultation
 
 
 @pytest.fixture

@@ -16,8 +16,10 @@ from tests.helpers import make_consultation
 
 
 @pytest.fixture
-def consultation(db):
-    return make_consultation()
+def consultation(db, organisation, invite):
+    consultation = make_consultation()
+    invite(consultation)
+    return consultation
 
 
 @pytest.fixture

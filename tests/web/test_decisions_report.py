@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from app import extensions
 from app.models import AuditEvent, Organisation
 from app.services.errors import Conflict
 from app.services.feedback import saving as feedback
@@ -13,7 +14,7 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.reports import decisions
 from app.services.synthesis import review, runs
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
 
 TEXTS = {
@@ -51,6 +52,7 @@ def member_of(db, organisation, email: str, locale: str | None = None):
 
 def submit(consultation, member, items):
     """`member` saves `items` (number, stance, amendment) for their organisation and submits."""
+    invite_organisations(extensions.db, consultation, member.organisation)
     by_number = {p.number: p for p in consultation.current_version.paragraphs}
     inputs = [
         ParagraphInput(by_number[n].id, stance, "", amendment, "fr")

@@ -10,7 +10,7 @@ from app.models import Organisation, Question
 from app.services.feedback import saving as feedback
 from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
 
 TEXTS = {
@@ -44,6 +44,7 @@ def submitted(db, users):
     organisation = Organisation(name=ORGANISATION, kind="lrg_network", region="middle_east")
     db.session.add(organisation)
     db.session.commit()
+    invite_organisations(db, consultation, organisation)
     member = make_user(db, "amal@cities.example.org", "partner", organisation, name="Amal Haddad")
     member.locale, member.timezone = "fr", "Europe/Paris"
     db.session.commit()

@@ -11,7 +11,7 @@ from app.services.feedback import saving as feedback
 from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.synthesis import compute, runs, vectors
-from tests.conftest import make_user
+from tests.conftest import invite_organisations, make_user
 from tests.helpers import make_consultation
 
 COMMENTS = [
@@ -40,6 +40,7 @@ def submitted(db, consultation):
         organisation = Organisation(name=f"Org {index}", kind="ngo", region="europe")
         db.session.add(organisation)
         db.session.commit()
+        invite_organisations(db, consultation, organisation)
         member = make_user(db, f"m{index}@org.example.org", "partner", organisation)
         amendment = "First paragraph, with culture." if stance == "amend" else ""
         result = feedback.save_paragraphs(

@@ -2,8 +2,20 @@
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
-from app.models import Consultation, ExportJob, Organisation, Submission, Synthesis, User
+from app.models import (
+    Consultation,
+    ConsultationInvitation,
+    ExportJob,
+    Organisation,
+    Submission,
+    Synthesis,
+    User,
+)
 from app.services.errors import Forbidden
 
 STAFF_ROLES = frozenset({"staff", "admin"})
@@ -35,12 +47,38 @@ def _can_read_organisation(user: User | None, organisation: Organisation) -> boo
     return _role(user) == "partner" and user.organisation_id == organisation.id
 
 
+def is_invited(organisation_id: int | None, consultation: Consultation) -> bool:
+    """Whether the organisation was invited to answer the consultation."""
+    if organisation_id is None or consultation.id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    ConsultationInvitation.consultation_id == consultation.id,
+                    ConsultationInvitation.organisation_id == organisation_id,
+                )
+            )
+        )
+    )
+
+
 def _can_write_submission(user: User | None, consultation: Consultation) -> bool:
-    """Partners write their own organisation's submission; the phase is checked by the service."""
+    """Partners of invited organisations write their submission; the service checks the phase."""
     return (
         _role(user) == "partner"
         and user.organisation_id is not None
         and consultation.phase() in PUBLIC_PHASES
+        and is_invited(user.organisation_id, consultation)
+    )
+
+
+def _may_ask_invitation(user: User | None, consultation: Consultation) -> bool:
+    """Readers who could take part but are not invited are told how to ask for an invitation."""
+    return (
+        _role(user) in {"anonymous", "visitor", "partner"}
+        and consultation.phase() in {"upcoming", "open"}
+        and not _can_write_submission(user, consultation)
     )
 
 
@@ -125,6 +163,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "partner.home": _is_partner,
     "submission.write": _can_write_submission,
     "submission.read": _can_read_submission,
+    "invitation.ask": _may_ask_invitation,
     "submission.read_all": _can_read_all_submissions,
     "feedback.import": _is_staff,
     "synthesis.run": _is_staff,
@@ -150,9 +189,21 @@ def can(user: User | None, action: str, target: object = None) -> bool:
 
 
 def require(user: User | None, action: str, target: object = None) -> None:
-    """Raise Forbidden unless `user` may do `action`."""
-    if not can(user, action, target):
-        raise Forbidden(_l("You do not have permission to do this."))
+    """Raise Forbidden unless `user` may do `action`, saying how to get in where there is a way."""
+    if can(user, action, target):
+        return
+    if action == "submission.write" and can(user, "invitation.ask", target):
+        raise Forbidden(invitation_advice())
+    raise Forbidden(_l("You do not have permission to do this."))
+
+
+def invitation_advice() -> str:
+    """What someone who is not invited reads: who to write to for an invitation."""
+    return _l(
+        "Only invited organisations can send feedback on this consultation. To ask for an "
+        "invitation, write to the secretariat at %(email)s.",
+        email=current_app.config["SECRETARIAT_EMAIL"],
+    )
 
 
 class CommandLineActor:

@@ -159,6 +159,7 @@ def update_details(
     titles: dict[str, str],
     summaries: dict[str, str],
     council: str,
+    ip: str | None = None,
 ) -> None:
     """Set the title and summary in each language; the original language keeps a title."""
     access.require(actor, "consultation.manage")
@@ -167,10 +168,23 @@ def update_details(
             _l("The title in the original language is required."),
             field=f"title_{consultation.original_language}",
         )
+    before = _details(consultation)
     consultation.title = {k: v.strip() for k, v in titles.items() if v.strip()}
     consultation.summary = {k: v.strip() for k, v in summaries.items() if v.strip()}
     consultation.council = council.strip()
+    after = _details(consultation)
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changed:
+        audit.record(actor, "consultation.updated", consultation, ip=ip, changes=changed)
     db.session.commit()
+
+
+def _details(consultation: Consultation) -> dict:
+    return {
+        "title": dict(consultation.title or {}),
+        "summary": dict(consultation.summary or {}),
+        "council": consultation.council or "",
+    }
 
 
 def open_consultation(

@@ -29,6 +29,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError
+from app.services.feedback import followup
 from app.services.feedback.file_rows import (
     FeedbackFileError as FeedbackFileError,  # raised by import_feedback: part of its API
 )
@@ -248,6 +249,7 @@ def _write(
     for key, organisation_id in created.items():
         plan[key].organisation_id = organisation_id
     submissions = _save_submissions(consultation, version, plan, now, actor_id)
+    followup.invite_missing(actor, consultation, list(submissions))
     stored = _existing_items(consultation)
     inserts: list[dict] = []
     updates: list[dict] = []

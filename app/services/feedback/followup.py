@@ -45,13 +45,64 @@ def invite_organisations(
         db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(organisation_ids)))
     )
     new = [oid for oid in dict.fromkeys(organisation_ids) if oid in known and oid not in already]
-    db.session.add_all(
-        ConsultationInvitation(consultation_id=consultation.id, organisation_id=oid) for oid in new
-    )
-    audit.record(
-        actor, "consultation.organisations_invited", consultation, ip=ip, organisations=new
-    )
+    for organisation_id in new:
+        add_invitation(actor, consultation, organisation_id, ip=ip)
     db.session.commit()
+    return len(new)
+
+
+def add_invitation(
+    actor: User | None, consultation: Consultation, organisation_id: int, ip: str | None = None
+) -> ConsultationInvitation:
+    """Invite one organisation and audit it (the caller checks the right and commits)."""
+    invitation = ConsultationInvitation(
+        consultation_id=consultation.id,
+        organisation_id=organisation_id,
+        invited_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(invitation)
+    audit.record(
+        actor,
+        "consultation.organisation_invited",
+        consultation,
+        ip=ip,
+        organisation=organisation_id,
+    )
+    return invitation
+
+
+def invite_missing(
+    actor: User | None, consultation: Consultation, organisation_ids: list[int], ip=None
+) -> int:
+    """Invite those of the organisations not invited yet, in one statement (the caller
+    commits): feedback staff import from a file comes from organisations they took in."""
+    already = set(
+        db.session.scalars(
+            sa.select(ConsultationInvitation.organisation_id).where(
+                ConsultationInvitation.consultation_id == consultation.id
+            )
+        )
+    )
+    new = [oid for oid in dict.fromkeys(organisation_ids) if oid not in already]
+    if not new:
+        return 0
+    now, actor_id = utcnow(), getattr(actor, "id", None)
+    db.session.execute(
+        sa.insert(ConsultationInvitation),
+        [
+            {
+                "consultation_id": consultation.id,
+                "organisation_id": oid,
+                "invited_by_id": actor_id,
+                "invited_at": now,
+            }
+            for oid in new
+        ],
+    )
+    for oid in new:
+        audit.record(
+            actor, "consultation.organisation_invited", consultation, ip=ip, organisation=oid
+        )
     return len(new)
 
 

@@ -25,6 +25,7 @@ from app.services.feedback.saving import (
     require_open_for,
     submission_of,
 )
+from app.services.ids import is_valid_id
 from app.services.mail import delivery as mail
 from app.services.mail import outbox
 
@@ -165,16 +166,24 @@ def withdraw(user: User, consultation: Consultation, ip: str | None = None) -> S
     return submission
 
 
-def get_for_reader(user: User, consultation: Consultation, submission_id: int) -> Submission:
+def get_for_reader(
+    user: User, consultation: Consultation, submission_id: int, ip: str | None = None
+) -> Submission:
     """A submission to `consultation` the user may read; 404 for anything else, so ids reveal
-    nothing (neither another organisation's submission nor one to another consultation)."""
-    submission = db.session.get(Submission, submission_id)
+    nothing (neither another organisation's submission nor one to another consultation).
+
+    A reading by the Council or the secretariat of an organisation's submission is audited:
+    these positions are confidential until published."""
+    submission = db.session.get(Submission, submission_id) if is_valid_id(submission_id) else None
     if (
         submission is None
         or submission.consultation_id != consultation.id
         or not access.can(user, "submission.read", submission)
     ):
         raise NotFound(_l("This submission does not exist."))
+    if getattr(user, "organisation_id", None) != submission.organisation_id:
+        audit.record(user, "submission.read", submission, ip=ip)
+        db.session.commit()
     return submission
 
 
