@@ -10,6 +10,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Consultation,
+    ConsultationInvitation,
     DocumentVersion,
     Organisation,
     Paragraph,
@@ -50,6 +51,7 @@ def seed() -> dict[str, int]:
     }
     db.session.commit()
     return created
+    created["invitations"] = _seed_invitations()
 
 
 def _seed_organisations() -> int:
@@ -124,3 +126,30 @@ def _seed_consultation() -> int:
     ]
     db.session.add(consultation)
     return 1
+
+
+def _seed_invitations() -> int:
+    """Invite the demo organisations to the demo consultation, so their partners can answer."""
+    db.session.flush()
+    slug = demo_content.consultation()["slug"]
+    consultation_id = db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug))
+    names = [o["name"] for o in demo_content.organisations()]
+    invited = set(
+        db.session.scalars(
+            sa.select(ConsultationInvitation.organisation_id).where(
+                ConsultationInvitation.consultation_id == consultation_id
+            )
+        )
+    )
+    missing = [
+        organisation_id
+        for organisation_id in db.session.scalars(
+            sa.select(Organisation.id).where(Organisation.name.in_(names))
+        )
+        if organisation_id not in invited
+    ]
+    db.session.add_all(
+        ConsultationInvitation(consultation_id=consultation_id, organisation_id=oid)
+        for oid in missing
+    )
+    return len(missing)

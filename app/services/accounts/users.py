@@ -44,6 +44,12 @@ def authenticate(email: str, password: str, ip: str | None = None) -> User:
     raise DomainError(_l("Email or password is incorrect."))
 
 
+    if user is not None and not access.can(inviter, "user.invite", user.role):
+        # Re-inviting a pending account would rewrite a role this inviter could not grant.
+        raise Conflict(
+            _l("This person is already invited with a role only an administrator can change."),
+            field="email",
+        )
 def _dummy_hash() -> str:
     if "value" not in _DUMMY_HASH:
         _DUMMY_HASH["value"] = hash_password(secrets.token_urlsafe(16))
