@@ -8,6 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.cli.audit import audit_cli
     from app.cli.consultation import consultation_cli
     from app.cli.feedback import feedback_cli
     from app.cli.maintenance import seed_demo_command, translate_cli
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(synthesis_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(audit_cli)

@@ -1,6 +1,6 @@
 """The data model; importing this package registers every table with SQLAlchemy."""
 
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.consultation import (
     Consultation,
     DocumentVersion,
@@ -42,6 +42,7 @@ __all__ = [
     "ParagraphFeedback",
     "Submission",
     "SubmissionRevision",
+    "AuditChainHead",
     "AuditEvent",
     "Consultation",
     "DocumentVersion",

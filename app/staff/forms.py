@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -127,3 +128,17 @@ class RoleForm(FlaskForm):
         _l("Organisation (for partners)"), coerce=int, validate_choice=False
     )
     submit = SubmitField(_l("Change the role"))
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit trail, read from the query string (a search changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person (name or email)"), validators=[Optional(), Length(max=200)])
+    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=False, default=0)
+    action = SelectField(_l("Action"), validate_choice=False, default="")
+    consultation = SelectField(_l("Consultation"), coerce=int, validate_choice=False, default=0)
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
