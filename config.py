@@ -112,6 +112,8 @@ class Config:
             "relay-outbox": {"task": "app.tasks.outbox.relay_outbox", "schedule": 60.0},
             "sweep-syntheses": {"task": "app.tasks.synthesis.sweep", "schedule": 60.0},
             "purge-exports": {"task": "app.tasks.exports.purge_expired", "schedule": 3600.0},
+    # Organisations taking a stance below which a synthesis says "too few answers to tell".
+    SYNTHESIS_CONSENSUS_MINIMUM = int(os.environ.get("SYNTHESIS_CONSENSUS_MINIMUM", "3"))
             "deadline-reminders": {
                 "task": "app.tasks.reminders.send_deadline_reminders",
                 "schedule": 3600.0,

@@ -12,7 +12,7 @@ from app.models.synthesis import DECISIONS
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError, NotFound
-from app.services.synthesis import charts, drilldown, review
+from app.services.synthesis import charts, drilldown, review, stances
 from app.utils import attach_error, client_ip
 
 
@@ -26,6 +26,8 @@ def review_helpers() -> dict:
         "ORGANISATION_KINDS": ORGANISATION_KINDS,
         "REGIONS": REGIONS,
         "STANCE_ORDER": drilldown.STANCE_ORDER,
+        "CONSENSUS": stances.CONSENSUS_LABELS,
+        "paragraph_consensus": drilldown.paragraph_consensus,
     }
 
 
@@ -66,6 +68,8 @@ def overview(slug: str, number: int):
         filters=filters,
         sections=drilldown.stance_table(synthesis, filters),
         bars=drilldown.participation_bars(synthesis.result),
+        ranking=drilldown.ranking(synthesis.result),
+        consensus_minimum=drilldown.consensus_minimum(synthesis.result),
         report_form=ReportForm(language=str(get_locale())),
     )
 

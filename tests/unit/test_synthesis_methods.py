@@ -85,7 +85,7 @@ def test_agreement_is_one_for_unanimity_and_zero_for_an_even_split(counts, expec
     assert stances.agreement(counts) == expected
 
 
-def test_ranking_puts_the_most_agreed_paragraph_first_and_the_most_split_first_contested():
+def test_ranking_lists_support_and_opposition_apart_most_agreed_first_most_split_contested():
     ranking = stances.rank_paragraphs(
         [
             ("1", {"support": 10, "oppose": 0}),
@@ -96,8 +96,30 @@ def test_ranking_puts_the_most_agreed_paragraph_first_and_the_most_split_first_c
             ("6", {"oppose": 12}),
         ]
     )
-    assert ranking == {"consensus": ["6", "1", "3"], "contested": ["2", "5"]}
+    # Paragraph 6, opposed by everyone, is unanimous but not "broad agreement" with the text.
+    assert ranking == {"consensus": ["1", "3"], "contested": ["2", "5"], "opposed": ["6"]}
     assert "4" in stances.rank_paragraphs([("4", {"support": 2})], minimum=2)["consensus"]
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"oppose": 12}, "opposition"),
+        ({"support": 9, "oppose": 1}, "support"),
+        ({"support": 4, "amend": 5, "oppose": 1}, "support_with_amendments"),
+        ({"support": 5, "oppose": 5}, "contested"),
+        ({"support": 2, "none": 7}, "too_few"),
+        ({}, "too_few"),
+    ],
+)
+def test_consensus_says_which_way_the_stances_go(counts, expected):
+    assert stances.consensus(counts) == expected
+    assert stances.agreement({"oppose": 12}) == 1.0  # alike, yet opposed
+
+
+def test_too_few_answers_depends_on_the_minimum_number_of_organisations():
+    assert stances.consensus({"support": 4}, minimum=5) == "too_few"
+    assert stances.consensus({"support": 5}, minimum=5) == "support"
 
 
 # --- amendments ------------------------------------------------------------------------

@@ -335,9 +335,10 @@ def test_docx_has_real_headings_tables_and_a_table_of_contents(world):
     instructions = document.element.body.findall(".//" + qn("w:instrText"))
     assert any(i.text.startswith("TOC") for i in instructions)
     assert document.settings.element.find(qn("w:updateFields")) is not None
-    heat_map = next(t for t in document.tables if t.rows[0].cells[-1].text == "Agreement")
+    heat_map = next(t for t in document.tables if t.rows[0].cells[-1].text == "Consensus")
     first = next(row for row in heat_map.rows if row.cells[0].text == "1")
     assert [c.text for c in first.cells[1:5]] == ["0", "2", "1", "1"]
+    assert first.cells[-1].text == "Contested"  # two amend, one oppose: no side has 3 in 4
     shading = first.cells[2]._tc.tcPr.find(qn("w:shd"))
     assert shading.get(qn("w:fill")) == "EEE2D1"  # amend: half the stances, level 2 of 4
     assert first.cells[2].paragraphs[0].runs[0].bold  # and in bold, the most frequent

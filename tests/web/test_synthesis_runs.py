@@ -219,3 +219,32 @@ def test_a_changed_comment_gets_a_new_vector(app, db):
     db.session.commit()
     assert not np.allclose(before[1], after[1])
     assert db.session.scalar(sa.select(sa.func.count(CommentVector.id))) == 1
+
+
+def test_each_paragraph_says_which_way_its_consensus_goes(app, client, auth, users, submitted, db):
+    app.config["SYNTHESIS_CONSENSUS_MINIMUM"] = 2
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(synthesis)
+    first, second = synthesis.result["paragraphs"][:2]
+    assert first["consensus"] == "support_with_amendments"  # 3 support, 2 amend, 1 oppose
+    assert second["consensus"] == "opposition"  # opposed by both who took a stance
+    assert second["agreement"] == 1.0  # alike: agreement is not support
+    assert synthesis.result["ranking"]["opposed"] == ["2"]
+    assert "2" not in synthesis.result["ranking"]["consensus"]
+    runs.release(users["staff"], synthesis, "council")
+    auth.login("council@example.org")
+    url = f"/api/v1/consultations/{submitted.slug}/syntheses/latest"
+    assert client.get(url).get_json()["paragraphs"][1]["consensus"] == "opposition"
+    page = client.get(f"/council/{submitted.slug}/syntheses/1").get_data(as_text=True)
+    support, opposition = page.index(">Broad support<"), page.index(">Broad opposition<")
+    assert page.index("Paragraph 2</a> — agreement", opposition) > opposition
+    assert "Paragraph 2</a> — agreement" not in page[support:opposition]
+    assert "fewer than 2 organisations took a stance" in page
+
+
+def test_too_few_answers_to_tell_below_the_configured_minimum(app, users, submitted, db):
+    synthesis = runs.request_synthesis(users["staff"], submitted)  # minimum 3 by default
+    db.session.refresh(synthesis)
+    assert synthesis.result["consensus_minimum"] == 3
+    assert synthesis.result["paragraphs"][1]["consensus"] == "too_few"
+    assert synthesis.result["ranking"]["opposed"] == []

@@ -12,7 +12,7 @@ import math
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import _, force_locale, format_date, format_datetime, format_percent
+from flask_babel import _, force_locale, format_date, format_datetime, format_percent, ngettext
 
 from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name, localize
 from app.models import AmendmentDecision, Synthesis, User
@@ -42,7 +42,7 @@ from app.services.reports.synthesis_model import (
     Wording,
     anchor,
 )
-from app.services.synthesis import charts, drilldown, review
+from app.services.synthesis import charts, drilldown, review, stances
 
 
 def build_report(synthesis: Synthesis, language: str, reader: User) -> SynthesisReport:
@@ -63,7 +63,7 @@ def build_report(synthesis: Synthesis, language: str, reader: User) -> Synthesis
     with force_locale(language):
         figures = result.get("participation", {})
         by_number = {p["number"]: p for p in result.get("paragraphs", [])}
-        ranking = result.get("ranking", {})
+        ranking = drilldown.ranking(result)
         return SynthesisReport(
             language=language,
             number=synthesis.number,
@@ -95,7 +95,26 @@ def build_report(synthesis: Synthesis, language: str, reader: User) -> Synthesis
             questions=[_question(q, text) for q in result.get("questions", [])],
             changes=_changes(result.get("changes_since_previous") or {}, text),
             annex=Annex(synthesis, list(by_number)),
+            opposed=[_ranked(by_number, n) for n in ranking.get("opposed", [])],
+            consensus_note=consensus_note(drilldown.consensus_minimum(result)),
         )
+
+
+def consensus_note(minimum: int) -> str:
+    """How a report reads consensus, with the minimum number of organisations stated."""
+    return ngettext(
+        "Consensus says which way the stances go: broad support when at least three in four "
+        "organisations that took a stance support the paragraph, with amendments when "
+        "supports and amendments together reach three in four, broad opposition when three "
+        "in four oppose it, contested otherwise; with fewer than %(num)d organisation taking "
+        "a stance, too few answers to tell.",
+        "Consensus says which way the stances go: broad support when at least three in four "
+        "organisations that took a stance support the paragraph, with amendments when "
+        "supports and amendments together reach three in four, broad opposition when three "
+        "in four oppose it, contested otherwise; with fewer than %(num)d organisations taking "
+        "a stance, too few answers to tell.",
+        minimum,
+    )
 
 
 def _moment(iso: str | None) -> str:
@@ -136,7 +155,7 @@ def _heat_map(synthesis: Synthesis, text: Localizer) -> list[HeatSection]:
             top = max(STANCE_ORDER, key=lambda s: row.counts[s]) if total else None
             rows.append(
                 HeatRow(number, anchor("p", number), row.counts, total, _percent(row.agreement),
-                        levels, top)
+                        levels, top, str(stances.CONSENSUS_LABELS[row.consensus]), row.consensus)
             )  # fmt: skip
         sections.append(HeatSection(text(section.heading), rows))
     return sections
@@ -157,6 +176,7 @@ def _paragraphs(synthesis: Synthesis, text: Localizer, reader: User) -> list[Par
     parts = []
     for p in result.get("paragraphs", []):
         counts = {s: int(p.get("stance_counts", {}).get(s, 0)) for s in STANCE_ORDER}
+        direction = drilldown.paragraph_consensus(result, p)
         wordings = [
             Wording(
                 index,
@@ -179,6 +199,8 @@ def _paragraphs(synthesis: Synthesis, text: Localizer, reader: User) -> list[Par
                 summary=charts.describe_stances(counts),
                 wordings=wordings,
                 quotes=[_quote(q) for q in p.get("quotes", [])],
+                consensus=str(stances.CONSENSUS_LABELS[direction]),
+                consensus_key=direction,
             )
         )
     return parts

@@ -145,15 +145,15 @@ def _heat_map(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
     names = [report.stance_names[s] for s in STANCE_ORDER]
     rows, shading = [], []
     for section in report.heat_map:
-        rows.append([section.heading.text or _("Untitled section")] + [""] * (len(names) + 2))
+        rows.append([section.heading.text or _("Untitled section")] + [""] * (len(names) + 3))
         shading.append(None)
         for row in section.rows:
             rows.append(
                 [row.number, *(str(row.counts[s]) for s in STANCE_ORDER), str(row.total),
-                 row.agreement]
+                 row.agreement, row.consensus]
             )  # fmt: skip
             shading.append(row)
-    table = doc.table([_("Paragraph"), *names, _("Total"), _("Agreement")], rows)
+    table = doc.table([_("Paragraph"), *names, _("Total"), _("Agreement"), _("Consensus")], rows)
     for table_row, row in zip(table.rows[1:], shading, strict=True):
         cells = table_row.cells
         if row is None:  # a section's heading across the table
@@ -174,7 +174,8 @@ def _heat_map(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
 
 def _ranking(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
     doc.heading(title, 1)
-    for ranked, heading in ((report.consensus, _("Broad agreement")),
+    for ranked, heading in ((report.consensus, _("Broad support")),
+                            (report.opposed, _("Broad opposition")),
                             (report.contested, _("Most contested"))):  # fmt: skip
         doc.heading(heading, 2)
         for item in ranked:
@@ -185,7 +186,8 @@ def _ranking(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
                 "List Number",
             )
         if not ranked:
-            doc.paragraph(_("No paragraph has enough stances yet."))
+            doc.paragraph(_("No paragraph."))
+    doc.paragraph(report.consensus_note, italic=True)
 
 
 def _paragraph(doc: DocxBuilder, report: SynthesisReport, part: ParagraphPart) -> None:
@@ -207,6 +209,7 @@ def _paragraph(doc: DocxBuilder, report: SynthesisReport, part: ParagraphPart) -
             + [[_("Total"), str(part.total)]],
         )
         doc.paragraph(f"{_('Agreement:')} {part.agreement}")
+        doc.paragraph(f"{_('Consensus:')} {part.consensus}")
     else:
         doc.paragraph(_("No organisation gave feedback on this paragraph."))
     if part.wordings:

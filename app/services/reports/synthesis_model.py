@@ -7,7 +7,7 @@ the two formats say the same thing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -60,6 +60,8 @@ class HeatRow:
     agreement: str
     levels: dict[str, int]  # 0–4 by each stance's share: the shade of its cell
     top: str | None  # the most frequent stance, set in bold so it shows without colour
+    consensus: str = ""  # which way the stances go, in words ("Broad opposition")
+    consensus_key: str = ""  # the same as a key of stances.CONSENSUS, for styling
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class ParagraphPart:
     summary: str  # the stance figures in words: the chart's text alternative
     wordings: list[Wording]
     quotes: list[Quote]
+    consensus: str = ""  # which way the stances go, in words
+    consensus_key: str = ""  # one of stances.CONSENSUS
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,8 @@ class SynthesisReport:
     questions: list[QuestionPart]
     changes: Changes
     annex: Annex
+    opposed: list[Ranked] = field(default_factory=list)  # broadly opposed paragraphs
+    consensus_note: str = ""  # how consensus is read, with the minimum number of organisations
 
     @property
     def is_empty(self) -> bool:

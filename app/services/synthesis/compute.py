@@ -14,7 +14,7 @@ from app.models import (
     SynthesisPart,
 )
 from app.services.synthesis import amendments, quotes, runs, stances
-from app.services.synthesis.merge import merge_result
+from app.services.synthesis.merge import consensus_minimum, merge_result
 from app.services.synthesis.vectors import vectors_for
 
 QUOTES_PER_PARAGRAPH = 3
@@ -78,6 +78,7 @@ def paragraph_result(paragraph, items, vectors: dict, original_language: str) ->
         "stance_counts": counts,
         "stance_feedback_ids": ids_by_stance,
         "agreement": stances.agreement(counts),
+        "consensus": stances.consensus(counts, consensus_minimum()),
         "feedback_count": len(items),
         "amendment_groups": [
             {

@@ -24,7 +24,7 @@ from app.models import (
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.errors import NotFound
 from app.services.synthesis.review import group_of, paragraph_of
-from app.services.synthesis.stances import agreement
+from app.services.synthesis.stances import MINIMUM, agreement, consensus, rank_paragraphs
 
 STANCE_ORDER = ("support", "amend", "oppose", "none")
 MAX_IDS = 500
@@ -66,6 +66,7 @@ class StanceRow:
     paragraph: dict
     counts: dict[str, int]
     agreement: float | None
+    consensus: str  # which way the stances go: one of stances.CONSENSUS
 
     @property
     def total(self) -> int:
@@ -132,8 +133,10 @@ def filtered_counts(synthesis: Synthesis, filters: Filters) -> dict[str, dict[st
 
 
 def stance_table(synthesis: Synthesis, filters: Filters) -> list[SectionRows]:
-    """The draft section by section, each paragraph with its stance counts and agreement."""
+    """The draft section by section, each paragraph with its stance counts, agreement and
+    which way they go."""
     result = synthesis.result
+    minimum = consensus_minimum(result)
     counted = filtered_counts(synthesis, filters) if filters.active else None
     sections = {
         s["id"]: SectionRows(s.get("heading") or {}, []) for s in result.get("sections", [])
@@ -143,13 +146,36 @@ def stance_table(synthesis: Synthesis, filters: Filters) -> list[SectionRows]:
         if counted is None:
             counts = {s: int(paragraph["stance_counts"].get(s, 0)) for s in STANCE_ORDER}
             score = paragraph.get("agreement")
+            # Syntheses made before the direction was kept have it worked out again.
+            direction = paragraph.get("consensus") or consensus(counts, minimum)
         else:
             counts = counted.get(paragraph["number"], dict.fromkeys(STANCE_ORDER, 0))
-            score = agreement(counts)
+            score, direction = agreement(counts), consensus(counts, minimum)
         sections.get(paragraph.get("section_id"), loose).rows.append(
-            StanceRow(paragraph, counts, score)
+            StanceRow(paragraph, counts, score, direction)
         )
     return [s for s in [*sections.values(), loose] if s.rows]
+
+
+def consensus_minimum(result: dict) -> int:
+    """The number of organisations below which the synthesis said "too few answers to tell"."""
+    return int(result.get("consensus_minimum") or MINIMUM)
+
+
+def paragraph_consensus(result: dict, paragraph: dict) -> str:
+    """Which way a paragraph's stances go (one of stances.CONSENSUS), as the synthesis said."""
+    counts = paragraph.get("stance_counts") or {}
+    return paragraph.get("consensus") or consensus(counts, consensus_minimum(result))
+
+
+def ranking(result: dict) -> dict[str, list[str]]:
+    """Broadly supported, broadly opposed and contested paragraphs, as the synthesis ranked
+    them; worked out again for a synthesis made before opposition had a list of its own."""
+    kept = result.get("ranking") or {}
+    if "opposed" in kept:
+        return kept
+    counted = [(p["number"], p.get("stance_counts") or {}) for p in result.get("paragraphs", [])]
+    return rank_paragraphs(counted, consensus_minimum(result))
 
 
 def participation_bars(result: dict) -> dict[str, list[tuple[str, str, int]]]:

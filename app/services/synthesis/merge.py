@@ -4,6 +4,7 @@ from collections import Counter
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 
 from app.extensions import db
 from app.models import (
@@ -20,6 +21,11 @@ from app.services.synthesis import stances, themes
 from app.services.synthesis.vectors import vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
+
+
+def consensus_minimum() -> int:
+    """Organisations taking a stance below which a paragraph has too few answers to tell."""
+    return int(current_app.config.get("SYNTHESIS_CONSENSUS_MINIMUM", stances.MINIMUM))
 
 
 def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
@@ -62,7 +68,10 @@ def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
             for s in consultation.current_version.sections
         ],
         "paragraphs": paragraphs,
-        "ranking": stances.rank_paragraphs([(p["number"], p["stance_counts"]) for p in paragraphs]),
+        "ranking": stances.rank_paragraphs(
+            [(p["number"], p["stance_counts"]) for p in paragraphs], consensus_minimum()
+        ),
+        "consensus_minimum": consensus_minimum(),
         "themes": theme_entries,
         "duplicates": [
             {

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 
+from app.lazy_text import lazy_gettext as _l
+
 STANCES = ("support", "amend", "oppose", "none")
 # Where each stance sits between rejection (0) and support (1): amending is partial support.
 POSITION = {"support": 1.0, "amend": 0.5, "oppose": 0.0}
 # Spellings of "no position" found in forms, imports and the model (None: nothing chosen).
 NO_POSITION = {None, "", "none", "no position", "no_position", "abstain"}
+# Which way a paragraph's stances go (`consensus`), as stored in the synthesis result.
+CONSENSUS = ("support", "support_with_amendments", "opposition", "contested", "too_few")
+CONSENSUS_LABELS = {
+    "support": _l("Broad support"),
+    "support_with_amendments": _l("Broad support with amendments"),
+    "opposition": _l("Broad opposition"),
+    "contested": _l("Contested"),
+    "too_few": _l("Too few answers to tell"),
+}
+# Share of the stances taken that makes a consensus broad.
+BROAD = 0.75
+# Stances (other than "none") below which a paragraph has too few answers to tell; the
+# synthesis reads SYNTHESIS_CONSENSUS_MINIMUM from the configuration.
+MINIMUM = 3
 
 
 def stance_counts(stances: list[str | None]) -> dict[str, int]:
@@ -45,24 +61,49 @@ def agreement(counts: dict[str, int]) -> float | None:
     return round(min(1.0, max(0.0, 1.0 - 4.0 * variance)), 6)
 
 
-def rank_paragraphs(
-    paragraphs: list[tuple[str, dict[str, int]]], minimum: int = 3, threshold: float = 0.5
-) -> dict[str, list[str]]:
-    """Paragraph numbers at or above `threshold` agreement (best first) and below (worst first).
+def consensus(counts: dict[str, int], minimum: int = MINIMUM) -> str:
+    """Which way a paragraph's stances go: one of CONSENSUS.
 
+    Fewer than `minimum` stances other than "none" are "too_few". Otherwise, "support" when
+    at least BROAD of those stances support; "support_with_amendments" when support and
+    amendments together reach BROAD; "opposition" when opposition alone does; else
+    "contested". Unlike `agreement`, this says which way: a paragraph opposed by everyone is
+    unanimous, and opposed.
+    """
+    weights = {stance: max(int(counts.get(stance, 0)), 0) for stance in POSITION}
+    total = sum(weights.values())
+    if total == 0 or total < minimum:
+        return "too_few"
+    if weights["support"] >= BROAD * total:
+        return "support"
+    if weights["support"] + weights["amend"] >= BROAD * total:
+        return "support_with_amendments"
+    if weights["oppose"] >= BROAD * total:
+        return "opposition"
+    return "contested"
+
+
+def rank_paragraphs(
+    paragraphs: list[tuple[str, dict[str, int]]], minimum: int = MINIMUM
+) -> dict[str, list[str]]:
+    """Paragraph numbers by which way their stances go, each list most telling first.
+
+    "consensus": broadly supported (with or without amendments), most agreed first;
+    "opposed": broadly opposed, most agreed first; "contested": neither, most split first.
     Paragraphs with fewer than `minimum` stances other than "none" are left out: two
     supports are not a consensus. Ties go to the paragraph with more stances, then to the
     order given, so the ranking is deterministic.
     """
-    scored = []
+    lists: dict[str, list[tuple]] = {"consensus": [], "contested": [], "opposed": []}
     for position, (number, counts) in enumerate(paragraphs):
+        direction = consensus(counts, minimum)
+        if direction == "too_few":
+            continue
         taken = sum(max(int(counts.get(s, 0)), 0) for s in POSITION)
-        score = agreement(counts)
-        if score is not None and taken >= minimum:
-            scored.append((score, taken, position, number))
-    consensus = sorted((s for s in scored if s[0] >= threshold), key=lambda s: (-s[0], -s[1], s[2]))
-    contested = sorted((s for s in scored if s[0] < threshold), key=lambda s: (s[0], -s[1], s[2]))
-    return {
-        "consensus": [s[3] for s in consensus],
-        "contested": [s[3] for s in contested],
-    }
+        score = agreement(counts) or 0.0
+        if direction == "contested":
+            lists["contested"].append((score, -taken, position, number))
+        else:
+            key = "opposed" if direction == "opposition" else "consensus"
+            lists[key].append((-score, -taken, position, number))
+    return {key: [entry[3] for entry in sorted(entries)] for key, entries in lists.items()}
