@@ -298,7 +298,7 @@ def test_a_scanned_pdf_says_no_text_was_found_and_what_to_do():
     with pytest.raises(ImportFormatError) as raised:
         parse_file("scan.pdf", pdf_bytes([Page(image=True), Page(image=True)]))
     message = str(raised.value.message)
-    assert "No text was found in this PDF (2 pages)" in message
+    assert "No text was found in this PDF (pages read: 2)" in message
     assert "scanned" in message and "(OCR)" in message
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import app.staff.feedback_import  # noqa: F401 - puts the routes on the blueprint before any app exists
 from app.cli.feedback import feedback_cli
 from app.models import Organisation, ParagraphFeedback, Submission
-from app.services.feedback import file_rows as feedback_import_rows
+from app.services.feedback import vocabulary
 from tests.helpers import make_consultation
 from tests.unit.test_feedback_import import csv_file, unicef
 
@@ -55,7 +55,7 @@ def test_staff_upload_imports_and_shows_the_counts(client, auth, users, consulta
 def test_english_labels_work_whatever_language_the_page_is_in(
     client, auth, users, consultation, db
 ):
-    feedback_import_rows._aliases.cache_clear()  # built again inside this French request
+    vocabulary.vocabularies.cache_clear()  # built again inside this French request
     users["staff"].locale = "fr"
     db.session.commit()
     auth.login("staff@example.org")
@@ -157,7 +157,8 @@ def test_command_prints_each_bad_row_and_exits_1(cli, users, consultation, tmp_p
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "row 2: Paragraph 9 is not in the draft.",
-        "row 4: “maybe” is not a stance: use support, amend, oppose or none.",
+        "row 4: “maybe” is not a stance: use support, amend, oppose or none, or the stance as "
+        "the platform names it.",
         "Error: Rows with errors: 2. Nothing was imported.",
     ]
     assert result.stdout == ""

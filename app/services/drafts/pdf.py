@@ -89,7 +89,7 @@ def pdf_blocks(data: bytes) -> list[Block]:
     if not with_text:
         raise ImportFormatError(
             _l(
-                "No text was found in this PDF (%(pages)d pages): it seems to be a scanned "
+                "No text was found in this PDF (pages read: %(pages)d): it seems to be a scanned "
                 "image. Import the original document (.docx or .txt), or run the PDF through "
                 "text recognition (OCR) first.",
                 pages=len(pages),

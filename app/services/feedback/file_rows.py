@@ -11,16 +11,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
 
-from babel import Locale
-from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.drafts.importer import ImportFormatError, decode_text
 from app.services.errors import DomainError
+from app.services.feedback.vocabulary import language_code, unknown_value, vocabularies
 from app.services.spreadsheet_safety import restore
 
 DETAILS = ("organisation_kind", "region", "country")  # of an organisation the file creates
@@ -223,6 +220,7 @@ def parse_row(
     def text(column: str) -> str:
         return cell_text(raw(column))
 
+    tables = vocabularies()
     problems: list[LazyString] = []
     organisation = text("organisation").strip()
     if not organisation:
@@ -234,21 +232,20 @@ def parse_row(
     if paragraph and paragraph_id is None:
         problems.append(_l("Paragraph %(number)s is not in the draft.", number=paragraph))
     written = text("stance").strip()
-    stance = written.lower() or None
-    if stance is not None and stance not in STANCES:
-        problems.append(
-            _l("“%(value)s” is not a stance: use support, amend, oppose or none.", value=written)
-        )
+    stance = tables["stance"].code(written) if written else None
+    if written and stance is None:
+        problems.append(unknown_value("stance", written))
     # Kept exactly as written; text of nothing but spaces counts as empty.
     comment, amendment = (text(c) if text(c).strip() else "" for c in ("comment", "amendment"))
     for column, value in (("comment", comment), ("amendment", amendment)):
         if len(value) > MAX_TEXT:
             problems.append(_l("The %(column)s is longer than 10,000 characters.", column=column))
-    problems += _content_problems(paragraph, stance, comment, amendment)
+    given = stance or written.lower() or None  # a misspelt stance still counts as given
+    problems += _content_problems(paragraph, given, comment, amendment)
     written = text("language").strip()
-    language = written.lower().replace("_", "-").split("-")[0] or None  # "fr-FR" is French
-    if language is not None and language not in LANGUAGES:
-        problems.append(_l("“%(value)s” is not a language: use en, fr or es.", value=written))
+    language = language_code(written) if written else None  # "fr-FR" and "français" are fr
+    if written and language is None:
+        problems.append(unknown_value("language", written))
     try:
         submitted_at = cell_datetime(raw("submitted_at"))
     except ValueError:
@@ -302,38 +299,13 @@ def _content_problems(
     return []
 
 
-def _normalised(text: str) -> str:
-    """Case, underscores and hyphens do not matter: "UN agency" = "un_agency"."""
-    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
-
-
-@lru_cache(maxsize=2)
-def _aliases(vocabulary: str) -> dict[str, str]:
-    """Each code of the vocabulary, by itself and by its English label."""
-    labels = {"organisation_kind": ORGANISATION_KINDS, "region": REGIONS}[vocabulary]
-    with force_locale("en"):
-        pairs = [(code, code) for code in labels]
-        pairs += [(str(label), code) for code, label in labels.items()]
-    return {_normalised(alias): code for alias, code in pairs}
-
-
-@lru_cache(maxsize=1)
-def _country_codes() -> frozenset[str]:
-    """ISO 3166 alpha-2 codes, without groupings such as EU or the 'unknown' ZZ."""
-    territories = Locale.parse("en").territories
-    groupings = {"ZZ", "EU", "EZ", "UN", "XA", "XB", "QO"}
-    return frozenset(c for c in territories if len(c) == 2 and c.isalpha()) - groupings
-
-
 def detail_code(column: str, text: str) -> str | None:
     """The code an organisation_kind, region or country cell names; None if it names none.
 
-    Kinds and regions are codes or English labels ("UN agency"), whatever the case; a
-    country is an ISO alpha-2 code.
+    Codes, or the names the platform shows in English, French or Spanish (CLDR names for
+    countries), whatever the case and accents.
     """
-    if column == "country":
-        return text.upper() if text.upper() in _country_codes() else None
-    return _aliases(column).get(_normalised(text))
+    return vocabularies()[column].code(text)
 
 
 @dataclass
@@ -380,20 +352,8 @@ def _settle(
     """Record one detail of a new organisation, or why the row's value cannot be used."""
     code = detail_code(column, written)
     settled = organisation.details.setdefault(column, (code, row)) if code else None
-    if code is None and column == "country":
-        message = _l("“%(value)s” is not a two-letter country code such as FR.", value=written)
-    elif code is None and column == "region":
-        message = _l(
-            "“%(value)s” is not a region: use a code such as latin_america or its English "
-            "name such as Latin America.",
-            value=written,
-        )
-    elif code is None:
-        message = _l(
-            "“%(value)s” is not a kind of organisation: use a code such as un_agency or its "
-            "English name such as UN agency.",
-            value=written,
-        )
+    if code is None:
+        message = unknown_value(column, written)
     elif settled and settled[0] != code:
         message = _l(
             "The new organisation “%(name)s” has another %(column)s in row %(other)d.",
