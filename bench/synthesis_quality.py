@@ -4,7 +4,9 @@ Quality, on a corpus of --items comments (default 10,000) embedded with the real
 (USE v3): stance counts and ranking against the planted stance plans, amendment groups
 against the planted edits (adjusted Rand index), the planted campaign's precision and
 recall, themes against the planted themes (adjusted Rand index, share of themes mixing
-languages) with their labels and quotes.
+languages) with their labels and quotes. Campaigns in one, two and three languages and
+look-alikes that are not one (bench/campaign_corpus.py, --case-items comments per seed of
+--case-seeds): precision and recall per case, beside the same-language detector alone.
 
 Speed, for each of --sizes (default 10,000 and 100,000): embedding, duplicates and themes,
 beside a baseline timed in the same run: a bag-of-words HashingVectorizer over the same
@@ -34,8 +36,9 @@ from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.services.synthesis import amendments, duplicates, stances, themes  # noqa: E402
+from app.services.synthesis import amendments, campaigns, duplicates, stances, themes  # noqa: E402
 from app.services.synthesis.embedding import default_embedder  # noqa: E402
+from bench.campaign_corpus import generate_cases  # noqa: E402
 from bench.corpus import Corpus, generate  # noqa: E402
 
 GATES = {"campaign precision": 0.95, "campaign recall": 0.95, "themes ARI": 0.8}
@@ -122,6 +125,53 @@ def campaign_quality(corpus: Corpus) -> tuple[dict[str, float], list]:
         f"{seconds:.2f} s"
     )
     return scores, groups
+
+
+def campaign_cases(n_items: int, seed: int) -> dict[str, float]:
+    """Precision and recall per planted case: campaigns in one, two and three languages, and
+    look-alikes; ours beside the same-language detector alone, on the same texts."""
+    corpus = generate_cases(n_items, seed=seed)
+    vectors = default_embedder().embed([text for _, _, text, _, _ in corpus.items])
+    ours, took = timed(
+        campaigns.find_campaigns,
+        [(i, o, t, lang) for i, o, t, lang, _ in corpus.items],
+        vectors,
+        quoted_from_draft=corpus.drafts,
+    )
+    alone, took_alone = timed(
+        duplicates.find_duplicates, [(i, o, t) for i, o, t, _, _ in corpus.items], corpus.drafts
+    )
+    print(f"campaign cases: {len(corpus.items):,} comments, seed {seed}; ours {took:.2f} s, "
+          f"same-language detector alone {took_alone:.2f} s")  # fmt: skip
+    planted = set().union(*(case.ids for case in corpus.cases if case.campaign))
+    scores = {}
+    for case in corpus.cases:
+        line = []
+        for name, groups in (("ours", ours), ("same-language alone", alone)):
+            flagged = {f for g in groups for f in g.feedback_ids}
+            if case.campaign:
+                # As the Council reads it: the one entry that holds most of the copies.
+                best = max(groups, key=lambda g: len(case.ids & set(g.feedback_ids)), default=None)
+                held = set(best.feedback_ids) if best else set()
+                precision = len(held & case.ids) / max(1, len(held))
+                recall = len(held & case.ids) / len(case.ids)
+                line.append(f"{name}: precision {precision:.3f} recall {recall:.3f}")
+            else:
+                wrong = len(case.ids & flagged)
+                precision = 1 - wrong / len(case.ids)
+                recall = None
+                line.append(f"{name}: {wrong}/{len(case.ids)} flagged")
+            if name == "ours":
+                scores[f"{case.name} precision"] = precision
+                if recall is not None:
+                    scores[f"{case.name} recall"] = recall
+        print(f"  {case.name:<33} ({len(case.ids):3} texts)  " + "  |  ".join(line))
+    for name, groups in (("ours", ours), ("same-language alone", alone)):
+        flagged = {f for g in groups for f in g.feedback_ids}
+        hits = len(planted & flagged)
+        print(f"  all cases, {name}: precision {hits / max(1, len(flagged)):.3f} "
+              f"recall {hits / len(planted):.3f}")  # fmt: skip
+    return scores
 
 
 def theme_quality(corpus: Corpus, vectors: np.ndarray, groups: list) -> dict[str, float]:
@@ -232,6 +282,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--embed-all", action="store_true")
+    parser.add_argument("--case-items", type=int, default=3_000)
+    parser.add_argument("--case-seeds", type=int, nargs="*", default=[1, 2])
     args = parser.parse_args()
 
     corpus = generate(args.items, seed=args.seed)
@@ -247,12 +299,16 @@ def main() -> int:
     amendment_quality(corpus)
     scores, groups = campaign_quality(corpus)
     scores |= theme_quality(corpus, vectors, groups)
+    for seed in args.case_seeds:
+        case_scores = campaign_cases(args.case_items, seed)
+        scores |= {k: min(v, scores.get(k, 1.0)) for k, v in case_scores.items()}
 
     print("\n== speed (one thread, two for MinHash; DESIGN: datasketch took 164 s at 100,000)")
     for size in args.sizes:
         speed(size, args.seed, corpus, vectors, args.embed_all)
 
-    failed = [f"{name} {scores[name]:.3f} < {gate}" for name, gate in GATES.items()
+    gates = GATES | {name: 0.95 for name in scores if name not in GATES}
+    failed = [f"{name} {scores[name]:.3f} < {gate}" for name, gate in gates.items()
               if scores[name] < gate]  # fmt: skip
     print("\nquality gates:", "FAILED: " + "; ".join(failed) if failed else "all met")
     return 1 if failed else 0

@@ -84,14 +84,7 @@ def build_report(synthesis: Synthesis, language: str, reader: User) -> Synthesis
             contested=[_ranked(by_number, n) for n in ranking.get("contested", [])],
             paragraphs=_paragraphs(synthesis, text, reader),
             themes=[_theme(t, text) for t in result.get("themes", [])],
-            campaigns=[
-                Campaign(
-                    d["text"],
-                    int(d.get("count") or len(d["feedback_ids"])),
-                    d.get("organisations", []),
-                )
-                for d in result.get("duplicates", [])
-            ],
+            campaigns=[_campaign(d, language) for d in result.get("duplicates", [])],
             questions=[_question(q, text) for q in result.get("questions", [])],
             changes=_changes(result.get("changes_since_previous") or {}, text),
             annex=Annex(synthesis, list(by_number)),
@@ -159,6 +152,22 @@ def _heat_map(synthesis: Synthesis, text: Localizer) -> list[HeatSection]:
             )  # fmt: skip
         sections.append(HeatSection(text(section.heading), rows))
     return sections
+
+
+def _campaign(entry: dict, language: str) -> Campaign:
+    """A campaign, read in `language` where one of its copies is in it."""
+    texts = entry.get("texts") or {}
+    shown = language if language in texts else None
+    languages = sorted((entry.get("languages") or {}).items())
+    kinds = sorted((entry.get("by_kind") or {}).items())
+    return Campaign(
+        texts[shown] if shown else entry["text"],
+        int(entry.get("count") or len(entry["feedback_ids"])),
+        entry.get("organisations", []),
+        [(LANGUAGE_NAMES.get(code, code), n) for code, n in languages],
+        [(str(ORGANISATION_KINDS.get(kind, kind)), n) for kind, n in kinds],
+        shown,
+    )
 
 
 def _ranked(by_number: dict, number: str) -> Ranked:

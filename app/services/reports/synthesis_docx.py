@@ -266,10 +266,18 @@ def _campaigns(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
     doc.heading(title, 1)
     for campaign in report.campaigns:
         doc.paragraph(campaign.text, "Quote")
-        line = ngettext("%(num)d identical comment", "%(num)d identical comments", campaign.count)
+        line = ngettext(
+            "%(num)d copy of the same text", "%(num)d copies of the same text", campaign.count
+        )
         if campaign.organisations:
             line += " — " + ", ".join(campaign.organisations)
         doc.paragraph(line)
+        if campaign.languages:
+            counts = ", ".join(f"{name}: {n}" for name, n in campaign.languages)
+            doc.paragraph(f"{_('By language:')} {counts}")
+        if campaign.kinds:
+            counts = ", ".join(f"{name}: {n}" for name, n in campaign.kinds)
+            doc.paragraph(f"{_('By kind of organisation:')} {counts}")
     if not report.campaigns:
         doc.paragraph(_("No comment was sent identically by several organisations."))
 

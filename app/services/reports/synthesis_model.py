@@ -130,9 +130,12 @@ class Theme:
 
 @dataclass(frozen=True)
 class Campaign:
-    text: str
+    text: str  # the copy in the reader's language where there is one
     count: int
     organisations: list[str]
+    languages: list[tuple[str, int]] = field(default_factory=list)  # (language name, copies)
+    kinds: list[tuple[str, int]] = field(default_factory=list)  # (kind of organisation, copies)
+    language: str | None = None  # the language `text` is in, when known
 
 
 @dataclass(frozen=True)

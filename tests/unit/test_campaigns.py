@@ -1,0 +1,76 @@
+"""Campaigns recognised across languages with the real multilingual encoder."""
+
+from app.services.synthesis import campaigns, duplicates
+from app.services.synthesis.embedding import default_embedder
+
+HOUSING = {
+    "en": "We, members of the Housing Now alliance, ask the Council to make adequate housing a "
+    "right in this text. In {city}, rents have risen twice as fast as wages. Cities need the "
+    "power to cap rents and to bring empty homes back into use.",
+    "fr": "Nous, membres de l'alliance Housing Now, demandons au Conseil de faire du logement "
+    "convenable un droit dans ce texte. À {city}, les loyers ont augmenté deux fois plus vite "
+    "que les salaires. Les villes doivent pouvoir plafonner les loyers et remettre les "
+    "logements vides sur le marché.",
+    "es": "Nosotros, miembros de la alianza Housing Now, pedimos al Consejo que haga de la "
+    "vivienda adecuada un derecho en este texto. En {city}, los alquileres han subido el doble "
+    "de rápido que los salarios. Las ciudades necesitan poder limitar los alquileres y devolver "
+    "al uso las viviendas vacías.",
+}
+DRAFT = (
+    "Local and regional governments should guarantee decent work and training opportunities "
+    "for young people, in partnership with employers and schools."
+)
+OPENING = "We, members of the Housing Now alliance, ask the Council to make adequate housing a "
+LOOK_ALIKES = [
+    OPENING + "right. Our own priority is different: public transport must be free for students "
+    "and the elderly in every city by 2030.",
+    OPENING + "right. We also want the Council to create a fund for flood defences in coastal "
+    "towns, which the draft forgets entirely.",
+    f'"{DRAFT}" We support this, but training must include digital skills for older workers.',
+    f'"{DRAFT}" Nous voulons que les syndicats soient nommés dans ce paragraphe, aussi.',
+    f'"{DRAFT}" Falta un calendario: sin fechas, este compromiso no obliga a nadie.',
+]
+
+
+def corpus():
+    """Six copies of one campaign in three languages, lightly edited, among look-alikes."""
+    copies = [
+        ("en", HOUSING["en"].format(city="Lyon")),
+        ("en", HOUSING["en"].format(city="Accra") + " Our board endorsed this text."),
+        ("en", HOUSING["en"].format(city="Lima").replace("wages", "wagse")),
+        ("fr", HOUSING["fr"].format(city="Dakar")),
+        ("fr", HOUSING["fr"].format(city="Tunis").replace("plafonner", "encadrer")),
+        ("es", HOUSING["es"].format(city="Quito")),
+    ]
+    items = [(i + 1, f"Org {i}", text, lang) for i, (lang, text) in enumerate(copies)]
+    for j, text in enumerate(LOOK_ALIKES, start=len(items) + 1):
+        items.append((j, f"Org {j}", text, "en" if j < 10 else ("fr", "es")[j % 2]))
+    return items
+
+
+def test_copies_in_three_languages_are_one_campaign_and_look_alikes_stay_out():
+    items = corpus()
+    vectors = default_embedder().embed([text for _, _, text, _ in items])
+    found = campaigns.find_campaigns(items, vectors, quoted_from_draft=[DRAFT])
+    assert len(found) == 1
+    [campaign] = found
+    assert campaign.feedback_ids == [1, 2, 3, 4, 5, 6]  # every copy traceable
+    assert campaign.languages == {"en": 3, "fr": 2, "es": 1}
+    assert set(campaign.texts) == {"en", "fr", "es"}
+    assert campaign.texts["es"] == items[5][2]  # the lone Spanish copy is shown in Spanish
+    assert campaign.text in {text for _, _, text, lang in items[:3]}  # most copies: English
+
+
+def test_the_same_language_detector_alone_finds_only_the_english_copies():
+    found = duplicates.find_duplicates([(i, o, t) for i, o, t, _ in corpus()], [DRAFT])
+    assert [g.feedback_ids for g in found] == [[1, 2, 3]]
+
+
+def test_sentences_are_cut_at_their_ends_and_keep_their_words():
+    assert campaigns.sentences("One. Two!  Three: four\nFive") == [
+        "One.",
+        "Two!",
+        "Three:",
+        "four",
+        "Five",
+    ]
