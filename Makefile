@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint translations assets clean
 
-run: $(VENV)/.installed translations
+run: $(VENV)/.installed instance/secret_key translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	scripts/run-dev.sh
@@ -18,8 +18,13 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-translations: $(VENV)/.installed
+translations: $(VENV)/.installed instance/secret_key
 	$(FLASK) translate compile
+
+# The development server's session key: random, made once, never committed (instance/ is ignored).
+instance/secret_key:
+	mkdir -p instance
+	(umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@)
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

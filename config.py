@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+# `make run` writes a random key here once; only the development settings read it.
+DEVELOPMENT_KEY_FILE = "secret_key"
 INSTANCE_DIR = Path(os.environ.get("AGORA_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
@@ -29,8 +30,9 @@ def _redis_celery(redis_url: str) -> dict:
         "broker_url": redis_url,
         "result_backend": redis_url,
         "broker_transport_options": {
-            # Longer than the longest task, or Redis hands an unacknowledged task to another worker.
-            "visibility_timeout": 4 * 3600,
+            # Longer than the longest task's hard time limit (35 min) and retry wait, or Redis
+            # hands an unacknowledged task to another worker while the first still runs it.
+            "visibility_timeout": 2 * 3600,
             # Publishing gives up fast when Redis is down: the outbox row waits for the sweeper,
             # and the user's request is not held up.
             "socket_connect_timeout": 2,
@@ -46,7 +48,8 @@ def _redis_celery(redis_url: str) -> dict:
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # No default: create_app refuses to start without one (development reads instance/secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'agora.sqlite'}"
     )
@@ -67,15 +70,40 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Per person, shared by a submission's pages; the save button is never throttled.
+    AUTOSAVE_RATE_LIMIT = os.environ.get("AUTOSAVE_RATE_LIMIT", "30 per minute")
+    # Failed sign-ins per account (normalised email), whatever the source address.
+    ACCOUNT_FAILURE_LIMIT = os.environ.get("ACCOUNT_FAILURE_LIMIT", "10 per 15 minutes")
+    # Wrong second-factor codes per account before it has to wait.
+    SECOND_FACTOR_FAILURE_LIMIT = os.environ.get(
+        "SECOND_FACTOR_FAILURE_LIMIT", "5 per 15 minutes"
+    )
+    # Sessions end after this long without a request, and this long after sign-in in any case.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # How long a "confirm it's you" (password and second factor) opens the sensitive actions.
+    REAUTHENTICATION_MINUTES = int(os.environ.get("REAUTHENTICATION_MINUTES", "5"))
+    # Roles that must sign in with a second factor; everyone else may choose to.
+    SECOND_FACTOR_ROLES = ("staff", "admin")
+    PERMISSIONS_POLICY = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    )
+    HSTS = ""
 
     # Argon2id parameters (OWASP's second recommended set).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
 
     BASE_URL = os.environ.get("AGORA_BASE_URL", "http://127.0.0.1:5000")
+    # Host names the site answers to besides BASE_URL's (production only; comma-separated).
+    EXTRA_TRUSTED_HOSTS = [
+        h.strip() for h in os.environ.get("AGORA_TRUSTED_HOSTS", "").split(",") if h.strip()
+    ]
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # file | smtp
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Agora <no-reply@agora.example.org>")
+    # Where organisations that are not invited to a consultation ask for an invitation.
+    SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "secretariat@agora.example.org")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
@@ -84,6 +112,8 @@ class Config:
 
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SYNTHESIS_STALE_SECONDS = int(os.environ.get("SYNTHESIS_STALE_SECONDS", "600"))
+    # Organisations taking a stance below which a synthesis says "too few answers to tell".
+    SYNTHESIS_CONSENSUS_MINIMUM = int(os.environ.get("SYNTHESIS_CONSENSUS_MINIMUM", "3"))
     # Where export jobs leave their files; empty means "exports" in the instance folder. With
     # several machines it must be storage that the web servers and the workers share.
     # Feedback items a synthesis PDF lists in its annex; past this the annex is left to the
@@ -98,9 +128,13 @@ class Config:
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DEMO_DATA_ALLOWED = True
-    # Where organisations that are not invited to a consultation ask for an invitation.
-    SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "secretariat@agora.example.org")
 
+    # The outbox publishes a message at most this many times (waiting 2, 4, 8… minutes
+    # between), then marks it failed for staff to retry; done messages are kept this long.
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "14"))
+    # Queues (mail, default, heavy), routes and each task's time limits: app/celery_app.py
+    # and app/tasks/.
     CELERY = {
         **(_redis_celery(REDIS_URL) if REDIS_URL else _embedded_celery(INSTANCE_DIR)),
         "task_ignore_result": True,
@@ -112,8 +146,12 @@ class Config:
             "relay-outbox": {"task": "app.tasks.outbox.relay_outbox", "schedule": 60.0},
             "sweep-syntheses": {"task": "app.tasks.synthesis.sweep", "schedule": 60.0},
             "purge-exports": {"task": "app.tasks.exports.purge_expired", "schedule": 3600.0},
-    # Organisations taking a stance below which a synthesis says "too few answers to tell".
-    SYNTHESIS_CONSENSUS_MINIMUM = int(os.environ.get("SYNTHESIS_CONSENSUS_MINIMUM", "3"))
+            "purge-outbox": {"task": "app.tasks.outbox.purge_outbox", "schedule": 3600.0},
+            "refresh-vectors": {"task": "app.tasks.synthesis.refresh_vectors", "schedule": 300.0},
+            "purge-orphan-vectors": {
+                "task": "app.tasks.synthesis.purge_orphan_vectors",
+                "schedule": 86400.0,
+            },
             "deadline-reminders": {
                 "task": "app.tasks.reminders.send_deadline_reminders",
                 "schedule": 3600.0,
@@ -130,6 +168,7 @@ class TestingConfig(Config):
     """The test suite: fast hashing, eager tasks, its own database."""
 
     TESTING = True
+    SECRET_KEY = "testing-only-key"  # noqa: S105 - the test suite's own key, never deployed
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
@@ -147,7 +186,12 @@ class ProductionConfig(Config):
     """gunicorn behind a TLS proxy, PostgreSQL, Redis."""
 
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    # Required: every link in every email is built from it, and it names the trusted host.
+    BASE_URL = os.environ.get("AGORA_BASE_URL", "")
+    # A __Host- cookie is only sent back to this exact host, over HTTPS, for the whole site.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    HSTS = "max-age=31536000; includeSubDomains"
     REMEMBER_COOKIE_SECURE = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     DEMO_DATA_ALLOWED = False

@@ -1,10 +1,12 @@
 """Application factory: each register_* step binds one concern to the app."""
 
 import os
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
-from config import CONFIGS, DEVELOPMENT_SECRET_KEY
+from config import CONFIGS, DEVELOPMENT_KEY_FILE
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -13,22 +15,50 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("AGORA_ENV", "development")
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
-    if config_name == "production" and app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
-        raise RuntimeError("Set SECRET_KEY: production refuses the development key.")
+    load_secret_key(app, config_name)
+    if config_name == "production":
+        trust_only_the_public_host(app)
     os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
     if app.config["PROXY_COUNT"]:
         # Behind N reverse proxies the client's address is in X-Forwarded-For; sign-in
-        # throttling and the audit trail need it, not the proxy's.
+        # throttling and the audit trail need it, not the proxy's. X-Forwarded-Host is not
+        # trusted: the host comes from the request line and must be one of TRUSTED_HOSTS.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def load_secret_key(app: Flask, config_name: str) -> None:
+    """Refuse to start without SECRET_KEY, except in development with the key `make run` wrote."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.config["INSTANCE_DIR"]) / DEVELOPMENT_KEY_FILE
+    if config_name == "development" and key_file.is_file():
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "Set SECRET_KEY: the app has no default key "
+            "(in development, `make run` creates one in instance/)."
+        )
+
+
+def trust_only_the_public_host(app: Flask) -> None:
+    """Require AGORA_BASE_URL and answer only requests for its host (and AGORA_TRUSTED_HOSTS)."""
+    base_url = urlsplit(app.config.get("BASE_URL") or "")
+    if base_url.scheme not in ("http", "https") or not base_url.hostname:
+        raise RuntimeError(
+            "Set AGORA_BASE_URL to the site's public address (https://consult.example.org): "
+            "links in emails are built from it."
+        )
+    hosts = [base_url.hostname, *app.config.get("EXTRA_TRUSTED_HOSTS", [])]
+    app.config["TRUSTED_HOSTS"] = app.config.get("TRUSTED_HOSTS") or hosts
 
 
 def register_extensions(app: Flask) -> None:
@@ -67,6 +97,9 @@ def use_write_ahead_log(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import converters
+
+    converters.init_app(app)  # before the first route, so every `<int:…>` is bounded
     from app.account import bp as account_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp

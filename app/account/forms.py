@@ -1,11 +1,13 @@
 """Forms of the account pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from app.i18n import LANGUAGE_NAMES, timezone_choices
 from app.lazy_text import lazy_gettext as _l
+from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from app.services.accounts.tokens import DEFAULT_LIFETIME, LIFETIMES
 
 
 class PreferencesForm(FlaskForm):
@@ -24,4 +26,35 @@ class PreferencesForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Name of the token"), validators=[DataRequired(), Length(max=80)])
+    days = SelectField(
+        _l("Works for"),
+        choices=[(d, _l("%(n)d days", n=d)) for d in sorted(LIFETIMES)],
+        coerce=int,
+        default=DEFAULT_LIFETIME,
+    )
     submit = SubmitField(_l("Create a token"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change the password"))
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes state: only its CSRF token matters."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -5,8 +5,9 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.account import bp
-from app.account.forms import PreferencesForm, TokenForm
-from app.services.accounts import tokens
+from app.account.forms import ButtonForm, ChangePasswordForm, PreferencesForm, TokenForm
+from app.security import end_session, reauthentication_required, renew_session
+from app.services.accounts import second_factor, signin, tokens
 from app.services.accounts import users as accounts
 from app.services.errors import DomainError
 from app.utils import attach_error, client_ip
@@ -24,23 +25,59 @@ def preferences():
     return _render(form=form)
 
 
-def _render(form=None, token_form=None, new_token=None):
+def _render(form=None, token_form=None, new_token=None, password_form=None):
     return render_template(
         "account/preferences.html",
         form=form or PreferencesForm(obj=current_user),
         token_form=token_form or TokenForm(),
+        password_form=password_form or ChangePasswordForm(),
+        button=ButtonForm(),
         tokens=tokens.list_for(current_user),
         new_token=new_token,
+        recovery_codes_left=second_factor.remaining_recovery_codes(current_user),
+        factor_required=second_factor.is_required(current_user),
     )
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            signin.change_password(
+                current_user, form.current.data, form.password.data, ip=client_ip()
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            renew_session(current_user)  # this session goes on; every other one has ended
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("account.preferences"))
+    return _render(password_form=form)
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if ButtonForm().validate_on_submit():
+        signin.sign_out_everywhere(current_user, ip=client_ip())
+        end_session()
+        flash(_("You are signed out on every device, and your API tokens are revoked."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("account.preferences"))
 
 
 @bp.post("/tokens")
 @login_required
+@reauthentication_required
 def create_token():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            _row, token = tokens.create(current_user, form.name.data, ip=client_ip())
+            _row, token = tokens.create(
+                current_user, form.name.data, form.days.data, ip=client_ip()
+            )
         except DomainError as error:
             attach_error(form, error)
         else:

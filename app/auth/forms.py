@@ -1,7 +1,7 @@
 """Forms of the sign-in pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.lazy_text import lazy_gettext as _l
@@ -43,3 +43,26 @@ class ResetRequestForm(FlaskForm):
         render_kw={"autocomplete": "email"},
     )
     submit = SubmitField(_l("Send me a link"))
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class ConfirmIdentityForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Confirm"))

@@ -2,11 +2,14 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import ChoosePasswordForm, LoginForm, ResetRequestForm
+from app.auth.pending import complete_sign_in, hold_for_second_factor
 from app.extensions import limiter
+from app.security import end_session
+from app.services.accounts import second_factor, signin
 from app.services.accounts import users as accounts
 from app.services.errors import DomainError
 from app.utils import client_ip, safe_next_url
@@ -22,22 +25,30 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, ip=client_ip())
+            user = signin.authenticate(form.email.data, form.password.data, ip=client_ip())
+        except signin.TooManyAttempts as error:
+            form.password.errors.append(error.message)
+            status = 429
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
-            login_user(user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("public.index"))
-    return render_template("auth/login.html", form=form)
+            next_url = safe_next_url(request.args.get("next"))
+            if user.has_second_factor or second_factor.needs_enrolment(user):
+                hold_for_second_factor(user, next_url)
+                return redirect(url_for("auth.second_factor_step"))
+            complete_sign_in(user, "password")
+            return redirect(next_url or url_for("public.index"))
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    accounts.end_sessions(current_user)
-    logout_user()
+    signin.sign_out(current_user, ip=client_ip())
+    end_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for("public.index"))
 

@@ -17,6 +17,12 @@ def seed_demo_command() -> None:
     """Create the demo organisations, accounts and consultation (idempotent)."""
     created = demo.seed()
     click.echo("Demo data ready: " + ", ".join(f"{n} new {what}" for what, n in created.items()))
+    # seed() refuses production settings, so the demo key is only ever printed elsewhere.
+    click.echo(
+        "staff@example.org and admin@example.org also need a code from the demo second-factor "
+        f"key {demo.DEMO_TOTP_SECRET}: add it to an authenticator app, or run "
+        f"`oathtool --totp -b {demo.DEMO_TOTP_SECRET}`."
+    )
 
 
 translate_cli = AppGroup("translate", help="Maintain the French and Spanish translations.")

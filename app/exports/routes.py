@@ -28,6 +28,7 @@ from app.exports.forms import (
 )
 from app.models import Consultation, ExportJob
 from app.models.export import EXPORT_STATUSES
+from app.security import ask_to_confirm, recently_confirmed
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.exports import jobs
@@ -65,6 +66,8 @@ def feedback(slug: str):
     access.require(current_user, "export.feedback", item)
     form = FeedbackExportForm()
     form.section.choices = ANY + _section_choices(item)
+    if form.is_submitted() and not recently_confirmed():
+        return ask_to_confirm()  # the whole consultation's feedback: password again first
     if form.validate_on_submit():
         try:
             filters = parse_filters(item, form.filters())

@@ -26,7 +26,7 @@ from app.models.synthesis import (
     Synthesis,
     SynthesisPart,
 )
-from app.models.user import AccountToken, User
+from app.models.user import AccountToken, RecoveryCode, User
 
 __all__ = [
     "AccountToken",
@@ -50,6 +50,7 @@ __all__ = [
     "OutboxMessage",
     "Paragraph",
     "Question",
+    "RecoveryCode",
     "Section",
     "User",
 ]

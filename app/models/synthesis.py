@@ -74,13 +74,21 @@ class SynthesisPart(db.Model):
 
 
 class CommentVector(db.Model):
-    """The sentence embedding of a text, computed once and kept (`kind`: item | general)."""
+    """The sentence embedding of a text, computed once and kept (`kind`: item | answer).
+
+    `encoder` names the encoder and its version: a vector made by another is not used.
+    `source_id` points at a feedback item or an answer by kind, so it has no foreign key;
+    vectors whose source is gone are purged by beat.
+    """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(16))
     source_id: so.Mapped[int]
     text_hash: so.Mapped[str] = so.mapped_column(sa.String(32))
     vector: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    encoder: so.Mapped[str] = so.mapped_column(
+        sa.String(120), default="", server_default="", index=True
+    )
 
     __table_args__ = (sa.UniqueConstraint("kind", "source_id"),)
 
@@ -130,5 +138,8 @@ class ApiToken(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    # "read" is the only scope: the API has no route that changes anything.
+    scope: so.Mapped[str] = so.mapped_column(sa.String(16), default="read")
 
     user: so.Mapped[User] = so.relationship()

@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # TOTP second factor: the shared secret (base32), when it was confirmed, and the last
+    # time-step accepted, so that a code seen once (over a shoulder, in a log) is refused.
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    totp_enabled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    totp_last_step: so.Mapped[int | None]
 
     organisation: so.Mapped[Organisation | None] = so.relationship(back_populates="members")
 
@@ -54,6 +59,10 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return str(ROLES.get(self.role, self.role))
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -74,3 +83,13 @@ class AccountToken(db.Model):
     used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-use code that stands in for the second factor; only a salted hash is stored."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(128))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -23,6 +23,8 @@ from app.services.accounts.passwords import hash_password
 from app.services.errors import DomainError
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published in the README, demo data only
+# The demo staff and admin accounts' second factor (TOTP key, base32), printed by seed-demo.
+DEMO_TOTP_SECRET = "AGORADEMOSECONDFACTORKEYFORSTAFF"  # noqa: S105 - demo data only
 
 DEMO_ACCOUNTS = [
     # email, name, role, organisation
@@ -49,9 +51,9 @@ def seed() -> dict[str, int]:
         "accounts": _seed_accounts(),
         "consultations": _seed_consultation(),
     }
+    created["invitations"] = _seed_invitations()
     db.session.commit()
     return created
-    created["invitations"] = _seed_invitations()
 
 
 def _seed_organisations() -> int:
@@ -63,6 +65,23 @@ def _seed_organisations() -> int:
 
 
 def _seed_accounts() -> int:
+    count = _seed_new_accounts()
+    _give_demo_second_factor()
+    return count
+
+
+def _give_demo_second_factor() -> None:
+    """Demo staff and admin need a second factor; theirs is a key published for the demo."""
+    demo_emails = [
+        email for email, _name, role, _org in DEMO_ACCOUNTS if role in ("staff", "admin")
+    ]
+    for user in db.session.scalars(sa.select(User).where(User.email.in_(demo_emails))):
+        if user.totp_enabled_at is None:
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_enabled_at = utcnow()
+
+
+def _seed_new_accounts() -> int:
     existing = set(db.session.scalars(sa.select(User.email)))
     organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
     password_hash = None

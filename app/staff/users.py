@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from app.services.accounts import organisations
+from app.security import reauthentication_required
+from app.services.accounts import organisations, second_factor
 from app.services.accounts import users as accounts
 from app.services.errors import DomainError
 from app.staff import bp
@@ -55,6 +56,7 @@ def invite():
 
 
 @bp.post("/users/<int:user_id>/role")
+@reauthentication_required
 def change_role(user_id: int):
     form = _role_form()
     if form.validate_on_submit():
@@ -87,4 +89,19 @@ def set_active(user_id: int, action: str):
                 flash(
                     _("%(name)s is disabled and signed out everywhere.", name=user.name), "success"
                 )
+    return redirect(url_for("staff.users_list"))
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+def reset_second_factor(user_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            user = second_factor.reset(current_user, user_id, ip=client_ip())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                _("%(name)s sets up a new second factor at their next sign-in.", name=user.name),
+                "success",
+            )
     return redirect(url_for("staff.users_list"))

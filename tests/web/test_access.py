@@ -95,7 +95,7 @@ def test_unknown_pages_and_slugs_answer_a_translated_404(client):
 def test_next_parameter_cannot_leave_the_site(client, users):
     response = client.post(
         "/login?next=//evil.example.org/",
-        data={"email": "staff@example.org", "password": "a-long-enough-passphrase-42"},
+        data={"email": "council@example.org", "password": "a-long-enough-passphrase-42"},
     )
     assert response.headers["Location"] == "/"
 

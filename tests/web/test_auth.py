@@ -7,11 +7,11 @@ import sqlalchemy as sa
 
 from app.models import AccountToken, AuditEvent, User
 from app.models.common import utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, AuthActions
 
 
 def link_in(email) -> str:
-    return re.search(r"http://localhost(/\S+)", email.get_content()).group(1)
+    return re.search(r"https?://[^/\s]+(/\S+)", email.get_content()).group(1)
 
 
 def test_staff_signs_in_and_sees_the_secretariat(client, auth, users):
@@ -58,7 +58,7 @@ def test_disabling_an_account_ends_its_sessions(client, auth, users, app, db):
     auth.login("staff@example.org")
     assert client.get("/staff/").status_code == 200
     other = app.test_client()
-    other.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
+    AuthActions(other).login("admin@example.org")
     other.post(f"/staff/users/{users['staff'].id}/disable")
     assert client.get("/staff/").status_code == 302
     assert auth.login("staff@example.org").status_code == 200  # refused: form shown again
@@ -198,18 +198,22 @@ def test_behind_a_proxy_the_clients_address_is_recorded(app, users, db):
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
     app.test_client().post(
         "/login",
-        data={"email": "staff@example.org", "password": PASSWORD},
+        data={"email": "council@example.org", "password": PASSWORD},
         headers={"X-Forwarded-For": "203.0.113.7"},
     )
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "auth.login"))
     assert event.ip == "203.0.113.7"
 
 
-def test_production_refuses_the_development_secret_key():
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     import pytest
 
     from app import create_app
-    from config import DEVELOPMENT_SECRET_KEY
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app("production", SECRET_KEY=DEVELOPMENT_SECRET_KEY)
+        create_app(
+            "production",
+            SECRET_KEY=None,
+            INSTANCE_DIR=tmp_path,
+            BASE_URL="https://agora.example.org",
+        )

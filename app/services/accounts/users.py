@@ -11,55 +11,21 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import AccountToken, Organisation, User
 from app.models.common import utcnow
 from app.models.user import ROLES
-from app.services.accounts import access, audit
-from app.services.accounts.passwords import check_password_rules, hash_password, verify_password
+from app.services.accounts import access, audit, signin
+from app.services.accounts.passwords import check_password_rules, hash_password
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import delivery as mail
 from app.services.mail import outbox
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)
-# Hash checked when the email is unknown, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH: dict[str, str] = {}
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+normalise_email = signin.normalise_email
 
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
-
-
-def authenticate(email: str, password: str, ip: str | None = None) -> User:
-    """The active user with these credentials; DomainError otherwise (one message for all)."""
-    user = find_by_email(email)
-    if user is None:
-        verify_password(_dummy_hash(), password)
-    elif user.is_active and verify_password(user.password_hash, password):
-        user.last_login_at = utcnow()
-        audit.record(user, "auth.login", user, ip=ip)
-        db.session.commit()
-        return user
-    raise DomainError(_l("Email or password is incorrect."))
-
-
-    if user is not None and not access.can(inviter, "user.invite", user.role):
-        # Re-inviting a pending account would rewrite a role this inviter could not grant.
-        raise Conflict(
-            _l("This person is already invited with a role only an administrator can change."),
-            field="email",
-        )
-def _dummy_hash() -> str:
-    if "value" not in _DUMMY_HASH:
-        _DUMMY_HASH["value"] = hash_password(secrets.token_urlsafe(16))
-    return _DUMMY_HASH["value"]
-
-
-def end_sessions(user: User) -> None:
-    """Invalidate every session of `user` (sign-out, disabling, password change)."""
-    user.session_version += 1
-    db.session.commit()
 
 
 def invite(
@@ -78,18 +44,23 @@ def invite(
     user = find_by_email(email)
     if user is not None and user.password_hash is not None:
         raise Conflict(_l("An account with this email already exists."), field="email")
+    if user is not None and not access.can(inviter, "user.invite", user.role):
+        # Re-inviting a pending account would rewrite a role this inviter could not grant.
+        raise Conflict(
+            _l("This person is already invited with a role only an administrator can change."),
+            field="email",
+        )
     if user is None:
         user = User(email=normalise_email(email), name=name.strip(), role=role)
         db.session.add(user)
     user.name, user.role, user.organisation = name.strip(), role, organisation
     user.locale = user.locale or inviter.locale
     db.session.flush()
-    token = _issue_token(user, "invite", INVITATION_LIFETIME)
     message = mail.queue_email(
         user,
         "invitation",
         _l("You are invited to Agora"),
-        token=token,
+        account_link="invite",
         inviter=inviter,
         organisation=organisation,
     )
@@ -124,6 +95,12 @@ def _issue_token(user: User, purpose: str, lifetime: timedelta) -> str:
     return token
 
 
+def issue_link_token(user: User, purpose: str) -> str:
+    """A fresh token for an invitation or reset email, issued when the email is sent."""
+    lifetimes = {"invite": INVITATION_LIFETIME, "reset": RESET_LIFETIME}
+    return _issue_token(user, purpose, lifetimes[purpose])
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -156,6 +133,10 @@ def set_password_with_token(token: str, purpose: str, password: str) -> User:
         )
     ):
         other.used_at = row.used_at
+    if purpose == "reset":
+        # Whoever had the old password may have made tokens with it.
+        signin.revoke_api_tokens(user)
+        signin.forget_failures(user)
     audit.record(user, f"auth.{purpose}_completed", user)
     db.session.commit()
     return user
@@ -166,8 +147,9 @@ def request_password_reset(email: str, ip: str | None = None) -> None:
     user = find_by_email(email)
     if user is None or not user.is_active:
         return
-    token = _issue_token(user, "reset", RESET_LIFETIME)
-    message = mail.queue_email(user, "password_reset", _l("Reset your Agora password"), token=token)
+    message = mail.queue_email(
+        user, "password_reset", _l("Reset your Agora password"), account_link="reset"
+    )
     audit.record(user, "auth.reset_requested", user, ip=ip)
     db.session.commit()
     outbox.relay(message)
@@ -179,6 +161,8 @@ def set_active(admin: User, user_id: int, active: bool, ip: str | None = None) -
     user = _get_user(user_id)
     user.active = active
     user.session_version += 1
+    if not active:
+        signin.revoke_api_tokens(user)
     audit.record(admin, "user.enabled" if active else "user.disabled", user, ip=ip)
     db.session.commit()
     return user

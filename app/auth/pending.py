@@ -1,0 +1,48 @@
+"""The half-way state between a right password and the second factor, kept in the session."""
+
+import time
+
+from flask import session
+
+from app.extensions import db
+from app.models import User
+from app.security import clear_session, start_session
+from app.services.accounts import signin
+from app.utils import client_ip
+
+PENDING = "_pending_sign_in"
+# The second factor must follow the password within this many seconds.
+PENDING_SECONDS = 300
+
+
+def hold_for_second_factor(user: User, next_url: str | None) -> None:
+    """Remember, in a fresh session, that `user` gave the right password a moment ago."""
+    clear_session()
+    session[PENDING] = {
+        "user": user.id,
+        "version": user.session_version,
+        "at": time.time(),
+        "next": next_url,
+    }
+
+
+def pending_user() -> User | None:
+    """The user half-way through signing in, if the password was given recently enough."""
+    state = session.get(PENDING)
+    if not isinstance(state, dict) or time.time() - state.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, state.get("user"))
+    if user is None or not user.is_active or user.session_version != state.get("version"):
+        return None
+    return user
+
+
+def pending_next() -> str | None:
+    state = session.get(PENDING)
+    return state.get("next") if isinstance(state, dict) else None
+
+
+def complete_sign_in(user: User, method: str) -> None:
+    """Open a new session for `user` (a new cookie and CSRF token) and record the sign-in."""
+    start_session(user)
+    signin.record_sign_in(user, ip=client_ip(), method=method)

@@ -1,0 +1,36 @@
+"""Counting failed attempts per account in the limiter's storage (Redis in production).
+
+The counters live where Flask-Limiter keeps its own, so every web worker sees the same
+numbers; a moving window means ten failures just before and just after a window boundary
+still count as ten within fifteen minutes.
+"""
+
+from flask import current_app
+from limits import parse
+from limits.strategies import MovingWindowRateLimiter
+
+from app.extensions import limiter
+
+
+def _limiter() -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(limiter.storage)
+
+
+def _limit(setting: str):
+    return parse(current_app.config[setting])
+
+
+def is_blocked(setting: str, key: str) -> bool:
+    """Whether `key` has used up the failures the limit named by `setting` allows."""
+    return not _limiter().test(_limit(setting), "account", key)
+
+
+def add_failure(setting: str, key: str) -> bool:
+    """Count one failure for `key`; True when this one used up the allowance."""
+    _limiter().hit(_limit(setting), "account", key)
+    return is_blocked(setting, key)
+
+
+def clear(setting: str, key: str) -> None:
+    """Forget the failures of `key` (after a successful sign-in or a password reset)."""
+    _limiter().clear(_limit(setting), "account", key)
