@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -19,6 +20,10 @@ THRESHOLD = 0.25
 # Cosine of edit embeddings that counts as much as THRESHOLD of shared edited words.
 VECTOR_THRESHOLD = 0.7
 _EDGE = re.compile(r"^\W+|\W+$")
+# Share of a draft's words a wording keeps, in order, below which it was not edited from it.
+SOURCE_LIKENESS = 0.3
+# Words of the unchanged text before a change that say where it is ("after: ...").
+CONTEXT_WORDS = 6
 
 
 @dataclass
@@ -27,6 +32,9 @@ class AmendmentGroup:
     text: str  # the representative wording: the one most alike to the others of its group
     diff: list[tuple[str, str]]  # word_diff(original, text)
     organisations: list[str]
+    language: str | None = None  # the draft language the representative was edited from
+    # One representative per draft language the group's wordings were edited from.
+    variants: list[dict] = field(default_factory=list)
 
 
 def edit(original: str, proposed: str) -> frozenset[str]:
@@ -88,13 +96,168 @@ def group_amendments(
     return sorted(groups, key=lambda g: (-len(g.feedback_ids), g.feedback_ids[0]))
 
 
+def source_language(
+    texts: dict[str, str], wording: str, detected: str | None = None, fallback: str = "en"
+) -> str:
+    """The language of the draft a wording was edited from: the draft it keeps most words of.
+
+    The form starts a wording from the draft in the reader's language, so the draft whose
+    words it keeps, in order, is the one it was written from. A wording rewritten from
+    scratch keeps little of any: its own `detected` language then, else `fallback`.
+    """
+    words = wording.split()
+    best, likeness = None, 0.0
+    for language, draft in sorted(texts.items()):
+        matcher = difflib.SequenceMatcher(a=draft.split(), b=words, autojunk=False)
+        score = matcher.ratio()
+        if score > likeness:
+            best, likeness = language, score
+    if best is not None and likeness >= SOURCE_LIKENESS:
+        return best
+    if detected in texts:
+        return detected
+    return fallback if fallback in texts or not texts else next(iter(sorted(texts)))
+
+
+def describe(diff: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The changes of a word diff as {"op": insert|remove|replace, "text", "old", "after"}.
+
+    `after` is the end of the unchanged text before the change ("" at the very start): what
+    a screen reader says instead of reading every struck-out and added word in turn. Words
+    a replacement keeps at its start ("implementation." → "implementation with children.")
+    move to `after`, so that change reads as the insertion it is.
+    """
+    changes: list[dict[str, str]] = []
+    before, pieces, i = "", list(diff), 0
+    while i < len(pieces):
+        op, text = pieces[i]
+        if op == "same":
+            before += text
+            i += 1
+            continue
+        old, new = (text, "") if op == "del" else ("", text)
+        if op == "del" and i + 1 < len(pieces) and pieces[i + 1][0] == "ins":
+            new = pieces[i + 1][1]
+            i += 1
+        i += 1
+        change = _change(before, old, new)
+        before += new
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _change(before: str, old: str, new: str) -> dict[str, str] | None:
+    """One change, with the words both sides start with moved into its context."""
+    old_words, new_words = old.split(), new.split()
+    kept = 0
+    while (
+        kept < min(len(old_words), len(new_words))
+        and _EDGE.sub("", old_words[kept]).lower() == _EDGE.sub("", new_words[kept]).lower()
+    ):
+        kept += 1
+    context = before.split() + [_EDGE.sub("", w) for w in new_words[:kept]]
+    old_text = _EDGE.sub("", " ".join(old_words[kept:]))
+    new_text = _EDGE.sub("", " ".join(new_words[kept:]))
+    if not old_text and not new_text:
+        return None
+    op = "replace" if old_text and new_text else ("insert" if new_text else "remove")
+    after = _EDGE.sub("", " ".join(context[-CONTEXT_WORDS:]))
+    return {
+        "op": op,
+        "text": new_text or old_text,
+        "old": old_text if new_text else "",
+        "after": after,
+    }
+
+
+def group_wordings(
+    texts: dict[str, str],
+    wordings: list[tuple[int, str, str, str | None]],
+    original_language: str,
+    vectors=None,
+) -> list[AmendmentGroup]:
+    """(feedback_id, organisation, text, detected language) wordings grouped by their edit,
+    each edit read against the draft in the language it was written from.
+
+    `vectors(pairs)`: unit multilingual embeddings of (feedback_id, edit text) pairs, so
+    that one edit written in two languages is one group; without it, only wordings that
+    share edited words meet. Each group has one variant per draft language it was written
+    from, diffed against that language's draft.
+    """
+    wordings = [w for w in wordings if w[2] and w[2].strip()]
+    if not wordings:
+        return []
+    languages = [source_language(texts, w[2], w[3], original_language) for w in wordings]
+    originals = [texts.get(lang, "") for lang in languages]
+    edits = [edit(o, w[2]) for o, w in zip(originals, wordings, strict=True)]
+    matrix = None
+    if vectors is not None and len(set(languages)) > 1:
+        changed = [
+            (w[0], edit_text(o, w[2]) or _removed_text(o, w[2]))
+            for o, w in zip(originals, wordings, strict=True)
+        ]
+        matrix = vectors(changed)
+    similarity = _similarity(edits, matrix, THRESHOLD, VECTOR_THRESHOLD, languages)
+    labels = _labels(similarity)
+    groups = []
+    for label in sorted(set(labels.tolist())):
+        members = np.flatnonzero(labels == label).tolist()
+        variants = []
+        for language in sorted({languages[m] for m in members}):
+            own = [m for m in members if languages[m] == language]
+            text = _representative(own, [(w[0], w[1], w[2]) for w in wordings], similarity)
+            diff = word_diff(texts.get(language, ""), text)
+            variants.append(
+                {
+                    "language": language,
+                    "text": text,
+                    "diff": diff,
+                    "change": describe(diff),
+                    "feedback_ids": [wordings[m][0] for m in own],
+                }
+            )
+        main = max(
+            variants, key=lambda v: (len(v["feedback_ids"]), v["language"] == original_language)
+        )
+        groups.append(
+            AmendmentGroup(
+                feedback_ids=[wordings[m][0] for m in members],
+                text=main["text"],
+                diff=main["diff"],
+                organisations=sorted({wordings[m][1] for m in members}),
+                language=main["language"],
+                variants=variants,
+            )
+        )
+    return sorted(groups, key=lambda g: (-len(g.feedback_ids), g.feedback_ids[0]))
+
+
+def _removed_text(original: str, proposed: str) -> str:
+    """The words a wording removes, for an edit that only removes."""
+    return " ".join(text.strip() for op, text in word_diff(original, proposed) if op == "del")
+
+
+def _labels(similarity: np.ndarray) -> np.ndarray:
+    """Groups cut from an average-linkage tree at THRESHOLD: no chaining of loose edits."""
+    if len(similarity) == 1:
+        return np.ones(1, dtype=int)
+    distance = squareform(1.0 - similarity, checks=False)
+    return fcluster(linkage(distance, method="average"), 1.0 - THRESHOLD, "distance")
+
+
 def _similarity(
     edits: list[frozenset[str]],
     vectors: np.ndarray | None,
     threshold: float,
     vector_threshold: float,
+    languages: list[str] | None = None,
 ) -> np.ndarray:
-    """Pairwise similarity of edits in [0, 1]: shared edited words, or meaning when given."""
+    """Pairwise similarity of edits in [0, 1]: shared edited words, or meaning when given.
+
+    With `languages` (the draft language of each edit), meaning counts only between edits
+    written from different languages, where no edited word can be shared.
+    """
     n = len(edits)
     # Many organisations send the same edit: score each distinct pair once, then spread.
     distinct = list(dict.fromkeys(edits))
@@ -109,6 +272,9 @@ def _similarity(
     similarity = scores[np.ix_(inverse, inverse)]
     if vectors is not None and n:
         cosine = np.clip(np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors).T, 0, 1)
+        if languages is not None:
+            spoken = np.array(languages)
+            cosine = np.where(spoken[:, None] != spoken[None, :], cosine, 0.0)
         # Shift the cosine scale so vector_threshold lands on threshold, then keep the larger.
         similarity = np.maximum(similarity, np.clip(cosine - (vector_threshold - threshold), 0, 1))
         np.fill_diagonal(similarity, 1.0)

@@ -15,7 +15,7 @@ from app.models import (
 )
 from app.services.synthesis import amendments, quotes, runs, stances
 from app.services.synthesis.merge import consensus_minimum, merge_result
-from app.services.synthesis.vectors import vectors_for
+from app.services.synthesis.vectors import vector_matrix, vectors_for
 
 QUOTES_PER_PARAGRAPH = 3
 
@@ -66,9 +66,12 @@ def paragraph_result(paragraph, items, vectors: dict, original_language: str) ->
     for item, _ in items:
         if item.stance in ids_by_stance:
             ids_by_stance[item.stance].append(item.id)
-    original = paragraph.text.get(original_language) or next(iter(paragraph.text.values()), "")
-    groups = amendments.group_amendments(
-        original, [(item.id, org, item.amendment) for item, org in items if item.amendment]
+    # Each wording is read against the draft in the language it was edited from.
+    groups = amendments.group_wordings(
+        dict(paragraph.text),
+        [(item.id, org, item.amendment, item.language) for item, org in items if item.amendment],
+        original_language,
+        vectors=edit_vectors,
     )
     return {
         "id": paragraph.id,
@@ -87,11 +90,22 @@ def paragraph_result(paragraph, items, vectors: dict, original_language: str) ->
                 "text": group.text,
                 "diff": [list(piece) for piece in group.diff],
                 "organisations": group.organisations,
+                "language": group.language,
+                "change": amendments.describe(group.diff),
+                "variants": [
+                    {**variant, "diff": [list(piece) for piece in variant["diff"]]}
+                    for variant in group.variants
+                ],
             }
             for group in groups
         ],
         "quotes": paragraph_quotes(items, vectors),
     }
+
+
+def edit_vectors(pairs: list[tuple[int, str]]) -> np.ndarray:
+    """Multilingual vectors of what each wording changes, kept like the comments' vectors."""
+    return vector_matrix("edit", pairs)
 
 
 def group_key(feedback_ids: list[int]) -> str:
