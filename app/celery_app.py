@@ -5,17 +5,39 @@ import os
 
 from celery import Celery, Task
 from flask import Flask
+from kombu import Queue
+
+# Emails wait for nothing else; a 100,000-item synthesis or export waits only for its kind.
+QUEUES = ("mail", "default", "heavy")
+HEAVY_TASKS = (
+    "app.tasks.synthesis.synthesize_section",
+    "app.tasks.synthesis.merge_synthesis",
+    "app.tasks.synthesis.embed_submission",
+    "app.tasks.synthesis.refresh_vectors",
+    "app.tasks.exports.run_export",
+)
+ROUTING = {
+    "task_default_queue": "default",
+    # Declared, so a worker started without -Q (`make run`, the tests) consumes all three.
+    "task_queues": [Queue(name) for name in QUEUES],
+    "task_routes": {
+        "app.tasks.mail.*": {"queue": "mail"},
+        **{name: {"queue": "heavy"} for name in HEAVY_TASKS},
+    },
+}
+
+
+class FlaskTask(Task):
+    """A task that runs inside an app context of the Flask app its Celery app serves."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        with self.app.flask_app.app_context():
+            return self.run(*args, **kwargs)
 
 
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app whose tasks each run inside a Flask app context."""
-
-    class FlaskTask(Task):
-        def __call__(self, *args: object, **kwargs: object) -> object:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    config = app.config["CELERY"]
+    config = {**ROUTING, **app.config["CELERY"]}
     # The server-less broker keeps its messages in a folder that must exist before use.
     for key in ("data_folder_in", "data_folder_out", "control_folder"):
         folder = config.get("broker_transport_options", {}).get(key)
@@ -23,6 +45,7 @@ def celery_init_app(app: Flask) -> Celery:
             os.makedirs(folder, exist_ok=True)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.flask_app = app
     celery_app.config_from_object(config)
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p instance
 
-.venv/bin/celery -A wsgi.celery_app worker --beat --concurrency 2 --loglevel INFO \
+# One worker takes all three queues (mail, default, heavy) here; production runs one per queue.
+.venv/bin/celery -A wsgi.celery_app worker --beat --queues mail,default,heavy --concurrency 2 --loglevel INFO \
     --schedule instance/celerybeat-schedule >instance/worker.log 2>&1 &
 worker=$!
 stop_worker() {

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from app.cli.feedback import feedback_cli
     from app.cli.maintenance import seed_demo_command, translate_cli
     from app.cli.synthesis import synthesis_cli, synthesize_command
+    from app.cli.vectors import vectors_cli
 
     app.cli.add_command(consultation_cli)
     app.cli.add_command(feedback_cli)
@@ -20,4 +21,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(synthesis_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(vectors_cli)
     app.cli.add_command(audit_cli)

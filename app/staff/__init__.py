@@ -23,6 +23,7 @@ from app.staff import (  # noqa: E402,F401
     consultations,
     feedback_import,
     organisations,
+    outbox,
     responses,
     syntheses,
     users,

@@ -1,16 +1,34 @@
-"""Synthesis tasks: one per section of the draft, then a merge, joined as a chord."""
+"""Synthesis tasks: one per section of the draft, then a merge, joined as a chord.
+
+Also the sentence vectors' upkeep: embedding a submission ahead of any synthesis,
+recomputing vectors made by another encoder, and purging those whose text is gone.
+"""
 
 from celery import chord, group, shared_task
 from celery.canvas import Signature
 
 from app.services.synthesis import compute, runs, vectors
+from app.tasks.base import AgoraTask, OutboxTask
 
-RETRY = {
-    "autoretry_for": (Exception,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 120,
+
+class SynthesisTask(AgoraTask):
+    """A synthesis step: after its last attempt the synthesis is marked failed, with the reason."""
+
+    abstract = True
+
+    def give_up(self, args: tuple, error: BaseException, passing: bool) -> None:
+        """Fail the synthesis whose id is the first argument."""
+        runs.fail(args[0], f"{type(error).__name__}: {error}")
+
+
+# A section of 100,000 feedback items takes minutes; the limits stop a stuck one well
+# within the broker's visibility timeout (2 h), so it fails visibly instead of hanging.
+SYNTHESIS_LIMITS = {
+    "base": SynthesisTask,
     "max_retries": 4,
-    "acks_late": True,
+    "retry_backoff_max": 120,
+    "soft_time_limit": 30 * 60,
+    "time_limit": 35 * 60,
 }
 
 
@@ -23,40 +41,54 @@ def build_chord(synthesis_id: int, section_ids: list[int]) -> Signature:
 
 
 # Its result must be stored: the chord counts finished header tasks in the result backend.
-@shared_task(name="app.tasks.synthesis.synthesize_section", bind=True, ignore_result=False, **RETRY)
-def synthesize_section(self, synthesis_id: int, section_id: int) -> None:
+@shared_task(name="app.tasks.synthesis.synthesize_section", ignore_result=False, **SYNTHESIS_LIMITS)
+def synthesize_section(synthesis_id: int, section_id: int) -> None:
     """Compute one section's paragraphs (idempotent: a finished part is not computed again)."""
-    try:
-        compute.run_section(synthesis_id, section_id)
-    except Exception as error:
-        if self.request.retries >= self.max_retries:
-            runs.fail(synthesis_id, f"{type(error).__name__}: {error}")
-        raise
+    compute.run_section(synthesis_id, section_id)
 
 
-@shared_task(name="app.tasks.synthesis.merge_synthesis", bind=True, **RETRY)
-def merge_synthesis(self, synthesis_id: int) -> None:
+@shared_task(name="app.tasks.synthesis.merge_synthesis", **SYNTHESIS_LIMITS)
+def merge_synthesis(synthesis_id: int) -> None:
     """Merge the sections into the synthesis: participation, themes, duplicates, questions."""
-    try:
-        compute.run_merge(synthesis_id)
-    except Exception as error:
-        if self.request.retries >= self.max_retries:
-            runs.fail(synthesis_id, f"{type(error).__name__}: {error}")
-        raise
+    compute.run_merge(synthesis_id)
 
 
-@shared_task(name="app.tasks.synthesis.sweep")
+@shared_task(name="app.tasks.synthesis.sweep", base=AgoraTask, soft_time_limit=60, time_limit=90)
 def sweep() -> int:
     """Dispatch again the syntheses a lost broker or worker left behind."""
     return runs.sweep()
 
 
+# One submission's comments: hundreds of texts, seconds of encoding.
 @shared_task(
     name="app.tasks.synthesis.embed_submission",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    base=OutboxTask,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
 )
 def embed_submission(outbox_id: int) -> None:
     """Embed a submitted submission's comments once, ahead of any synthesis."""
     vectors.embed_submission(outbox_id)
+
+
+# Beat runs it every few minutes; each run stops well before its limit and the next goes on.
+@shared_task(
+    name="app.tasks.synthesis.refresh_vectors",
+    base=AgoraTask,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def refresh_vectors() -> int:
+    """Recompute, in batches, the stored vectors another encoder made; the number done."""
+    return vectors.refresh_stale(budget_seconds=3 * 60)
+
+
+@shared_task(
+    name="app.tasks.synthesis.purge_orphan_vectors",
+    base=AgoraTask,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def purge_orphan_vectors() -> int:
+    """Delete the stored vectors whose feedback item or answer no longer exists."""
+    return vectors.purge_orphans()

@@ -160,6 +160,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "user.list": _is_staff,
     "user.manage": _is_admin,
     "staff.area": _is_staff,
+    "outbox.manage": _is_staff,
     "partner.home": _is_partner,
     "submission.write": _can_write_submission,
     "submission.read": _can_read_submission,

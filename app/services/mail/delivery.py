@@ -1,67 +1,137 @@
-"""Email: queued through the outbox, rendered in the recipient's language, sent by a task."""
+"""Email: queued through the outbox, rendered in the recipient's language when a task sends it.
+
+The outbox keeps the template's name and a plain context (records by reference), never a
+rendered body: the email is rendered when it is sent, with links built from `BASE_URL`
+whatever the request that caused it, and an account link's token is issued only then, so
+no valid link waits in the database. A sent message's payload is emptied.
+"""
 
 import smtplib
-from contextlib import nullcontext
 from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import OutboxMessage, User
+from app.services.mail import context as plain
 from app.services.mail import outbox
 
 SEND_TASK = "app.tasks.mail.send_email"
+ACCOUNT_LINKS = ("invite", "reset")
 
 
-def queue_email(user: User, template: str, subject: object, **context: object) -> OutboxMessage:
-    """Render `email/<template>.txt` in the user's language and add it to the outbox."""
-    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    # Links in emails sent by workers and commands need the site's public address.
-    url_context = (
-        nullcontext()
-        if has_request_context()
-        else current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+def queue_email(
+    user: User,
+    template: str,
+    subject: object,
+    *,
+    account_link: str | None = None,
+    **context: object,
+) -> OutboxMessage:
+    """Add `email/<template>.txt` for `user` to the outbox, rendered in their language when sent.
+
+    `account_link` ("invite" or "reset") issues a single-use account token when the email
+    is sent and gives it to the template as `token`.
+    """
+    if account_link is not None and account_link not in ACCOUNT_LINKS:
+        raise ValueError(f"unknown account link: {account_link}")
+    current_app.jinja_env.get_template(f"email/{template}.txt")  # a typo fails here, not later
+    if user.id is None:
+        db.session.flush()
+    return outbox.enqueue(
+        SEND_TASK,
+        user_id=user.id,
+        template=template,
+        subject=plain.to_plain(subject),
+        context=plain.to_plain(context),
+        account_link=account_link,
     )
-    with url_context, force_locale(locale):
-        subject_text = str(subject)
-        body = render_template(f"email/{template}.txt", user=user, **context)
-    return outbox.enqueue(SEND_TASK, to=user.email, subject=subject_text, body=body)
 
 
 def deliver(outbox_id: int) -> None:
-    """Send the email of an outbox row once."""
+    """Send the email of an outbox row once: the worker whose claim wins sends it."""
     message = db.session.get(OutboxMessage, outbox_id)
-    if message is None or message.done_at is not None:
+    if message is None or message.done_at is not None or not outbox.claim(outbox_id):
         return
-    email = _build(message.payload)
-    if current_app.config["MAIL_BACKEND"] == "smtp":
-        _send_smtp(email)
-    else:
-        _write_file(email, message.id)
-    outbox.mark_done(message)
+    try:
+        email = compose(message)
+        if email is not None:
+            if current_app.config["MAIL_BACKEND"] == "smtp":
+                _send_smtp(email)
+            else:
+                _write_file(email, message.id)
+    except Exception as error:
+        # The claim is freed so that the task's retry, or the sweeper, can send it.
+        outbox.record_failure(outbox_id, error, final=False)
+        raise
+    outbox.mark_done(message, purge_payload=True)
 
 
-def _build(payload: dict) -> EmailMessage:
+def compose(message: OutboxMessage) -> EmailMessage | None:
+    """The email of an outbox row, rendered now; None when its recipient no longer exists."""
+    payload = message.payload
+    if "body" in payload:  # queued before emails were rendered at send time
+        return _email(message, payload["to"], payload["subject"], payload["body"])
+    user = db.session.get(User, payload["user_id"])
+    if user is None:
+        return None
+    extra = {}
+    if payload.get("account_link"):
+        # Imported here: the accounts service queues emails through this module.
+        from app.services.accounts import users
+
+        extra["token"] = users.issue_link_token(user, payload["account_link"])
+        # Committed before sending: the link must work when the email arrives.
+        db.session.commit()
+    config = current_app.config
+    locale = user.locale or config["BABEL_DEFAULT_LOCALE"]
+    # Links are built from the site's public address, never from a request's Host.
+    with current_app.test_request_context(base_url=config["BASE_URL"]), force_locale(locale):
+        subject = str(plain.from_plain(payload["subject"]))
+        context = plain.from_plain(payload["context"])
+        body = render_template(f"email/{payload['template']}.txt", user=user, **context, **extra)
+    return _email(message, user.email, subject, body)
+
+
+def message_id(message: OutboxMessage) -> str:
+    """A Message-ID derived from the row: a repeated delivery is recognisably the same email."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "agora.local"
+    return f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _email(message: OutboxMessage, to: str, subject: str, body: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_SENDER"]
-    email["To"] = payload["to"]
-    email["Subject"] = payload["subject"]
-    email["Message-ID"] = make_msgid(domain="agora.local")
-    email.set_content(payload["body"])
+    email["To"] = to
+    email["Subject"] = subject
+    email["Message-ID"] = message_id(message)
+    email.set_content(body)
     return email
+
+
+class MailRefused(Exception):
+    """The mail server refused the message for good (5xx): sending it again will not help."""
 
 
 def _send_smtp(email: EmailMessage) -> None:
     config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise MailRefused(str(error.recipients)) from error
+    except smtplib.SMTPResponseException as error:
+        # SMTP errors are OSErrors, retried as passing; a 5xx answer is not passing.
+        if error.smtp_code >= 500:
+            raise MailRefused(f"{error.smtp_code} {error.smtp_error!r}") from error
+        raise
 
 
 def _write_file(email: EmailMessage, outbox_id: int) -> Path:

