@@ -1,12 +1,14 @@
 """Staff route: import feedback received outside the platform from a CSV or XLSX file."""
 
-from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import _
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import _, get_locale
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
+from app.forms import BaseForm
 from app.lazy_text import lazy_gettext as _l
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
@@ -16,11 +18,12 @@ from app.services.feedback.file_import import (
     ImportReport,
     import_feedback,
 )
+from app.services.feedback.file_template import accepted_values, column_guide, feedback_template
 from app.staff import bp
 from app.utils import attach_error, client_ip
 
 
-class FeedbackImportForm(FlaskForm):
+class FeedbackImportForm(BaseForm):
     file = FileField(_l("Feedback file"), validators=[FileRequired(_l("Choose a file to import."))])
     submit = SubmitField(_l("Import the feedback"))
 
@@ -48,9 +51,35 @@ def feedback_import(slug: str):
         else:
             flash(_imported_message(report), "success")
             return redirect(url_for("staff.manage", slug=slug))
+    locale = str(get_locale())
     return render_template(
-        "staff/feedback_import.html", consultation=item, form=form, failed=failed
+        "staff/feedback_import.html",
+        consultation=item,
+        form=form,
+        failed=failed,
+        columns=column_guide(locale, _first_paragraph(item)),
+        accepted=accepted_values(locale),
     )
+
+
+@bp.route("/consultations/<slug>/feedback/template.<file_format>")
+def feedback_import_template(slug: str, file_format: str):
+    if file_format not in ("csv", "xlsx"):
+        abort(404)
+    item = consultations.get_by_slug(slug)
+    data, media_type = feedback_template(current_user, item, file_format, str(get_locale()))
+    return send_file(
+        io.BytesIO(data),
+        mimetype=media_type,
+        as_attachment=True,
+        download_name=f"feedback-{item.slug}.{file_format}",
+    )
+
+
+def _first_paragraph(item) -> str:
+    """The number of the draft's first paragraph, for the example of the paragraph column."""
+    version = item.current_version
+    return version.paragraphs[0].number if version and version.paragraphs else "1"
 
 
 def _uploaded_bytes(file_field) -> bytes:
