@@ -23,7 +23,9 @@ from app.models.consultation import QUESTION_KINDS
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.user import ROLES
 
-DRAFT_FILE_HINT = _l("A .txt, .md or .docx file, up to 10 MB.")
+DRAFT_FILE_HINT = _l("A .pdf, .docx, .txt or .md file, up to 10 MB.")
+# What the browser offers to choose; the importer also reads a PDF by its content.
+DRAFT_FILE_TYPES = {"accept": ".pdf,.docx,.txt,.md,.markdown"}
 
 
 def language_choices():
@@ -31,7 +33,7 @@ def language_choices():
 
 
 class ImportDraftForm(FlaskForm):
-    file = FileField(_l("Draft file"))
+    file = FileField(_l("Draft file"), render_kw=DRAFT_FILE_TYPES)
     upload_token = HiddenField()
     slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=80)])
     language = SelectField(_l("Language of the draft"), choices=language_choices())
@@ -41,14 +43,14 @@ class ImportDraftForm(FlaskForm):
 
 
 class TranslationFileForm(FlaskForm):
-    file = FileField(_l("Translated file"))
+    file = FileField(_l("Translated file"), render_kw=DRAFT_FILE_TYPES)
     language = SelectField(_l("Language of the file"), choices=language_choices())
     title = StringField(_l("Title in this language"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Import the translation"))
 
 
 class NewVersionForm(FlaskForm):
-    file = FileField(_l("New version of the draft"))
+    file = FileField(_l("New version of the draft"), render_kw=DRAFT_FILE_TYPES)
     change_note = TextAreaField(_l("What changed"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Publish the new version"))
 
