@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from flask import request
 
+from app.services.ids import parse_id
+
 
 def safe_next_url(target: str | None) -> str | None:
     """`target` if it is a path on this site; None for anything that could leave it."""
@@ -40,3 +42,20 @@ def zone_to_utc(value, zone_name: str):
     if value is None:
         return None
     return value.replace(tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
+
+
+def query_int(value: str) -> int:
+    """`type=` for `request.args.get`: an id-sized number in ASCII digits, else ValueError
+    (so the default is used): `²`, `٣` and 2**64 never reach a query."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+def page_number(value: str) -> int:
+    """`type=` for a page number: 1 to 1,000,000, else ValueError (the default page)."""
+    number = query_int(value)
+    if number > 1_000_000:
+        raise ValueError(value)
+    return number

@@ -1,9 +1,9 @@
 """Forms of the Council's review pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.forms import BaseForm
 from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
@@ -11,7 +11,7 @@ from app.models.synthesis import DECISIONS
 from app.services.synthesis.review import MAX_TEXT
 
 
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     """Which organisations' feedback to count; read from the query string, so no CSRF token."""
 
     class Meta:
@@ -32,7 +32,7 @@ class FilterForm(FlaskForm):
     )
 
 
-class CompareForm(FlaskForm):
+class CompareForm(BaseForm):
     """The two syntheses to compare; choices are set by the view."""
 
     class Meta:
@@ -42,7 +42,7 @@ class CompareForm(FlaskForm):
     b = SelectField(_l("Later synthesis"), coerce=int)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     """The Council's decision on one group of proposed wordings; prefixed per group."""
 
     decision = RadioField(
@@ -60,7 +60,7 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Record the decision"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     note = TextAreaField(
         _l("Your note"),
         validators=[DataRequired(message=_l("Write the note.")), Length(max=MAX_TEXT)],

@@ -13,7 +13,7 @@ from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError, NotFound
 from app.services.synthesis import charts, drilldown, review, stances
-from app.utils import attach_error, client_ip
+from app.utils import attach_error, client_ip, page_number, query_int
 
 
 @bp.context_processor
@@ -189,9 +189,9 @@ def feedback(slug: str, number: int):
         chosen = drilldown.select_answers(
             synthesis,
             filters,
-            args.get("question", type=int),
+            args.get("question", type=query_int),
             option=args.get("option"),
-            theme=args.get("theme", type=int),
+            theme=args.get("theme", type=query_int),
             ids=ids,
         )
         return render_template("council/answers.html", chosen=chosen, **context)
@@ -202,10 +202,12 @@ def feedback(slug: str, number: int):
         number=args.get("paragraph"),
         stance=args.get("stance") or None,
         group=args.get("group"),
-        theme=args.get("theme", type=int),
-        duplicate=args.get("duplicate", type=int),
+        theme=args.get("theme", type=query_int),
+        duplicate=args.get("duplicate", type=query_int),
     )
-    found = drilldown.feedback_page(synthesis, selection, filters, args.get("page", 1, type=int))
+    found = drilldown.feedback_page(
+        synthesis, selection, filters, args.get("page", 1, type=page_number)
+    )
     return render_template("council/feedback.html", selection=selection, found=found, **context)
 
 
@@ -221,8 +223,8 @@ def compare(slug: str):
     if not finished:
         raise NotFound(_("There is no synthesis to show here."))
     numbers = [s.number for s in finished]
-    a = request.args.get("a", type=int) or (numbers[1] if len(numbers) > 1 else numbers[0])
-    b = request.args.get("b", type=int) or numbers[0]
+    a = request.args.get("a", type=query_int) or (numbers[1] if len(numbers) > 1 else numbers[0])
+    b = request.args.get("b", type=query_int) or numbers[0]
     form = CompareForm(formdata=None, data={"a": a, "b": b})
     form.a.choices = form.b.choices = [(n, _("Synthesis %(number)d", number=n)) for n in numbers]
     before = review.get(current_user, consultation, a)

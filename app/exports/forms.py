@@ -3,10 +3,10 @@
 from datetime import date
 
 from flask_babel import format_date
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
+from app.forms import BaseForm
 from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
 from app.models import ExportJob
@@ -65,7 +65,7 @@ def _date(value: str) -> str:
         return value
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """A synthesis report: its format from the button pressed, its language chosen."""
 
     language = SelectField(_l("Language of the report"), choices=list(LANGUAGE_NAMES.items()))
@@ -77,7 +77,7 @@ class ReportForm(FlaskForm):
         return "docx" if self.docx.data else "pdf"
 
 
-class FeedbackExportForm(FlaskForm):
+class FeedbackExportForm(BaseForm):
     file_format = SelectField(
         _l("Format"),
         choices=[

@@ -1,9 +1,9 @@
 """Reading the submission forms, whose fields depend on the draft's paragraphs and questions."""
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
+from app.forms import CONTROL_CHARACTER_MESSAGE, BaseForm, has_control_characters
 from app.lazy_text import lazy_gettext as _l
 from app.models import Paragraph, Question
 from app.services.feedback.saving import ParagraphInput
@@ -16,14 +16,22 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(BaseForm):
     """CSRF and the version the page was loaded at; the other fields are read by name."""
 
     lock_version = HiddenField()
 
     def base_version(self) -> int:
-        value = self.lock_version.data or ""
-        return int(value) if value.isdigit() else 0
+        value = (self.lock_version.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else 0
+
+    def text_errors(self, posted: MultiDict) -> dict[str, list]:
+        """The posted fields read by name that hold a control character, each with its error."""
+        return {
+            name: [CONTROL_CHARACTER_MESSAGE]
+            for name, values in posted.lists()
+            if any(has_control_characters(value) for value in values)
+        }
 
 
 def paragraph_inputs(form: MultiDict, paragraphs: list[Paragraph]) -> list[ParagraphInput]:
@@ -63,3 +71,11 @@ def answer_inputs(form: MultiDict, questions: list[Question]) -> dict[int, objec
         elif name in form or question.kind in {"single", "scale"}:
             answers[question.id] = form.get(name, "")
     return answers
+
+
+def general_comment(form: MultiDict) -> str | None:
+    """The posted general comment; None when the member chose to keep the one saved by a
+    colleague, or the page did not post it."""
+    if form.get("keep-general") == "theirs":
+        return None
+    return form.get("general_comment")

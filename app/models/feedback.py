@@ -30,8 +30,9 @@ SUBMISSION_STATUSES = {
 class Submission(db.Model):
     """The one submission of an organisation on a consultation.
 
-    `lock_version` grows with every save; each item records the version that last changed it,
-    so a save based on an older version finds exactly the items someone else changed meanwhile.
+    `lock_version` grows with every save; each item (paragraph feedback, answer, the general
+    comment) records the version that last changed it and who changed it, so a save based on an
+    older version finds exactly the items another member changed meanwhile.
     """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -44,6 +45,8 @@ class Submission(db.Model):
     general_comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     general_language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     general_changed_at_version: so.Mapped[int] = so.mapped_column(default=0)
+    general_updated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    general_updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     source: so.Mapped[str] = so.mapped_column(sa.String(16), default="web")  # web | import
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -56,6 +59,9 @@ class Submission(db.Model):
     version: so.Mapped[DocumentVersion] = so.relationship()
     updated_by: so.Mapped[User | None] = so.relationship(foreign_keys=[updated_by_id])
     submitted_by: so.Mapped[User | None] = so.relationship(foreign_keys=[submitted_by_id])
+    general_updated_by: so.Mapped[User | None] = so.relationship(
+        foreign_keys=[general_updated_by_id]
+    )
     items: so.Mapped[list["ParagraphFeedback"]] = so.relationship(
         back_populates="submission", cascade="all, delete-orphan"
     )
@@ -125,9 +131,12 @@ class Answer(db.Model):
     value: so.Mapped[object | None] = so.mapped_column(JSONType)
     language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     changed_at_version: so.Mapped[int] = so.mapped_column(default=0)
+    updated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     submission: so.Mapped[Submission] = so.relationship(back_populates="answers")
     question: so.Mapped[Question] = so.relationship()
+    updated_by: so.Mapped[User | None] = so.relationship()
 
     __table_args__ = (sa.UniqueConstraint("submission_id", "question_id"),)
 

@@ -9,7 +9,7 @@ from app.services.accounts import users as accounts
 from app.services.consultations import lifecycle as consultations
 from app.services.reports import decisions
 from app.services.synthesis import runs
-from app.utils import safe_next_url
+from app.utils import query_int, safe_next_url
 
 
 @bp.get("/")
@@ -22,7 +22,7 @@ def index():
 def consultation(slug: str):
     item = consultations.get_by_slug(slug)
     access.require(current_user, "consultation.read", item)
-    version = consultations.get_version(item, request.args.get("version", type=int))
+    version = consultations.get_version(item, request.args.get("version", type=query_int))
     return render_template(
         "public/consultation.html",
         consultation=item,

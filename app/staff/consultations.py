@@ -4,10 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
+from app.forms import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import questions, translations
 from app.services.drafts.importer import ImportFormatError
 from app.services.errors import DomainError
+from app.services.ids import parse_id
 from app.staff import bp
 from app.staff.forms import (
     ConfirmForm,
@@ -211,8 +213,10 @@ def _posted_texts(prefix: str) -> dict[int, str]:
     texts = {}
     for name, value in request.form.items():
         kind, _, raw_id = name.partition("-")
-        if kind == prefix and raw_id.isdigit():
-            texts[int(raw_id)] = value
+        if kind == prefix and (number := parse_id(raw_id)) is not None:
+            if has_control_characters(value):
+                raise DomainError(CONTROL_CHARACTER_MESSAGE)
+            texts[number] = value
     return texts
 
 

@@ -2,7 +2,6 @@
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.forms import BaseForm
 from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
 from app.models.consultation import QUESTION_KINDS
@@ -32,7 +32,7 @@ def language_choices():
     return list(LANGUAGE_NAMES.items())
 
 
-class ImportDraftForm(FlaskForm):
+class ImportDraftForm(BaseForm):
     file = FileField(_l("Draft file"), render_kw=DRAFT_FILE_TYPES)
     upload_token = HiddenField()
     slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=80)])
@@ -42,20 +42,20 @@ class ImportDraftForm(FlaskForm):
     save = SubmitField(_l("Save the consultation"))
 
 
-class TranslationFileForm(FlaskForm):
+class TranslationFileForm(BaseForm):
     file = FileField(_l("Translated file"), render_kw=DRAFT_FILE_TYPES)
     language = SelectField(_l("Language of the file"), choices=language_choices())
     title = StringField(_l("Title in this language"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Import the translation"))
 
 
-class NewVersionForm(FlaskForm):
+class NewVersionForm(BaseForm):
     file = FileField(_l("New version of the draft"), render_kw=DRAFT_FILE_TYPES)
     change_note = TextAreaField(_l("What changed"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Publish the new version"))
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(BaseForm):
     title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     title_fr = StringField(_l("Title (French)"), validators=[Length(max=300)])
     title_es = StringField(_l("Title (Spanish)"), validators=[Length(max=300)])
@@ -66,19 +66,19 @@ class DetailsForm(FlaskForm):
     submit = SubmitField(_l("Save the details"))
 
 
-class OpenForm(FlaskForm):
+class OpenForm(BaseForm):
     opens_at = DateTimeLocalField(_l("Opens on (leave empty to open now)"), validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Deadline"), validators=[DataRequired()])
     submit = SubmitField(_l("Open for comment"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button that changes state: only its CSRF token matters."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     kind = SelectField(_l("Kind of answer"), choices=list(QUESTION_KINDS.items()))
     prompt_en = TextAreaField(_l("Question (English)"), validators=[Length(max=2000)])
     prompt_fr = TextAreaField(_l("Question (French)"), validators=[Length(max=2000)])
@@ -101,7 +101,7 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", _l("— none —"))] + sorted(countries, key=lambda item: item[1])
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=list(ORGANISATION_KINDS.items()))
     region = SelectField(_l("Region"), choices=list(REGIONS.items()))
@@ -114,7 +114,7 @@ class OrganisationForm(FlaskForm):
         self.country.choices = country_choices()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=list(ROLES.items()), default="partner")
@@ -124,7 +124,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send the invitation"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(_l("Role"), choices=list(ROLES.items()))
     organisation_id = SelectField(
         _l("Organisation (for partners)"), coerce=int, validate_choice=False
@@ -132,7 +132,7 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Change the role"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(BaseForm):
     """Filters of the audit trail, read from the query string (a search changes nothing)."""
 
     class Meta:

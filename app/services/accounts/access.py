@@ -51,16 +51,15 @@ def is_invited(organisation_id: int | None, consultation: Consultation) -> bool:
     """Whether the organisation was invited to answer the consultation."""
     if organisation_id is None or consultation.id is None:
         return False
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    ConsultationInvitation.consultation_id == consultation.id,
-                    ConsultationInvitation.organisation_id == organisation_id,
-                )
-            )
+    found = db.session.scalar(
+        sa.select(ConsultationInvitation.id)
+        .where(
+            ConsultationInvitation.consultation_id == consultation.id,
+            ConsultationInvitation.organisation_id == organisation_id,
         )
+        .limit(1)
     )
+    return found is not None
 
 
 def _can_write_submission(user: User | None, consultation: Consultation) -> bool:

@@ -1,20 +1,25 @@
-"""Writing an organisation's submission: saving, conflicts between co-editors, history."""
+"""Saving what a member typed about the draft's paragraphs, the hot path of the deadline rush.
 
-from dataclasses import dataclass, field
+A save of one paragraph is four statements: one read (the submission's version and status,
+the stored feedback on the posted paragraphs, the latest history entry), the UPDATE that takes
+the next version only if the submission is still at the version read, the item's UPDATE or
+INSERT, and the history entry's INSERT (or UPDATE, when it extends the same person's autosave).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
-    Answer,
     Consultation,
-    DocumentVersion,
     Paragraph,
     ParagraphFeedback,
-    Question,
+    Section,
     Submission,
     SubmissionRevision,
     User,
@@ -22,19 +27,46 @@ from app.models import (
 from app.models.common import utcnow
 from app.models.feedback import STANCES
 from app.services import language
-from app.services.accounts import access
-from app.services.errors import Conflict, DomainError
+from app.services.errors import DomainError, NotFound
+from app.services.feedback.answers import save_answers
+from app.services.feedback.editing import (
+    LANGUAGES,
+    EditClash,
+    LatestRevision,
+    SaveResult,
+    Stored,
+    ValidationFailed,
+    add_revision,
+    bump,
+    clean,
+    diff,
+    latest_revision_id,
+    record_save,
+    require_open_for,
+    retrying,
+    sort_edits,
+    start_submission,
+    submission_of,
+    too_long,
+    writing_version,
+)
 
-MAX_TEXT = 10_000
-LANGUAGES = ("en", "fr", "es")
+__all__ = [
+    "EditClash",
+    "ParagraphInput",
+    "SaveResult",
+    "ValidationFailed",
+    "add_revision",
+    "consultation_to_write",
+    "require_open_for",
+    "save_answers",
+    "save_paragraphs",
+    "sections_to_write",
+    "submission_of",
+    "writing_version",
+]
 
-
-class ValidationFailed(DomainError):
-    """Some fields are wrong; `errors` maps each form field name to its messages."""
-
-    def __init__(self, errors: dict[str, list]) -> None:
-        super().__init__(_l("Some answers need correcting."))
-        self.errors = errors
+EMPTY = {"stance": None, "comment": "", "amendment": "", "language": None}
 
 
 @dataclass
@@ -49,129 +81,47 @@ class ParagraphInput:
 
 
 @dataclass
-class EditClash:
-    """An item someone else changed after this user loaded the page: both texts, to choose."""
+class _State:
+    """What one read tells a save about the submission."""
 
-    key: str  # "p:<paragraph id>", "q:<question id>" or "general"
-    mine: dict
-    theirs: dict
-    by: User | None
-    at: object
-
-
-@dataclass
-class SaveResult:
-    submission: Submission
-    clashes: list[EditClash] = field(default_factory=list)
+    id: int
+    lock_version: int
+    version_id: int
+    status: str
+    latest: LatestRevision | None
+    items: dict[int, ParagraphFeedback]
 
 
-def submission_of(consultation: Consultation, organisation_id: int | None) -> Submission | None:
-    """The organisation's submission on the consultation, if it has one."""
-    if organisation_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(Submission)
+def consultation_to_write(slug: str) -> Consultation:
+    """The consultation a save posts to, with its versions only: a save reads no draft text
+    beyond the posted section's, however long the draft."""
+    consultation = db.session.scalar(
+        sa.select(Consultation)
+        .where(Consultation.slug == slug)
+        .options(so.selectinload(Consultation.versions))
+    )
+    if consultation is None:
+        raise NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))
+    return consultation
+
+
+def sections_to_write(consultation: Consultation, organisation_id: int | None) -> list[Section]:
+    """The sections of the version the organisation writes on, in one query."""
+    started = (
+        sa.select(Submission.version_id)
         .where(
             Submission.consultation_id == consultation.id,
             Submission.organisation_id == organisation_id,
         )
-        .options(so.selectinload(Submission.items), so.selectinload(Submission.answers))
+        .scalar_subquery()
     )
-
-
-def writing_version(consultation: Consultation, submission: Submission | None) -> DocumentVersion:
-    """The version an organisation comments on: the one its submission started on, so that
-    feedback always points at the text it was given on; the current one for a new submission."""
-    return submission.version if submission else consultation.current_version
-
-
-def require_open_for(user: User, consultation: Consultation) -> None:
-    """Raise unless `user` may write their organisation's submission right now."""
-    access.require(user, "submission.write", consultation)
-    if consultation.phase() != "open":
-        raise Conflict(_l("This consultation is closed: the submission can no longer change."))
-
-
-def _start_submission(
-    user: User, consultation: Consultation, existing: Submission | None = None
-) -> Submission:
-    """The user's organisation's submission, created on first save (once, even in a race)."""
-    existing = existing or submission_of(consultation, user.organisation_id)
-    if existing is not None:
-        return existing
-    try:
-        with db.session.begin_nested():
-            submission = Submission(
-                consultation=consultation,
-                organisation_id=user.organisation_id,
-                version=consultation.current_version,
-                updated_by=user,
-            )
-            db.session.add(submission)
-    except sa.exc.IntegrityError:
-        submission = submission_of(consultation, user.organisation_id)
-    return submission
-
-
-def _clean(text: str | None) -> str:
-    """Plain text as typed, with Windows line ends unified and outer blank space removed."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _validate_items(paragraphs: list[Paragraph], items: list[ParagraphInput]) -> None:
-    paragraphs = {p.id: p for p in paragraphs}
-    errors: dict[str, list] = {}
-    for item in items:
-        paragraph = paragraphs[item.paragraph_id]
-        if item.stance is not None and item.stance not in STANCES:
-            errors.setdefault(f"stance-{item.paragraph_id}", []).append(_l("Choose a stance."))
-        for name in ("comment", "amendment"):
-            if len(getattr(item, name)) > MAX_TEXT:
-                errors.setdefault(f"{name}-{item.paragraph_id}", []).append(
-                    _l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}")
-                )
-        if (item.comment or item.amendment) and not item.stance:
-            errors.setdefault(f"stance-{item.paragraph_id}", []).append(
-                _l(
-                    "Choose a stance for paragraph %(number)s: you wrote a comment or wording.",
-                    number=paragraph.number,
-                )
-            )
-        if item.language is not None and item.language not in LANGUAGES:
-            errors.setdefault(f"language-{item.paragraph_id}", []).append(
-                _l("Choose English, French or Spanish.")
-            )
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _normalise(paragraphs: list[Paragraph], item: ParagraphInput) -> ParagraphInput:
-    """Trim texts; wording identical to the draft is no amendment at all."""
-    original = next((p for p in paragraphs if p.id == item.paragraph_id), None)
-    if original is None:
-        raise DomainError(_l("This paragraph is not part of the draft."))
-    amendment = _clean(item.amendment)
-    drafted = {_clean(text) for text in original.text.values()}
-    if amendment in drafted:
-        amendment = ""
-    return ParagraphInput(
-        item.paragraph_id,
-        item.stance or None,
-        _clean(item.comment),
-        amendment,
-        item.language or None,
+    current = consultation.current_version
+    version_id = sa.func.coalesce(started, current.id if current else None)
+    return list(
+        db.session.scalars(
+            sa.select(Section).where(Section.version_id == version_id).order_by(Section.position)
+        )
     )
-
-
-def _item_values(item: ParagraphFeedback | None) -> dict:
-    if item is None:
-        return {"stance": None, "comment": "", "amendment": "", "language": None}
-    return {
-        "stance": item.stance,
-        "comment": item.comment,
-        "amendment": item.amendment,
-        "language": item.language if item.language_confirmed else None,
-    }
 
 
 def save_paragraphs(
@@ -182,231 +132,201 @@ def save_paragraphs(
 ) -> SaveResult:
     """Save what a member typed; items others changed since `base_version` come back as clashes."""
     require_open_for(user, consultation)
-    existing = submission_of(consultation, user.organisation_id)
-    paragraphs = writing_version(consultation, existing).paragraphs
+    paragraphs = _paragraphs([i.paragraph_id for i in inputs])
     inputs = [_normalise(paragraphs, i) for i in inputs]
     _validate_items(paragraphs, inputs)
-    attempts = iter([existing])  # the first attempt reuses what was just read
-
-    def attempt() -> SaveResult:
-        return _save_paragraphs_once(user, consultation, inputs, base_version, next(attempts, None))
-
-    return _retrying(attempt)
+    return retrying(lambda: _save_once(user, consultation, paragraphs, inputs, base_version))
 
 
-def _retrying(save, attempts: int = 3):
-    """Run a save again when another save landed between its read and its write."""
-    for attempt in range(attempts):
-        try:
-            return save()
-        except StaleDataError:
-            db.session.rollback()
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+def _paragraphs(ids: list[int]) -> dict[int, Paragraph]:
+    """The posted paragraphs: those the page already loaded cost no query."""
+    found: dict[int, Paragraph] = {}
+    for pid in ids:
+        paragraph = db.session.identity_map.get(identity_key(Paragraph, pid))
+        if paragraph is not None:
+            found[pid] = paragraph
+    missing = [pid for pid in ids if pid not in found]
+    if missing:
+        found.update(
+            (p.id, p)
+            for p in db.session.scalars(sa.select(Paragraph).where(Paragraph.id.in_(missing)))
+        )
+    if len(found) != len(set(ids)):
+        raise DomainError(_l("This paragraph is not part of the draft."))
+    return found
 
 
-def _save_paragraphs_once(user, consultation, inputs, base_version, existing) -> SaveResult:
-    submission = _start_submission(user, consultation, existing)
-    result = SaveResult(submission)
-    new_version = submission.lock_version + 1
-    changes: dict[str, dict] = {}
-    for posted in inputs:
-        stored = submission.item_for(posted.paragraph_id)
-        before = _item_values(stored)
-        after = {
-            "stance": posted.stance,
-            "comment": posted.comment,
-            "amendment": posted.amendment,
-            "language": posted.language,
-        }
-        if before == after:
-            continue
-        if _changed_by_someone_else(stored, base_version, user):
-            result.clashes.append(
-                EditClash(
-                    f"p:{posted.paragraph_id}", after, before, stored.updated_by, stored.updated_at
+def _normalise(paragraphs: dict[int, Paragraph], item: ParagraphInput) -> ParagraphInput:
+    """Trim texts; wording identical to the draft is no amendment at all."""
+    amendment = clean(item.amendment)
+    if amendment in {clean(text) for text in paragraphs[item.paragraph_id].text.values()}:
+        amendment = ""
+    return ParagraphInput(
+        item.paragraph_id,
+        item.stance or None,
+        clean(item.comment),
+        amendment,
+        item.language or None,
+    )
+
+
+def _validate_items(paragraphs: dict[int, Paragraph], items: list[ParagraphInput]) -> None:
+    errors: dict[str, list] = {}
+    for item in items:
+        pid = item.paragraph_id
+        if item.stance is not None and item.stance not in STANCES:
+            errors.setdefault(f"stance-{pid}", []).append(_l("Choose a stance."))
+        for name in ("comment", "amendment"):
+            if too_long(getattr(item, name)):
+                errors.setdefault(f"{name}-{pid}", []).extend(too_long(getattr(item, name)))
+        if (item.comment or item.amendment) and not item.stance:
+            errors.setdefault(f"stance-{pid}", []).append(
+                _l(
+                    "Choose a stance for paragraph %(number)s: you wrote a comment or wording.",
+                    number=paragraphs[pid].number,
                 )
             )
-            continue
-        if stored is None:
-            stored = ParagraphFeedback(paragraph_id=posted.paragraph_id)
-            submission.items.append(stored)
-        _apply(stored, posted, user, new_version)
-        changes[f"p:{posted.paragraph_id}"] = _diff(before, after)
-    if changes:
-        _record_save(submission, user, changes)
-    db.session.commit()
-    return result
-
-
-def _changed_by_someone_else(stored, base_version: int, user: User) -> bool:
-    """Changed after the page was loaded, by another member (one's own autosave never clashes)."""
-    return (
-        stored is not None
-        and stored.changed_at_version > base_version
-        and stored.updated_by_id != user.id
-    )
-
-
-def _apply(item: ParagraphFeedback, posted: ParagraphInput, user: User, version: int) -> None:
-    item.stance, item.comment, item.amendment = posted.stance, posted.comment, posted.amendment
-    item.language_confirmed = posted.language is not None
-    item.language = posted.language or language.detect(f"{posted.comment}\n{posted.amendment}")
-    item.changed_at_version = version
-    item.updated_by, item.updated_at = user, utcnow()
-
-
-def _diff(before: dict, after: dict) -> dict:
-    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-
-
-def _record_save(submission: Submission, user: User, changes: dict) -> None:
-    """Mark the submission changed (a submitted one becomes a draft again) and log the change."""
-    now = utcnow()
-    next_version = submission.lock_version + 1  # what the UPDATE at commit will set
-    submission.updated_at, submission.updated_by = now, user
-    if submission.status in {"submitted", "withdrawn"}:
-        submission.status = "draft"
-    add_revision(submission, next_version, "saved", user, now, changes)
-
-
-def add_revision(
-    submission: Submission,
-    lock_version: int,
-    action: str,
-    actor: User | None,
-    at,
-    changes: dict | None = None,
-) -> None:
-    """Add a history entry without loading the submission's whole history."""
-    db.session.add(
-        SubmissionRevision(
-            submission_id=submission.id,
-            lock_version=lock_version,
-            action=action,
-            actor_id=actor.id if actor else None,
-            at=at,
-            changes=changes or {},
-        )
-    )
-
-
-def _validate_answer(question: Question, raw: object) -> object:
-    """The stored form of an answer, or a DomainError naming the question's field."""
-    name = f"question-{question.id}"
-    if raw in (None, "", []):
-        return None
-    if question.kind == "scale":
-        if str(raw) not in {"1", "2", "3", "4", "5"}:
-            raise DomainError(_l("Choose a value from 1 to 5."), field=name)
-        return int(raw)
-    if question.kind == "single":
-        if not str(raw).isdigit() or int(raw) >= len(question.options):
-            raise DomainError(_l("Choose one of the options."), field=name)
-        return int(raw)
-    if question.kind == "multiple":
-        values = raw if isinstance(raw, list) else [raw]
-        if not all(str(v).isdigit() and int(v) < len(question.options) for v in values):
-            raise DomainError(_l("Choose among the options."), field=name)
-        return sorted({int(v) for v in values})
-    text = _clean(str(raw))
-    if len(text) > MAX_TEXT:
-        raise DomainError(_l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}"), field=name)
-    return text or None
-
-
-def save_answers(
-    user: User,
-    consultation: Consultation,
-    answers: dict[int, object],
-    general_comment: str,
-    base_version: int,
-    general_language: str | None = None,
-) -> SaveResult:
-    """Save the answers to the Council's questions and the general comment."""
-    require_open_for(user, consultation)
-    questions = {q.id: q for q in consultation.questions}
-    errors: dict[str, list] = {}
-    cleaned: dict[int, object] = {}
-    for question_id, raw in answers.items():
-        if question_id not in questions:
-            continue  # a field the form never offered changes nothing
-        try:
-            cleaned[question_id] = _validate_answer(questions[question_id], raw)
-        except DomainError as error:
-            errors.setdefault(error.field, []).append(error.message)
-    general_comment = _clean(general_comment)
-    if len(general_comment) > MAX_TEXT:
-        errors.setdefault("general_comment", []).append(
-            _l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}")
-        )
+        if item.language is not None and item.language not in LANGUAGES:
+            errors.setdefault(f"language-{pid}", []).append(
+                _l("Choose English, French or Spanish.")
+            )
     if errors:
         raise ValidationFailed(errors)
-    return _retrying(
-        lambda: _save_answers_once(
-            user, consultation, cleaned, general_comment, general_language, base_version
+
+
+def _read(
+    consultation: Consultation, organisation_id: int, paragraph_ids: list[int]
+) -> _State | None:
+    """The submission's version, status and latest history entry, and the stored feedback on
+    the posted paragraphs: one statement, nothing else of the submission loaded."""
+    rows = db.session.execute(
+        sa.select(
+            Submission.id,
+            Submission.lock_version,
+            Submission.version_id,
+            Submission.status,
+            SubmissionRevision.id,
+            SubmissionRevision.actor_id,
+            SubmissionRevision.action,
+            SubmissionRevision.at,
+            SubmissionRevision.changes,
+            ParagraphFeedback,
         )
-    )
+        .select_from(Submission)
+        .outerjoin(SubmissionRevision, SubmissionRevision.id == latest_revision_id(Submission.id))
+        .outerjoin(
+            ParagraphFeedback,
+            sa.and_(
+                ParagraphFeedback.submission_id == Submission.id,
+                ParagraphFeedback.paragraph_id.in_(paragraph_ids),
+            ),
+        )
+        .where(
+            Submission.consultation_id == consultation.id,
+            Submission.organisation_id == organisation_id,
+        )
+    ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    latest = LatestRevision(*first[4:9]) if first[4] is not None else None
+    items = {row[9].paragraph_id: row[9] for row in rows if row[9] is not None}
+    return _State(first[0], first[1], first[2], first[3], latest, items)
 
 
-def _save_answers_once(
-    user, consultation, cleaned, general_comment, general_language, base_version
+def _check_version(paragraphs: dict[int, Paragraph], version_id: int) -> None:
+    """Feedback stays on the version the submission was started on."""
+    if any(p.section.version_id != version_id for p in paragraphs.values()):
+        raise DomainError(_l("This paragraph is not part of the draft."))
+
+
+def _stored(item: ParagraphFeedback | None) -> Stored | None:
+    if item is None:
+        return None
+    values = {
+        "stance": item.stance,
+        "comment": item.comment,
+        "amendment": item.amendment,
+        "language": item.language if item.language_confirmed else None,
+    }
+    return Stored(values, item.changed_at_version, item.updated_by_id, item.updated_at)
+
+
+def _posted(item: ParagraphInput) -> dict:
+    return {
+        "stance": item.stance,
+        "comment": item.comment,
+        "amendment": item.amendment,
+        "language": item.language,
+    }
+
+
+def _save_once(
+    user: User,
+    consultation: Consultation,
+    paragraphs: dict[int, Paragraph],
+    inputs: list[ParagraphInput],
+    base_version: int,
 ) -> SaveResult:
-    submission = _start_submission(user, consultation)
-    result = SaveResult(submission)
-    new_version = submission.lock_version + 1
-    changes: dict[str, dict] = {}
-    for question_id, value in cleaned.items():
-        stored = submission.answer_for(question_id)
-        before = stored.value if stored else None
-        if before == value:
-            continue
-        if (
-            stored is not None
-            and stored.changed_at_version > base_version
-            and submission.updated_by_id != user.id
-        ):
-            result.clashes.append(
-                EditClash(
-                    f"q:{question_id}",
-                    {"value": value},
-                    {"value": before},
-                    submission.updated_by,
-                    submission.updated_at,
-                )
-            )
-            continue
-        if stored is None:
-            stored = Answer(question_id=question_id)
-            submission.answers.append(stored)
-        stored.value, stored.changed_at_version = value, new_version
-        if isinstance(value, str):
-            stored.language = language.detect(value)
-        changes[f"q:{question_id}"] = {"value": [before, value]}
-    if general_comment != submission.general_comment:
-        if (
-            submission.general_changed_at_version > base_version
-            and submission.updated_by_id != user.id
-        ):
-            result.clashes.append(
-                EditClash(
-                    "general",
-                    {"comment": general_comment},
-                    {"comment": submission.general_comment},
-                    submission.updated_by,
-                    submission.updated_at,
-                )
-            )
-        else:
-            changes["general"] = {"comment": [submission.general_comment, general_comment]}
-            submission.general_comment = general_comment
-            submission.general_changed_at_version = new_version
-    if general_language in LANGUAGES:
-        submission.general_language = general_language
-    elif "general" in changes:
-        submission.general_language = language.detect(general_comment)
-    if changes:
-        _record_save(submission, user, changes)
+    ids = list(paragraphs)
+    state = _read(consultation, user.organisation_id, ids)
+    if state is None:
+        _check_version(paragraphs, consultation.current_version.id)
+        start_submission(user, consultation)
+        state = _read(consultation, user.organisation_id, ids)
+    _check_version(paragraphs, state.version_id)
+    edits = [
+        (f"p:{i.paragraph_id}", _posted(i), _stored(state.items.get(i.paragraph_id)), EMPTY)
+        for i in inputs
+    ]
+    changes, clashes = sort_edits(edits, base_version, user)
+    if not changes:
+        db.session.rollback()  # nothing to write: end the read's transaction
+        return SaveResult(state.id, state.lock_version, clashes)
+    now = utcnow()
+    version = bump(state.id, state.lock_version, state.status, user, now)
+    _write_items(state, changes, user, version, now)
+    diffs = {key: diff(before, after) for key, before, after in changes}
+    record_save(state.id, version, user, now, diffs, state.latest)
     db.session.commit()
-    return result
+    return SaveResult(state.id, version, clashes)
+
+
+def _write_items(state: _State, changes: list, user: User, version: int, now: datetime) -> None:
+    """One UPDATE for the changed items that exist, one INSERT for the new ones."""
+    updates, inserts = [], []
+    for key, _before, after in changes:
+        paragraph_id = int(key.removeprefix("p:"))
+        stored = state.items.get(paragraph_id)
+        row = {
+            "stance": after["stance"],
+            "comment": after["comment"],
+            "amendment": after["amendment"],
+            "language": _language(stored, after),
+            "language_confirmed": after["language"] is not None,
+            "changed_at_version": version,
+            "updated_at": now,
+            "updated_by_id": user.id,
+        }
+        if stored is None:
+            inserts.append({**row, "submission_id": state.id, "paragraph_id": paragraph_id})
+        else:
+            updates.append({**row, "item_id": stored.id})
+    table = ParagraphFeedback.__table__
+    if updates:
+        db.session.execute(table.update().where(table.c.id == sa.bindparam("item_id")), updates)
+    if inserts:
+        db.session.execute(table.insert(), inserts)
+
+
+def _language(stored: ParagraphFeedback | None, after: dict) -> str | None:
+    """The language chosen, else the one detected (again only when the text changed)."""
+    if after["language"] is not None:
+        return after["language"]
+    if (
+        stored is not None
+        and not stored.language_confirmed
+        and (stored.comment, stored.amendment) == (after["comment"], after["amendment"])
+    ):
+        return stored.language
+    return language.detect(f"{after['comment']}\n{after['amendment']}")

@@ -19,7 +19,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.feedback.saving import (
+from app.services.feedback.editing import (
     ValidationFailed,
     add_revision,
     require_open_for,
