@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import SecurityError
 
 from app.extensions import db, login_manager
 from app.lazy_text import lazy_gettext as _l
@@ -171,6 +172,11 @@ def _is_private(response: Response) -> bool:
     )
 
 
+def refuse_unknown_host(error: SecurityError) -> Response:
+    """A request for a host not in TRUSTED_HOSTS: a plain 400, since no URL can be built for it."""
+    return Response("Bad Request: unknown host.", status=400, mimetype="text/plain")
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -178,6 +184,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(end_expired_session)
+    app.register_error_handler(SecurityError, refuse_unknown_host)
     app.after_request(set_security_headers)
     app.jinja_env.globals["can"] = lambda action, target=None: access.can(
         current_user, action, target

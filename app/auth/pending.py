@@ -4,7 +4,6 @@ import time
 
 from flask import session
 
-from app.extensions import db
 from app.models import User
 from app.security import clear_session, start_session
 from app.services.accounts import signin
@@ -31,10 +30,7 @@ def pending_user() -> User | None:
     state = session.get(PENDING)
     if not isinstance(state, dict) or time.time() - state.get("at", 0) > PENDING_SECONDS:
         return None
-    user = db.session.get(User, state.get("user"))
-    if user is None or not user.is_active or user.session_version != state.get("version"):
-        return None
-    return user
+    return signin.still_signing_in(state.get("user"), state.get("version"))
 
 
 def pending_next() -> str | None:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.keyboard import type_second_factor
+
 pytestmark = pytest.mark.e2e
 
 SLUG = "pact-for-the-future-opportunities"
@@ -45,6 +47,9 @@ def test_staff_pages_are_accessible(live_server, page, assert_accessible):
     page.fill("#email", "staff@example.org")
     page.fill("#password", "demo-password-2026")
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/login/second-factor")
+    assert_accessible(page)
+    type_second_factor(page)
     page.wait_for_url(f"{live_server}/")
     for path in [
         "/staff/",
@@ -66,3 +71,14 @@ def test_narrow_screen_has_no_horizontal_scroll(live_server, browser):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     context.close()
     assert overflow <= 0
+
+
+def test_second_factor_set_up_page_is_accessible(live_server, page, assert_accessible):
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "partner@fao.example.org")
+    page.fill("#password", "demo-password-2026")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/login/set-up-second-factor")
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    assert_accessible(page)

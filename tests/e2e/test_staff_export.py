@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Consultation
 from config import _embedded_celery
 from tests.e2e.conftest import serving
-from tests.e2e.keyboard import press_enter_and_wait, tab_to
+from tests.e2e.keyboard import press_enter_and_wait, tab_to, type_second_factor
 from tests.web.test_export_jobs import add_many_feedback
 
 pytestmark = pytest.mark.e2e
@@ -107,6 +107,7 @@ def test_staff_export_a_workbook_follow_its_progress_and_download_it(
     page.fill("#email", "staff@example.org")
     page.fill("#password", "demo-password-2026")
     press_enter_and_wait(page)
+    type_second_factor(page)
 
     page.goto(f"{live}/staff/consultations/{SLUG}")
     tab_to(page, f"main a[href='/exports/consultations/{SLUG}/feedback']")

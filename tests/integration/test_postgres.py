@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -9,6 +10,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.models import Consultation, User
+from app.services import demo
 from tests.conftest import FreshRequestClient
 
 pytestmark = pytest.mark.postgres
@@ -94,4 +96,8 @@ def test_sign_in_and_throttling_on_postgres(pg_app):
     response = client.post(
         "/login", data={"email": "staff@example.org", "password": "demo-password-2026"}
     )
-    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/login/second-factor")
+    code = pyotp.TOTP(demo.DEMO_TOTP_SECRET).now()
+    response = client.post("/login/second-factor", data={"code": code})
+    assert response.headers["Location"] == "/"
+    assert client.get("/staff/").status_code == 200

@@ -57,6 +57,16 @@ def record_sign_in(user: User, ip: str | None = None, method: str = "password") 
     db.session.commit()
 
 
+def still_signing_in(user_id: object, session_version: object) -> User | None:
+    """The active user who gave the right password, unless their sessions ended since."""
+    if not isinstance(user_id, int) or not isinstance(session_version, int):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != session_version:
+        return None
+    return user
+
+
 def _too_many() -> TooManyAttempts:
     return TooManyAttempts(
         _l("Too many attempts to sign in to this account. Try again later, or reset your password.")
