@@ -1,11 +1,16 @@
 """Routes where partners write their organisation's submission, section by section."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+import math
+import time
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import _, format_time
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required
 
+from app.extensions import limiter
 from app.feedback import bp
-from app.feedback.forms import SubmissionForm, answer_inputs, paragraph_inputs
+from app.feedback.forms import SubmissionForm, answer_inputs, general_comment, paragraph_inputs
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
@@ -21,8 +26,44 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _consultation_for_partner(slug: str):
-    consultation = consultations.get_by_slug(slug)
+def _autosave_limit() -> str:
+    return current_app.config["AUTOSAVE_RATE_LIMIT"]
+
+
+def _person() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def _throttled(limit: RequestLimit):
+    """Autosave asked too often: the page keeps the text and tries again after the pause."""
+    wait = max(1, math.ceil(limit.reset_at - time.time()))
+    response = jsonify(
+        status="throttled",
+        retry_after=wait,
+        message=_("Saving paused for a moment: your text is kept and will be saved shortly."),
+    )
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+# Autosave posts the page's form as JSON every few seconds of typing: throttled per person
+# (both pages share one budget); the save button, a plain form post, is not.
+autosave_limit = limiter.shared_limit(
+    _autosave_limit,
+    scope="autosave",
+    key_func=_person,
+    methods=["POST"],
+    exempt_when=lambda: not wants_json(),
+    on_breach=_throttled,
+)
+
+
+def _consultation_for_partner(slug: str, saving: bool = False):
+    """The consultation, if the partner may write on it; a save loads only what it needs."""
+    consultation = (
+        feedback.consultation_to_write(slug) if saving else consultations.get_by_slug(slug)
+    )
     access.require(current_user, "consultation.read", consultation)
     access.require(current_user, "submission.write", consultation)
     return consultation
@@ -57,10 +98,10 @@ def overview(slug: str):
 
 @bp.route("/consultations/<slug>/respond/sections/<int:position>", methods=["GET", "POST"])
 @login_required
+@autosave_limit
 def section(slug: str, position: int):
-    consultation = _consultation_for_partner(slug)
-    submission = feedback.submission_of(consultation, current_user.organisation_id)
-    sections = feedback.writing_version(consultation, submission).sections
+    consultation = _consultation_for_partner(slug, saving=request.method == "POST")
+    sections = feedback.sections_to_write(consultation, current_user.organisation_id)
     if not 0 <= position < len(sections):
         abort(404)
     form = SubmissionForm()
@@ -94,6 +135,7 @@ def section(slug: str, position: int):
 
 @bp.route("/consultations/<slug>/respond/questions", methods=["GET", "POST"])
 @login_required
+@autosave_limit
 def questions(slug: str):
     consultation = _consultation_for_partner(slug)
     form = SubmissionForm()
@@ -104,7 +146,7 @@ def questions(slug: str):
             current_user,
             consultation,
             answer_inputs(request.form, consultation.questions),
-            request.form.get("general_comment", ""),
+            general_comment(request.form),
             form.base_version(),
             request.form.get("general_language") or None,
         ),
@@ -140,11 +182,7 @@ def _run_save(form: SubmissionForm, slug: str, save):
 
 def _page_submission(form, consultation, result: SaveResult | None, errors: dict):
     """The submission to show; the form carries its version unless it must keep the posted one."""
-    submission = (
-        result.submission
-        if result
-        else feedback.submission_of(consultation, current_user.organisation_id)
-    )
+    submission = feedback.submission_of(consultation, current_user.organisation_id)
     if result is not None or (submission is not None and not errors):
         form.lock_version.data = str(submission.lock_version)
     return submission
@@ -171,14 +209,15 @@ def _save_answer_json(result: SaveResult | None, errors: dict):
         ), 422
     if result.clashes:
         message = _(
-            "Someone else changed this meanwhile. Save without JavaScript to compare both texts."
+            "Someone else in your organisation changed this meanwhile. Press the save button "
+            "to see both texts and choose."
         )
     else:
         message = _("Saved at %(time)s.", time=format_time(format="short"))
     return jsonify(
         status="conflict" if result.clashes else "saved",
         saved_at=format_time(format="short"),
-        lock_version=result.submission.lock_version,
+        lock_version=result.lock_version,
         clashes=[c.key for c in result.clashes],
         message=message,
     ), (409 if result.clashes else 200)
