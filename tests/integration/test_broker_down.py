@@ -23,12 +23,15 @@ from tests.conftest import FreshRequestClient
 pytestmark = [pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
+# A process without SECRET_KEY refuses to start; these are the tests' own.
+SECRET_KEY = "integration-tests-only"
 SLUG = "pact-for-the-future-opportunities"
 
 
 def make_app(folder: Path, database_url: str, redis_url: str):
     app = create_app(
         "development",
+        SECRET_KEY=SECRET_KEY,
         SQLALCHEMY_DATABASE_URI=database_url,
         INSTANCE_DIR=folder,
         MAIL_FILE_DIR=str(folder / "mail"),
@@ -105,6 +108,7 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
             "AGORA_INSTANCE_DIR": str(tmp_path),
             "MAIL_FILE_DIR": str(tmp_path / "mail"),
             "AGORA_ENV": "development",
+            "SECRET_KEY": SECRET_KEY,
         },
     )
     try:

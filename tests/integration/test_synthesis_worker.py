@@ -24,7 +24,10 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.synthesis import runs
 from config import _redis_celery
-from tests.conftest import make_user
+from tests.conftest import invite_organisations, make_user
+
+# A process without SECRET_KEY refuses to start; these are the tests' own.
+SECRET_KEY = "integration-tests-only"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +49,7 @@ def worker_env(database_url: str, redis_url: str, folder: Path) -> dict:
         "REDIS_URL": redis_url,
         "AGORA_INSTANCE_DIR": str(folder),
         "AGORA_ENV": "development",
+        "SECRET_KEY": SECRET_KEY,
         "SYNTHESIS_STALE_SECONDS": "2",
     }
 
@@ -88,6 +92,7 @@ def app_with_feedback(postgres_url, redis_url, tmp_path):
     redis_db = redis_url.rsplit("/", 1)[0] + "/13"
     app = create_app(
         "development",
+        SECRET_KEY=SECRET_KEY,
         SQLALCHEMY_DATABASE_URI=postgres_url,
         INSTANCE_DIR=tmp_path,
         SYNTHESIS_STALE_SECONDS=2,
@@ -104,6 +109,7 @@ def app_with_feedback(postgres_url, redis_url, tmp_path):
             )
             db.session.add(organisation)
             db.session.commit()
+            invite_organisations(db, consultation, organisation)
             member = make_user(db, f"w{index}@network.example.org", "partner", organisation)
             inputs = [
                 ParagraphInput(
