@@ -309,7 +309,7 @@ def _join(before: str, after: str, words: set[str]) -> str:
         return before[:-1] + after
     if len(before) < 2 or before[-1] not in _HYPHENS or not before[-2].isalpha():
         return f"{before} {after}"
-    piece = re.search(r"[^\W\d_]+(?:-[^\W\d_]+)*-$", before)
+    piece = re.search(r"[^\W\d_]+(?:-[^\W\d_]+)*-$", before[-80:])  # the last word only
     head = re.match(r"[^\W\d_]+", after)
     if piece is None or head is None:
         return before + after  # "COVID-" + "19": a compound word, kept whole

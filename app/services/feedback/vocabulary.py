@@ -28,6 +28,7 @@ LANGUAGE_CODES = ("en", "fr", "es")
 NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "XA", "XB", "QO"})
 # How alike a typed value and an accepted one must be for the second to be suggested.
 SUGGESTION_CUTOFF = 0.6
+MAX_REMEMBERED = 10_000  # spellings remembered per column, so that lookups skip folding
 
 
 def fold(text: str) -> str:
@@ -47,6 +48,7 @@ class Vocabulary:
     codes: tuple[str, ...]
     aliases: dict[str, str] = field(default_factory=dict)  # folded → code
     shown: dict[str, str] = field(default_factory=dict)  # folded → as the platform writes it
+    seen: dict[str, str | None] = field(default_factory=dict)  # as written → code, or None
 
     def add(self, written: str, code: str) -> None:
         """Accept `written` for `code`; the first code given for a spelling keeps it."""
@@ -57,7 +59,13 @@ class Vocabulary:
 
     def code(self, written: str) -> str | None:
         """The code `written` stands for, or None."""
-        return self.aliases.get(fold(written))
+        try:
+            return self.seen[written]  # a file repeats the same few spellings row after row
+        except KeyError:
+            found = self.aliases.get(fold(written))
+            if len(self.seen) < MAX_REMEMBERED:
+                self.seen[written] = found
+            return found
 
     def nearest(self, written: str) -> str | None:
         """The accepted spelling nearest to `written`, as the platform writes it, if any."""
