@@ -47,6 +47,12 @@ def _throttled(limit: RequestLimit):
     return response
 
 
+@bp.errorhandler(429)
+def _too_many(error):
+    """The autosave throttle's own JSON answer, not the site's error page."""
+    return error.response or error
+
+
 # Autosave posts the page's form as JSON every few seconds of typing: throttled per person
 # (both pages share one budget); the save button, a plain form post, is not.
 autosave_limit = limiter.shared_limit(

@@ -29,7 +29,11 @@ LANGS = ("en", "fr", "es")
 @bp.get("/")
 def dashboard():
     items = consultations.readable_by(current_user)
-    return render_template("staff/dashboard.html", consultations=items)
+    return render_template(
+        "staff/dashboard.html",
+        consultations=items,
+        paragraph_counts=consultations.paragraph_counts(items),
+    )
 
 
 @bp.route("/consultations/import", methods=["GET", "POST"])

@@ -76,7 +76,11 @@ def test_second_member_sees_both_answers_and_general_comments_and_chooses(
     # Ben keeps Ana's answer and his own comment.
     text = consultation.questions[2]
     choice = questions_form(
-        consultation, lock_of(page), "Ben's answer", "Ben's comment", **{f"keep-q{text.id}": "theirs"}
+        consultation,
+        lock_of(page),
+        "Ben's answer",
+        "Ben's comment",
+        **{f"keep-q{text.id}": "theirs"},
     )
     assert ben.post(url, data=choice).status_code == 302
     assert stored(consultation) == ("Ana's answer", "Ben's comment")
@@ -126,9 +130,7 @@ def test_one_members_own_autosaves_never_clash(two_members, consultation):
     assert stored(consultation) == ("Ana's longer answer", "")
 
 
-def test_my_save_elsewhere_does_not_let_me_overwrite_a_colleagues_answer(
-    two_members, consultation
-):
+def test_my_save_elsewhere_does_not_let_me_overwrite_a_colleagues_answer(two_members, consultation):
     ana, ben = two_members
     url = f"/consultations/{consultation.slug}/respond/questions"
     ana_lock, ben_lock = lock_of(ana.get(url).text), lock_of(ben.get(url).text)
@@ -145,3 +147,35 @@ def test_my_save_elsewhere_does_not_let_me_overwrite_a_colleagues_answer(
     ).text
     assert "Ana&#39;s answer" in page and "Ana&#39;s comment" in page
     assert stored(consultation) == ("Ana's answer", "Ana's comment")
+
+
+def test_autosave_is_throttled_per_person_and_the_save_button_is_not(
+    app, two_members, consultation
+):
+    app.config["AUTOSAVE_RATE_LIMIT"] = "2 per minute"
+    ana, ben = two_members
+    url = f"/consultations/{consultation.slug}/respond/questions"
+    lock = lock_of(ana.get(url).text)
+
+    def autosave(client, words):
+        return client.post(
+            url,
+            data=questions_form(consultation, lock, words, ""),
+            headers={"Accept": "application/json"},
+        )
+
+    assert autosave(ana, "One").status_code == 200
+    assert autosave(ana, "One two").status_code == 200
+    throttled = autosave(ana, "One two three")
+    body = throttled.get_json()
+    assert throttled.status_code == 429 and body["status"] == "throttled"
+    assert int(throttled.headers["Retry-After"]) >= 1
+    assert body["message"].startswith("Saving paused for a moment: your text is kept")
+    assert stored(consultation) == ("One two", "")
+    # Ben's budget is his own, and Ana's save button still saves what she typed.
+    assert autosave(ben, "One two").get_json()["status"] == "saved"
+    assert (
+        ana.post(url, data=questions_form(consultation, lock, "One two three", "")).status_code
+        == 302
+    )
+    assert stored(consultation) == ("One two three", "")

@@ -44,6 +44,31 @@ def readable_by(user: User | None) -> list[Consultation]:
     return [c for c in everything if access.can(user, "consultation.read", c)]
 
 
+def paragraph_counts(consultations: list[Consultation]) -> dict[int, int]:
+    """How many paragraphs each consultation's current version has, in two queries whatever
+    the number of consultations (the dashboard lists them all)."""
+    versions = db.session.execute(
+        sa.select(DocumentVersion.id, DocumentVersion.consultation_id, DocumentVersion.published_at)
+        .where(DocumentVersion.consultation_id.in_([c.id for c in consultations]))
+        .order_by(DocumentVersion.number)
+    ).all()
+    latest, published = {}, {}
+    for version_id, consultation_id, published_at in versions:
+        latest[consultation_id] = version_id
+        if published_at is not None:
+            published[consultation_id] = version_id
+    current = {**latest, **published}  # as Consultation.current_version chooses
+    counts = dict(
+        db.session.execute(
+            sa.select(Section.version_id, sa.func.count(Paragraph.id))
+            .join(Paragraph, Paragraph.section_id == Section.id)
+            .where(Section.version_id.in_(list(current.values())))
+            .group_by(Section.version_id)
+        ).all()
+    )
+    return {cid: counts.get(version_id, 0) for cid, version_id in current.items()}
+
+
 def listing_by_phase(user: User | None) -> dict[str, list[Consultation]]:
     """Consultations grouped by phase, for the public pages."""
     groups: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": [], "draft": []}

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
@@ -137,22 +138,29 @@ def state_counts(rows: list[ResponseRow]) -> dict[str, int]:
     return counts
 
 
-def _active_members(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == organisation_id,
-                User.active.is_(True),
-                User.password_hash.is_not(None),
-            )
+def _active_members(organisation_ids: list[int]) -> dict[int, list[User]]:
+    """The members who can sign in of each organisation, in one query."""
+    members: dict[int, list[User]] = {}
+    for user in db.session.scalars(
+        sa.select(User)
+        .where(
+            User.organisation_id.in_(organisation_ids),
+            User.active.is_(True),
+            User.password_hash.is_not(None),
         )
-    )
+        .order_by(User.id)
+    ):
+        members.setdefault(user.organisation_id, []).append(user)
+    return members
 
 
 def _remind(consultation: Consultation, invitations: list[ConsultationInvitation]) -> list:
+    """Queue a reminder for every member of the invited organisations: a bounded number of
+    queries however many organisations wait."""
     messages = []
+    members = _active_members([i.organisation_id for i in invitations])
     for invitation in invitations:
-        for member in _active_members(invitation.organisation_id):
+        for member in members.get(invitation.organisation_id, []):
             messages.append(
                 mail.queue_email(
                     member,
@@ -172,10 +180,12 @@ def _waiting(consultation: Consultation) -> list[ConsultationInvitation]:
     )
     return list(
         db.session.scalars(
-            sa.select(ConsultationInvitation).where(
+            sa.select(ConsultationInvitation)
+            .where(
                 ConsultationInvitation.consultation_id == consultation.id,
                 ConsultationInvitation.organisation_id.not_in(submitted),
             )
+            .options(so.joinedload(ConsultationInvitation.organisation))
         )
     )
 

@@ -31,13 +31,22 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Autosave: after a pause in typing, post the form in the background and announce the result.
+// The text stays in the form whatever happens: when the server asks to slow down (429) or
+// cannot be reached, the same form is posted again later, with whatever was typed meanwhile.
 const AUTOSAVE_DELAY_MS = 2500;
+const AUTOSAVE_RETRY_MS = 15000;
+
+function retryAfterMs(response, body) {
+  const seconds = Number(response.headers.get("Retry-After") || (body && body.retry_after));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : AUTOSAVE_RETRY_MS;
+}
 
 function enableAutosave(form) {
   const status = form.querySelector("[data-autosave-status]");
   const version = form.querySelector("input[name=lock_version]");
   let timer = null;
   let saving = false;
+  let notBefore = 0; // no autosave before this time (ms), as the server asked
 
   async function save() {
     if (saving) { schedule(); return; }
@@ -49,13 +58,22 @@ function enableAutosave(form) {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
-      const body = await response.json();
+      let body = null;
+      try { body = await response.json(); } catch (error) { body = null; }
+      if (response.status === 429 || response.status >= 500 || body === null) {
+        notBefore = Date.now() + retryAfterMs(response, body);
+        if (status && body && body.message) status.textContent = body.message;
+        schedule();
+        return;
+      }
       if (body.lock_version !== undefined && body.status === "saved") {
         version.value = body.lock_version;
       }
       if (status) status.textContent = body.message || "";
     } catch (error) {
-      // Offline or server unreachable: the save button still works and nothing is lost.
+      // Offline or server unreachable: try again later; the save button still works.
+      notBefore = Date.now() + AUTOSAVE_RETRY_MS;
+      schedule();
     } finally {
       saving = false;
     }
@@ -63,7 +81,7 @@ function enableAutosave(form) {
 
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(save, AUTOSAVE_DELAY_MS);
+    timer = setTimeout(save, Math.max(AUTOSAVE_DELAY_MS, notBefore - Date.now()));
   }
 
   form.addEventListener("input", schedule);
