@@ -3,9 +3,11 @@
 import importlib
 import os
 
-from celery import Celery, Task
+from celery import Celery
 from flask import Flask
 from kombu import Queue
+
+from app.tasks.base import FlaskTask
 
 # Emails wait for nothing else; a 100,000-item synthesis or export waits only for its kind.
 QUEUES = ("mail", "default", "heavy")
@@ -25,14 +27,6 @@ ROUTING = {
         **{name: {"queue": "heavy"} for name in HEAVY_TASKS},
     },
 }
-
-
-class FlaskTask(Task):
-    """A task that runs inside an app context of the Flask app its Celery app serves."""
-
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        with self.app.flask_app.app_context():
-            return self.run(*args, **kwargs)
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -10,9 +10,9 @@ import logging
 
 import kombu.exceptions
 import sqlalchemy.exc
+from celery import Task
 from celery.exceptions import Retry
 
-from app.celery_app import FlaskTask
 from app.services.mail import outbox
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,14 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.TimeoutError,
     OSError,
 )
+
+
+class FlaskTask(Task):
+    """A task that runs inside an app context of the Flask app its Celery app serves."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        with self.app.flask_app.app_context():
+            return self.run(*args, **kwargs)
 
 
 class AgoraTask(FlaskTask):

@@ -1,8 +1,5 @@
 """Accounts: sign-in, invitations, password resets, sign-out everywhere, roles."""
 
-import hashlib
-import secrets
-from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -11,15 +8,11 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import AccountToken, Organisation, User
 from app.models.common import utcnow
 from app.models.user import ROLES
-from app.services.accounts import access, audit, signin
+from app.services.accounts import access, audit, links, signin
 from app.services.accounts.passwords import check_password_rules, hash_password
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import delivery as mail
 from app.services.mail import outbox
-
-INVITATION_LIFETIME = timedelta(days=7)
-RESET_LIFETIME = timedelta(hours=2)
-
 
 normalise_email = signin.normalise_email
 
@@ -81,35 +74,11 @@ def _organisation_for_role(role: str, organisation_id: int | None) -> Organisati
     return organisation
 
 
-def _issue_token(user: User, purpose: str, lifetime: timedelta) -> str:
-    """Store the hash of a fresh random token; the clear token only travels in the email."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        AccountToken(
-            purpose=purpose,
-            token_hash=_digest(token),
-            user=user,
-            expires_at=utcnow() + lifetime,
-        )
-    )
-    return token
-
-
-def issue_link_token(user: User, purpose: str) -> str:
-    """A fresh token for an invitation or reset email, issued when the email is sent."""
-    lifetimes = {"invite": INVITATION_LIFETIME, "reset": RESET_LIFETIME}
-    return _issue_token(user, purpose, lifetimes[purpose])
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def redeem_token(token: str, purpose: str) -> AccountToken:
     """The unused, unexpired token of this purpose; NotFound otherwise."""
     row = db.session.scalar(
         sa.select(AccountToken).where(
-            AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose
+            AccountToken.token_hash == links.digest(token), AccountToken.purpose == purpose
         )
     )
     if row is None or row.used_at is not None or row.expires_at <= utcnow():

@@ -16,11 +16,12 @@ from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import OutboxMessage, User
+from app.services.accounts import links
 from app.services.mail import context as plain
 from app.services.mail import outbox
 
 SEND_TASK = "app.tasks.mail.send_email"
-ACCOUNT_LINKS = ("invite", "reset")
+ACCOUNT_LINKS = tuple(links.LIFETIMES)
 
 
 def queue_email(
@@ -80,10 +81,7 @@ def compose(message: OutboxMessage) -> EmailMessage | None:
         return None
     extra = {}
     if payload.get("account_link"):
-        # Imported here: the accounts service queues emails through this module.
-        from app.services.accounts import users
-
-        extra["token"] = users.issue_link_token(user, payload["account_link"])
+        extra["token"] = links.issue(user, payload["account_link"])
         # Committed before sending: the link must work when the email arrives.
         db.session.commit()
     config = current_app.config
