@@ -21,8 +21,14 @@ def init_app(app: Flask) -> None:
     from flask_babel import format_decimal
 
     from app.models.feedback import STANCES
+    from app.services.synthesis.amendments import describe, source_language
     from app.services.textdiff import word_diff
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["number"] = format_decimal  # 10,000 / 10 000 / 10.000 by locale
-    app.jinja_env.globals.update(word_diff=word_diff, STANCES=STANCES)
+    app.jinja_env.globals.update(
+        word_diff=word_diff,
+        describe_change=describe,
+        wording_source=source_language,
+        STANCES=STANCES,
+    )

@@ -390,7 +390,9 @@ def test_drilldown_shows_exactly_the_comments_behind_a_figure(client, auth, user
     group = client.get(base(world) + "/feedback?paragraph=2&group=" + "a" * 40)
     text = group.get_data(as_text=True)
     assert text.count('class="council-card"') == 2 and "Add children." in text
-    assert '<ins><span class="visually-hidden">added: </span>' in text
+    # A screen reader hears the change as a sentence; the struck-out words are for the eye.
+    assert "Proposed change: inserts: for every child, after: Second." in text
+    assert '<p class="word-diff" aria-hidden="true"' in text and "for every child.</ins>" in text
 
 
 def test_drilldown_refuses_feedback_of_another_consultation(client, auth, users, world, db):
