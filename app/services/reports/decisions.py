@@ -3,15 +3,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import _, force_locale, ngettext
 
 from app.extensions import db
-from app.i18n import Localized, localize
+from app.i18n import LANGUAGE_NAMES, Localized, localize
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     AmendmentDecision,
@@ -26,7 +26,15 @@ from app.services.accounts import access, audit
 from app.services.errors import Conflict, NotFound
 from app.services.mail import delivery as mail
 from app.services.mail import outbox
-from app.services.reports.pdf import render_pdf
+from app.services.reports.pdf import (
+    clean,
+    fallback_note,
+    localized,
+    moment,
+    names,
+    render_pdf,
+    user_text,
+)
 from app.services.synthesis.review import decisions_of
 
 OUTCOMES = {
@@ -151,7 +159,77 @@ def write_pdf(
     """The report as a tagged PDF in `language`: bytes, or written to `target`."""
     report = you_said_we_did(synthesis, language)
     with force_locale(language):
-        return render_pdf("reports/decisions.html", target, report=report)
+        return render_pdf("decisions.typ", _pdf_data(report), target)
+
+
+def _pdf_data(report: DecisionsReport) -> dict[str, Any]:
+    """What the decisions template lays out, every word in the report's language."""
+    wording_lang = report.original_language if report.original_language != report.language else None
+    title = _("You said, we did")
+    sections = [
+        {
+            "heading": localized(section.heading),
+            "paragraphs": [
+                {
+                    "heading": _("Paragraph %(number)s", number=paragraph.number),
+                    "note": fallback_note(paragraph.text),
+                    "text": localized(paragraph.text),
+                    "groups": [
+                        {
+                            "heading": _("Wording %(index)d", index=group.index)
+                            + f": {group.outcome}",
+                            "text": user_text(group.text, wording_lang),
+                            "diff": [[op, clean(piece)] for op, piece in group.diff],
+                            "proposed_by": ngettext(
+                                "Proposed by %(num)d organisation",
+                                "Proposed by %(num)d organisations",
+                                len(group.organisations),
+                            ),
+                            "organisations": names(group.organisations),
+                            "reason": user_text(group.reason),
+                            "decided": _("Decided on %(date)s.", date=moment(group.decided_at)),
+                        }
+                        for group in paragraph.groups
+                    ],
+                }
+                for paragraph in section.paragraphs
+            ],
+        }
+        for section in report.sections
+    ]
+    language_name = LANGUAGE_NAMES.get(wording_lang or "", wording_lang)
+    return {
+        "lang": report.language,
+        "doc_title": f"{title} — {report.title.text}",
+        "title": title,
+        "consultation": localized(report.title),
+        "intro": _(
+            "What the Council decided on the wordings that organisations proposed, as compiled"
+            " in synthesis %(number)d, and why.",
+            number=report.synthesis_number,
+        ),
+        "published": _("Published on %(date)s.", date=moment(report.published_at))
+        if report.published_at
+        else "",
+        "wording_note": _(
+            "Proposed wordings are shown as sent, compared with the draft in its original"
+            " language (%(language)s).",
+            language=language_name,
+        )
+        if wording_lang
+        else "",
+        "counts_caption": _("Decisions of the Council"),
+        "counts_header": [_("Decision"), _("Proposed wordings")],
+        "counts": [[outcome, count] for outcome, count in report.count_rows],
+        "total": [_("Total"), report.total],
+        "sections": sections,
+        "labels": {
+            "none": _("The Council has not decided on any proposed wording yet."),
+            "wording": _("Proposed wording"),
+            "diff": _("Changes to the draft"),
+            "reason": _("Reason of the Council"),
+        },
+    }
 
 
 # -- Who reads which report ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name, localize
 from app.models import AmendmentDecision, Synthesis, User
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.accounts import access
-from app.services.reports.pdf import render_pdf
+from app.services.reports import synthesis_pdf
 from app.services.reports.synthesis_annex import Annex
 from app.services.reports.synthesis_docx import write_report
 from app.services.reports.synthesis_model import (
@@ -167,6 +167,7 @@ def _campaign(entry: dict, language: str) -> Campaign:
         [(LANGUAGE_NAMES.get(code, code), n) for code, n in languages],
         [(str(ORGANISATION_KINDS.get(kind, kind)), n) for kind, n in kinds],
         shown,
+        list(entry.get("feedback_ids", [])),
     )
 
 
@@ -193,6 +194,7 @@ def _paragraphs(synthesis: Synthesis, text: Localizer, reader: User) -> list[Par
                 group.get("organisations", []),
                 len(group.get("feedback_ids", [])),
                 _decision(decisions.get(group.get("key")), with_names),
+                list(group.get("feedback_ids", [])),
             )
             for index, group in enumerate(p.get("amendment_groups", []), start=1)
         ]
@@ -227,7 +229,12 @@ def _decision(row: AmendmentDecision | None, with_names: bool) -> Decision | Non
 
 
 def _quote(quote: dict) -> Quote:
-    return Quote(quote.get("text", ""), quote.get("organisation", ""), quote.get("language"))
+    return Quote(
+        quote.get("text", ""),
+        quote.get("organisation", ""),
+        quote.get("language"),
+        quote.get("feedback_id"),
+    )
 
 
 def _theme(theme: dict, text: Localizer) -> Theme:
@@ -286,28 +293,19 @@ def write_pdf(
     progress: Progress | None = None,
     *,
     reader: User,
+    stage: synthesis_pdf.Stage | None = None,
 ) -> None:
     """The synthesis as a tagged PDF in `language` for `reader`, written to `target` (a path
     or binary file).
 
-    `progress(done, total)` hears of the annex rows as they are read into the document;
-    typesetting the whole follows, which no row count measures. WeasyPrint holds every
-    page in memory until the file is written (about 85 MB per 1,000 feedback items), so
-    past REPORT_PDF_ANNEX_LIMIT items the PDF leaves its annex to the Word report and the
-    feedback export, and says so, rather than exhaust the worker.
+    `progress(done, total)` hears of the annex rows as they are gathered, and `stage(name,
+    share)` of the stages that follow (typesetting, writing). Past REPORT_PDF_ANNEX_LIMIT
+    items the PDF leaves its annex to the Word report and the feedback export, and says so.
     """
     with force_locale(language):
         report = build_report(synthesis, language, reader)
-        annex_limit = current_app.config["REPORT_PDF_ANNEX_LIMIT"]
-        in_full = report.annex.total <= annex_limit
-        render_pdf(
-            "reports/synthesis.html",
-            target,
-            report=report,
-            annex=report.annex.paragraphs(progress) if in_full else None,
-            annex_limit=annex_limit,
-            charts=charts,
-            STANCE_ORDER=STANCE_ORDER,
+        synthesis_pdf.write(
+            report, target, progress, current_app.config["REPORT_PDF_ANNEX_LIMIT"], stage
         )
     if progress is not None:  # also when there was no annex to read
         progress(report.annex.total, report.annex.total)

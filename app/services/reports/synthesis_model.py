@@ -94,6 +94,7 @@ class Wording:
     organisations: list[str]
     count: int
     decision: Decision | None
+    feedback_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Quote:
     text: str
     organisation: str
     language: str | None
+    feedback_id: int | None = None  # the page view links each quote to its feedback
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class Campaign:
     languages: list[tuple[str, int]] = field(default_factory=list)  # (language name, copies)
     kinds: list[tuple[str, int]] = field(default_factory=list)  # (kind of organisation, copies)
     language: str | None = None  # the language `text` is in, when known
+    feedback_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
