@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.services.drafts.importer import ImportFormatError, ParsedDraft, parse_file, parse_text
-from tests.pdf_maker import Page, pdf_bytes, text_page, two_column_page, wrap
+from tests.pdf_maker import WIDTH, Page, pdf_bytes, text_page, two_column_page, wrap
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -323,3 +323,23 @@ def test_hard_wrapped_text_not_from_a_pdf_keeps_its_own_reading():
     # No page furniture and no lone numbers: the plain-text importer's rules apply unchanged.
     draft = parse_text("Scope\n\n1. First line\nsecond line.\n\n2. Second.\n")
     assert texts(draft)["1"] == "First line\nsecond line."
+
+
+def test_a_centred_title_page_is_not_taken_for_two_columns():
+    words = ["UCLG", "Draft", "Culture", "Council", "2026", "Daejeon", "Item 3.2", "Peace"]
+    words += ["Cities", "Version 2", "Town Halls"]
+    title = Page(
+        [(WIDTH / 2 - len(word) * 2.75, 760 - 22 * n, word) for n, word in enumerate(words)]
+    )
+    margin = ["Distribution: general", "Original: English", "Date: 1 March 2026", "Item 3.2"]
+    title.runs += [(72, 400 - 16 * n, line) for n, line in enumerate(margin)]
+    body = text_page([line for page in DRAFTS["en"]["pages"] for line in page])
+    draft = parse_file("draft.pdf", pdf_bytes([title, body]))  # read, not refused
+    found = {heading: numbers for heading, numbers in sections(draft).items() if numbers}
+    assert found == DRAFTS["en"]["sections"]
+
+
+def test_a_pdf_of_thousands_of_pages_is_refused_before_it_is_read():
+    with pytest.raises(ImportFormatError) as raised:
+        parse_file("huge.pdf", pdf_bytes([Page() for _ in range(2001)]))
+    assert "2001 pages" in str(raised.value.message)

@@ -9,6 +9,7 @@ message saying what was found and what to do.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 from app.lazy_text import lazy_gettext as _l
@@ -21,6 +22,10 @@ RIGHT_COLUMN_SHARE = 0.25
 MIN_LINES_FOR_COLUMNS = 8
 # Where a right-hand column starts, as a share of the page width.
 COLUMN_START = (0.45, 0.7)
+# Share of those lines that start at the same place when they make a column.
+ALIGNED_SHARE = 0.6
+# A draft is a few dozen pages; a limit keeps one upload from holding a worker for minutes.
+MAX_PAGES = 2000
 
 
 @dataclass
@@ -32,9 +37,8 @@ class PdfPage:
 
 
 def read_pages(data: bytes) -> list[PdfPage]:
-    """The text lines of every page, or ImportFormatError for a damaged or locked file."""
+    """The text lines of every page, or ImportFormatError for a damaged, locked or huge file."""
     from pypdf import PdfReader  # only loaded for PDF files
-    from pypdf.errors import PdfReadError as PypdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -42,10 +46,19 @@ def read_pages(data: bytes) -> list[PdfPage]:
             raise ImportFormatError(
                 _l("This PDF is protected by a password. Save a copy without protection.")
             )
+        if len(reader.pages) > MAX_PAGES:
+            raise ImportFormatError(
+                _l(
+                    "This PDF has %(pages)d pages; drafts of more than %(most)d pages cannot "
+                    "be imported.",
+                    pages=len(reader.pages),
+                    most=MAX_PAGES,
+                )
+            )
         return [_page_text(page) for page in reader.pages]
     except ImportFormatError:
         raise
-    except (PypdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - a damaged file can fail anywhere inside pypdf
         raise ImportFormatError(
             _l("This file could not be read as a PDF. Is it damaged?")
         ) from error
@@ -72,12 +85,20 @@ def _page_text(page) -> PdfPage:  # noqa: ANN001 - a pypdf PageObject
 
 
 def _is_two_columns(page: PdfPage) -> bool:
-    """Return True if many lines start near the middle of the page, as a second column does."""
+    """Return True if many lines start at one place near the middle, as a second column does.
+
+    Centred lines (a title page, a heading) start near the middle too, but each at its own
+    place; the lines of a column are aligned on its left edge, beside lines at the margin.
+    """
     if len(page.starts) < MIN_LINES_FOR_COLUMNS:
         return False
     low, high = COLUMN_START
-    right = sum(1 for x in page.starts if low <= x <= high)
-    return right >= RIGHT_COLUMN_SHARE * len(page.starts)
+    right = [round(x, 2) for x in page.starts if low <= x <= high]
+    if len(right) < RIGHT_COLUMN_SHARE * len(page.starts):
+        return False
+    aligned = Counter(right).most_common(1)[0][1]
+    left = sum(1 for x in page.starts if x < low)
+    return aligned >= ALIGNED_SHARE * len(right) and left >= RIGHT_COLUMN_SHARE * len(page.starts)
 
 
 def pdf_blocks(data: bytes) -> list[Block]:
