@@ -1,7 +1,8 @@
-"""Campaigns recognised across languages with the real multilingual encoder."""
+"""Campaigns and proposed wordings recognised across languages, with the real encoder."""
 
-from app.services.synthesis import campaigns, duplicates
+from app.services.synthesis import amendments, campaigns, duplicates
 from app.services.synthesis.embedding import default_embedder
+from app.services.textdiff import word_diff
 
 HOUSING = {
     "en": "We, members of the Housing Now alliance, ask the Council to make adequate housing a "
@@ -74,3 +75,88 @@ def test_sentences_are_cut_at_their_ends_and_keep_their_words():
         "four",
         "Five",
     ]
+
+
+# --- proposed wordings in several languages ----------------------------------------------
+
+DRAFT_TEXTS = {
+    "en": "Local governments shall implement the agenda and monitor its implementation.",
+    "fr": "Les gouvernements locaux mettent en œuvre le programme et suivent sa mise en œuvre.",
+    "es": "Los gobiernos locales aplican la agenda y supervisan su aplicación.",
+}
+CHILDREN = {
+    "en": " with the participation of children and young people.",
+    "fr": " avec la participation des enfants et des jeunes.",
+    "es": " con la participación de niños, niñas y jóvenes.",
+}
+
+
+def wording(language: str, addition: str) -> str:
+    return DRAFT_TEXTS[language].rstrip(".") + addition
+
+
+def embed_edits(pairs):
+    return default_embedder().embed([text for _, text in pairs])
+
+
+def test_one_amendment_written_in_three_languages_is_one_group_diffed_per_language():
+    wordings = [
+        (1, "FAO", wording("fr", CHILDREN["fr"]), "fr"),
+        (2, "UNICEF", wording("en", CHILDREN["en"]), "en"),
+        (3, "Save the Children", wording("es", CHILDREN["es"]), "es"),
+        (4, "UN-Habitat", wording("en", CHILDREN["en"]), "en"),
+        (5, "ICLEI", wording("en", ", every year, with a public report."), "en"),
+    ]
+    groups = amendments.group_wordings(DRAFT_TEXTS, wordings, "en", vectors=embed_edits)
+    assert [g.feedback_ids for g in groups] == [[1, 2, 3, 4], [5]]
+    children = groups[0]
+    assert children.language == "en"  # the language most of its wordings were written from
+    variants = {v["language"]: v for v in children.variants}
+    assert {lang: v["feedback_ids"] for lang, v in variants.items()} == {
+        "en": [2, 4],
+        "fr": [1],
+        "es": [3],
+    }
+    # FAO's French wording against the French draft: one insertion, nothing struck out.
+    assert [op for op, _ in variants["fr"]["diff"]].count("del") <= 1
+    assert variants["fr"]["change"] == [
+        {
+            "op": "insert",
+            "text": "avec la participation des enfants et des jeunes",
+            "old": "",
+            "after": "et suivent sa mise en œuvre",
+        }
+    ]
+
+
+def test_without_meaning_wordings_in_other_languages_stay_apart():
+    wordings = [
+        (1, "FAO", wording("fr", CHILDREN["fr"]), "fr"),
+        (2, "UNICEF", wording("en", CHILDREN["en"]), "en"),
+    ]
+    assert len(amendments.group_wordings(DRAFT_TEXTS, wordings, "en")) == 2
+
+
+def test_a_wording_is_read_against_the_draft_it_keeps_the_words_of():
+    spanish = wording("es", CHILDREN["es"])
+    # Detected as English (say the form's language choice was wrong): the words decide.
+    assert amendments.source_language(DRAFT_TEXTS, spanish, "en") == "es"
+    rewritten = "Children and young people must take part in every decision of the city."
+    assert amendments.source_language(DRAFT_TEXTS, rewritten, "en") == "en"
+    assert amendments.source_language(DRAFT_TEXTS, rewritten, None, "fr") == "fr"
+
+
+def test_a_change_is_described_as_what_it_inserts_removes_or_replaces_and_where():
+    original = "Cities should protect public spaces for everyone."
+    assert amendments.describe(
+        word_diff(original, "Cities must protect public spaces for everyone.")
+    ) == [{"op": "replace", "text": "must", "old": "should", "after": "Cities"}]
+    assert amendments.describe(word_diff(original, "Cities should protect public spaces.")) == [
+        {
+            "op": "remove",
+            "text": "for everyone",
+            "old": "",
+            "after": "Cities should protect public spaces",
+        }
+    ]
+    assert amendments.describe(word_diff(original, original)) == []
