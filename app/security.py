@@ -6,6 +6,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import SecurityError
 
@@ -107,7 +108,7 @@ def end_expired_session() -> None:
         logout_user()
         for key in (SIGNED_IN_AT, SEEN_AT, CONFIRMED_AT):
             session.pop(key, None)
-        flash(_l("Your session has ended. Please sign in again."), "info")
+        flash(_("Your session has ended. Please sign in again."), "info")
         return
     if now - seen_at >= 30:  # rewriting the cookie on every request would be wasted work
         session[SEEN_AT] = now
@@ -132,7 +133,7 @@ def reauthentication_required(view: Callable) -> Callable:
 
 def ask_to_confirm() -> Response:
     """Send the user to "confirm it is you", then back to where they were."""
-    flash(_l("Confirm it is you, then do it again."), "info")
+    flash(_("Confirm it is you, then do it again."), "info")
     return redirect(url_for("auth.confirm", next=_return_path()))
 
 

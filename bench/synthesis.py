@@ -44,6 +44,7 @@ import os
 import pstats
 import random
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -156,12 +157,18 @@ def drop_postgres(url: str) -> None:
         admin.dispose()
 
 
+def throwaway_secret_key() -> str:
+    """The app refuses to start without a key: one for this run, shared with its workers."""
+    return os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+
+
 def make_app(database_url: str, instance_dir: Path):
     from app import create_app
     from config import Config, _redis_celery
 
     return create_app(
         "development",
+        SECRET_KEY=throwaway_secret_key(),
         SQLALCHEMY_DATABASE_URI=database_url,
         INSTANCE_DIR=instance_dir,
         MAIL_FILE_DIR=str(instance_dir / "mail"),
@@ -682,6 +689,7 @@ def run_size(args, n_items: int, work_dir: Path) -> Measure:
                 REDIS_URL=REDIS_URL,
                 AGORA_INSTANCE_DIR=str(instance_dir),
                 AGORA_ENV="development",
+                SECRET_KEY=throwaway_secret_key(),
                 MAIL_FILE_DIR=str(instance_dir / "mail"),
                 PYTHONDONTWRITEBYTECODE="1",
             )

@@ -39,7 +39,7 @@ def second_factor_step():
             complete_sign_in(user, method)
             if method == "recovery":
                 left = second_factor.remaining_recovery_codes(user)
-                flash(_("You used a recovery code: %(n)d left.", n=left), "info")
+                flash(_("You used a recovery code. Recovery codes left: %(n)d.", n=left), "info")
             return redirect(next_url or url_for("public.index"))
     return render_template("auth/second_factor.html", form=form)
 

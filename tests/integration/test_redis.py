@@ -39,3 +39,35 @@ def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path
     assert statuses.count(429) == 2
     keys = redis.Redis.from_url(redis_url).keys("LIMITS:*")
     assert keys, "the counters live in Redis"
+
+
+def test_an_account_is_paused_across_web_workers_whatever_the_address(redis_url, tmp_path):
+    def make_app():
+        return create_app(
+            "testing",
+            INSTANCE_DIR=tmp_path,
+            RATELIMIT_STORAGE_URI=redis_url,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.sqlite'}",
+        )
+
+    first, second = make_app(), make_app()
+    with first.app_context():
+        db.create_all()
+        demo.seed()
+        limiter.reset()
+    for attempt in range(10):
+        app = first if attempt % 2 else second
+        with app.app_context():
+            app.test_client().post(
+                "/login",
+                data={"email": "council@example.org", "password": "wrong"},
+                environ_base={"REMOTE_ADDR": f"203.0.113.{attempt}"},
+            )
+    with first.app_context():
+        answer = first.test_client().post(
+            "/login",
+            data={"email": "council@example.org", "password": demo.DEMO_PASSWORD},
+            environ_base={"REMOTE_ADDR": "203.0.113.99"},
+        )
+    assert answer.status_code == 429
+    assert "Too many attempts to sign in to this account." in answer.get_data(as_text=True)

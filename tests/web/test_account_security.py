@@ -47,6 +47,8 @@ def test_ten_failures_from_many_addresses_pause_the_account(client, users, db, s
     assert recorded.count("auth.login_failed") == 10
     assert recorded.count("auth.locked_out") == 1
     assert recorded.count("auth.login_throttled") == 4
+    details = " ".join(str(d) for d in db.session.scalars(sa.select(AuditEvent.details)))
+    assert "council@example.org" in details and "guess" not in details  # never a password
     # Another account is not affected.
     assert from_address(client, 70, "partner@unicef.example.org", PASSWORD).status_code == 302
 

@@ -82,7 +82,7 @@ def test_a_recovery_code_signs_in_once(client, auth, db, organisation):
     password_step(client, user.email)
     response = client.post("/login/second-factor", data={"code": first.lower()})
     assert response.status_code == 302
-    assert "9 left" in client.get("/").get_data(as_text=True)
+    assert "Recovery codes left: 9." in client.get("/").get_data(as_text=True)
     auth.logout()
     password_step(client, user.email)
     again = client.post("/login/second-factor", data={"code": first})
