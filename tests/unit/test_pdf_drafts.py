@@ -343,3 +343,12 @@ def test_a_pdf_of_thousands_of_pages_is_refused_before_it_is_read():
     with pytest.raises(ImportFormatError) as raised:
         parse_file("huge.pdf", pdf_bytes([Page() for _ in range(2001)]))
     assert "2001 pages" in str(raised.value.message)
+
+
+def test_ligatures_and_soft_hyphens_of_typeset_text_become_plain_letters():
+    text = extracted_text("fr", form_feeds=True).replace(
+        "dévelop-\npement durable des", "dévelop\u00ad\npement durable et son ﬁnancement des"
+    )
+    assert "ﬁnancement" in text
+    draft = parse_file("draft.txt", text.encode())
+    assert "développement durable et son financement" in texts(draft)["1"]

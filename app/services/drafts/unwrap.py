@@ -48,6 +48,8 @@ PAGE_NUMBER_RE = re.compile(
 LONE_NUMBER_RE = re.compile(r"^(?:§+\s*)?\(?\d{1,3}(?:\.\d{1,3})*(?:\.|\))?$")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _HYPHENS = "-\u2010\u00ad"
+# Typeset ligatures come out of PDFs as single characters: "ﬁnancement" is "financement".
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 
 
 @dataclass
@@ -177,8 +179,9 @@ def text_lines(text: str) -> list[Line]:
 
 def unwrapped_blocks(lines: list[Line]) -> list[Block]:
     """One block per paragraph or heading, blank blocks between them."""
+    lines = [Line(line.text.translate(LIGATURES), line.number, line.page_start) for line in lines]
     words = _document_words(lines)
-    lines = [line for line in _merge_lone_numbers(lines)]
+    lines = _merge_lone_numbers(lines)
     texts = [line.text.strip() for line in lines]
     filled = sorted(len(text) for text in texts if text)
     width = filled[int(0.9 * (len(filled) - 1))] if filled else 0
