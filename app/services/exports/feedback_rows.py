@@ -114,14 +114,23 @@ def _code(vocabulary: str, text: str | None, key: str) -> str | None:
     return code
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
 def _date(text: str | None, key: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         message = _l("“%(value)s” is not a date: use YYYY-MM-DD.", value=text)
         raise ExportFilterError(message, field=key) from None
+    # Feedback is dated by the platform: nothing lies outside these years, and 9999-12-31
+    # would overflow when the filter reaches the end of its day.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        message = _l("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        raise ExportFilterError(message, field=key)
+    return value
 
 
 def _sections(consultation: Consultation) -> Iterator[tuple[int, Section]]:
