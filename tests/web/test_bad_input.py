@@ -177,3 +177,18 @@ def test_unicode_digits_and_huge_ids_in_paths_are_not_found(client, auth, users,
         assert (
             client.get(f"/consultations/{values['slug']}?version={quote(bad)}").status_code == 200
         )
+
+
+def test_unicode_digits_in_an_answer_are_a_field_error(client, auth, users, organisation):
+    from app.extensions import db
+    from app.models import Question
+
+    values = build_world(users, organisation)
+    auth.login(users["partner"].email)
+    for question in db.session.scalars(db.select(Question)):
+        for bad in ("²", "٣", "9" * 30, "a\x00b"):
+            response = client.post(
+                f"/consultations/{values['slug']}/respond/questions",
+                data={f"question-{question.id}": bad, "lock_version": "1"},
+            )
+            assert response.status_code == 422, (question.kind, bad)

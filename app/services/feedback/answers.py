@@ -26,6 +26,12 @@ from app.services.feedback.editing import (
 )
 
 
+def _is_index(value: object) -> bool:
+    """An option's index in ASCII digits: `²` and `٣` pass str.isdigit() but not int()."""
+    text = str(value)
+    return text.isascii() and text.isdigit()
+
+
 def _validate_answer(question: Question, raw: object) -> object:
     """The stored form of an answer, or a DomainError naming the question's field."""
     name = f"question-{question.id}"
@@ -36,12 +42,12 @@ def _validate_answer(question: Question, raw: object) -> object:
             raise DomainError(_l("Choose a value from 1 to 5."), field=name)
         return int(raw)
     if question.kind == "single":
-        if not str(raw).isdigit() or int(raw) >= len(question.options):
+        if not _is_index(raw) or int(raw) >= len(question.options):
             raise DomainError(_l("Choose one of the options."), field=name)
         return int(raw)
     if question.kind == "multiple":
         values = raw if isinstance(raw, list) else [raw]
-        if not all(str(v).isdigit() and int(v) < len(question.options) for v in values):
+        if not all(_is_index(v) and int(v) < len(question.options) for v in values):
             raise DomainError(_l("Choose among the options."), field=name)
         return sorted({int(v) for v in values})
     text = clean(str(raw))
