@@ -13,6 +13,10 @@ On top of `corpus.generate` (whose Culture Counts campaign is the one-language c
 Every copy is lightly edited: its own city, now and then an added sentence, typos.
 Deterministic for a given seed.
 
+`generate_wordings` plants proposed wordings for the corpus' draft paragraphs: the same
+three edits (a place added, a sentence added, "should" made "must") written from the
+English, French and Spanish drafts, each in a few paraphrases.
+
     from bench.campaign_corpus import generate_cases
     cases = generate_cases(3_000, seed=1)
 """
@@ -22,7 +26,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bench.corpus import LANGUAGES, QUOTE_FRAME, THEMES, Corpus, _cities, _comment, _typo, generate
+from bench.corpus import (
+    LANGUAGES,
+    QUOTE_FRAME,
+    THEMES,
+    Corpus,
+    _cities,
+    _comment,
+    _data,
+    _typo,
+    generate,
+)
 
 CAMPAIGNS = {
     "two languages": {
@@ -184,3 +198,76 @@ def generate_cases(n_items: int, seed: int = 1) -> Cases:
     cases.append(Case("the draft quoted back", ids, False))
     drafts = sorted({t for p in corpus.paragraphs for t in p.text.values()})
     return Cases(items, cases, drafts)
+
+
+EDITS = {
+    "a place added": {
+        "en": [" in intermediary cities and rural areas", ", including in intermediary cities and "
+               "rural areas", ", in particular in small towns and rural areas"],
+        "fr": [" dans les villes intermédiaires et les zones rurales",
+               ", y compris dans les villes intermédiaires et les zones rurales",
+               ", en particulier dans les petites villes et les zones rurales"],
+        "es": [" en las ciudades intermedias y las zonas rurales", ", incluso en las ciudades "
+               "intermedias y las zonas rurales", ", en particular en los pueblos y las zonas "
+               "rurales"],
+    },
+    "a sentence added": {
+        "en": ["Local and regional governments must be consulted at every stage.",
+               "Local and regional governments shall be consulted at each stage."],
+        "fr": ["Les gouvernements locaux et régionaux doivent être consultés à chaque étape.",
+               "Les collectivités locales et régionales doivent être consultées à chaque étape."],
+        "es": ["Los gobiernos locales y regionales deben ser consultados en cada etapa.",
+               "Los gobiernos locales y regionales deben ser consultados en todas las etapas."],
+    },
+    "should made must": {
+        "en": [("should", "must"), ("should", "shall"), ("should", "must always")],
+        "fr": [("devraient", "doivent"), ("devrait", "doit")],
+        "es": [("deberían", "deben"), ("debería", "debe")],
+    },
+}  # fmt: skip
+EDIT_LANGUAGES = {"a place added": LANGUAGES, "a sentence added": ("en", "fr"),
+                  "should made must": ("en", "es")}  # fmt: skip
+
+
+@dataclass
+class WordingCase:
+    """The wordings proposed on one paragraph and the edit each of them makes."""
+
+    texts: dict[str, str]
+    wordings: list[tuple[int, str, str, str]]  # (feedback_id, organisation, text, language)
+    planted: list[str]  # the edit of each wording, in order
+
+
+def _edited(draft: str, edit: str, language: str, variant) -> str:
+    if edit == "a place added":
+        return draft.rstrip(".") + variant + "."
+    if edit == "a sentence added":
+        return f"{draft} {variant}"
+    pairs = [variant] + [v for v in EDITS[edit][language] if v != variant]
+    for old, new in pairs:  # the draft's own modal ("devrait" or "devraient"), made binding
+        if f" {old} " in f" {draft} ":
+            return f" {draft} ".replace(f" {old} ", f" {new} ", 1).strip()
+    return draft
+
+
+def generate_wordings(seed: int = 1, per_paragraph: int = 45) -> list[WordingCase]:
+    """Wordings on each of the corpus' draft paragraphs, the same edits in several languages."""
+    rng = random.Random(seed)
+    drafts = _data()["draft"]
+    cases = []
+    next_id = 1
+    for p in range(len(drafts["en"])):
+        texts = {lang: drafts[lang][p] for lang in LANGUAGES}
+        wordings, planted = [], []
+        for k in range(per_paragraph):
+            edit = rng.choice(list(EDITS))
+            language = rng.choice(EDIT_LANGUAGES[edit])
+            variant = rng.choice(EDITS[edit][language])
+            text = _edited(texts[language], edit, language, variant)
+            if text == texts[language]:
+                continue
+            wordings.append((next_id, f"Org {k}", text, language))
+            planted.append(edit)
+            next_id += 1
+        cases.append(WordingCase(texts, wordings, planted))
+    return cases

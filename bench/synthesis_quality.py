@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.services.synthesis import amendments, campaigns, duplicates, stances, themes  # noqa: E402
 from app.services.synthesis.embedding import default_embedder  # noqa: E402
-from bench.campaign_corpus import generate_cases  # noqa: E402
+from bench.campaign_corpus import generate_cases, generate_wordings  # noqa: E402
 from bench.corpus import Corpus, generate  # noqa: E402
 
 GATES = {"campaign precision": 0.95, "campaign recall": 0.95, "themes ARI": 0.8}
@@ -174,6 +174,53 @@ def campaign_cases(n_items: int, seed: int) -> dict[str, float]:
     return scores
 
 
+def wording_cases(seed: int) -> dict[str, float]:
+    """The same edits written from the draft in several languages: precision and recall of
+    each planted edit's group, ours beside today's grouping against the original language."""
+    embedder = default_embedder()
+    cases = generate_wordings(seed)
+
+    def vectors(pairs):
+        return embedder.embed([text for _, text in pairs])
+
+    totals: dict[str, dict[str, list[int]]] = {}
+    took = {"ours": 0.0, "original language only": 0.0}
+    for case in cases:
+        ours, seconds = timed(amendments.group_wordings, case.texts, case.wordings, "en", vectors)
+        took["ours"] += seconds
+        today, seconds = timed(
+            amendments.group_amendments, case.texts["en"], [w[:3] for w in case.wordings]
+        )
+        took["original language only"] += seconds
+        for name, groups in (("ours", ours), ("original language only", today)):
+            for edit in sorted(set(case.planted)):
+                planted = {
+                    w[0] for w, p in zip(case.wordings, case.planted, strict=True) if p == edit
+                }
+                best = max(groups, key=lambda g: len(planted & set(g.feedback_ids)))
+                hit = len(planted & set(best.feedback_ids))
+                counts = totals.setdefault(f"{edit}|{name}", [0, 0, 0])
+                counts[0] += hit
+                counts[1] += len(best.feedback_ids)
+                counts[2] += len(planted)
+    n = sum(len(c.wordings) for c in cases)
+    print(f"wording cases: {n} wordings on {len(cases)} paragraphs, seed {seed}; ours "
+          f"{took['ours']:.2f} s (with the edits' vectors), original language only "
+          f"{took['original language only']:.2f} s")  # fmt: skip
+    scores = {}
+    for edit in sorted({key.split("|")[0] for key in totals}):
+        line = []
+        for name in ("ours", "original language only"):
+            hit, held, planted = totals[f"{edit}|{name}"]
+            precision, recall = hit / max(1, held), hit / max(1, planted)
+            line.append(f"{name}: precision {precision:.3f} recall {recall:.3f}")
+            if name == "ours":
+                scores[f"wording '{edit}' precision"] = precision
+                scores[f"wording '{edit}' recall"] = recall
+        print(f"  {edit:<18} " + "  |  ".join(line))
+    return scores
+
+
 def theme_quality(corpus: Corpus, vectors: np.ndarray, groups: list) -> dict[str, float]:
     items = corpus.items
     languages = [item.language for item in items]
@@ -301,6 +348,8 @@ def main() -> int:
     scores |= theme_quality(corpus, vectors, groups)
     for seed in args.case_seeds:
         case_scores = campaign_cases(args.case_items, seed)
+        scores |= {k: min(v, scores.get(k, 1.0)) for k, v in case_scores.items()}
+        case_scores = wording_cases(seed)
         scores |= {k: min(v, scores.get(k, 1.0)) for k, v in case_scores.items()}
 
     print("\n== speed (one thread, two for MinHash; DESIGN: datasketch took 164 s at 100,000)")

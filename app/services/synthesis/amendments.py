@@ -191,14 +191,18 @@ def group_wordings(
     languages = [source_language(texts, w[2], w[3], original_language) for w in wordings]
     originals = [texts.get(lang, "") for lang in languages]
     edits = [edit(o, w[2]) for o, w in zip(originals, wordings, strict=True)]
-    matrix = None
+    matrix, mask = None, None
     if vectors is not None and len(set(languages)) > 1:
-        changed = [
-            (w[0], edit_text(o, w[2]) or _removed_text(o, w[2]))
-            for o, w in zip(originals, wordings, strict=True)
-        ]
-        matrix = vectors(changed)
-    similarity = _similarity(edits, matrix, THRESHOLD, VECTOR_THRESHOLD, languages)
+        changes = [describe(word_diff(o, w[2])) for o, w in zip(originals, wordings, strict=True)]
+        matrix = vectors([(w[0], change_text(c)) for w, c in zip(wordings, changes, strict=True)])
+        # Meaning links only edits written from different languages (no edited word can be
+        # shared there) that change the text the same way (both insert, both replace...).
+        kinds = [tuple(sorted({c["op"] for c in change})) for change in changes]
+        mask = np.array(
+            [[a != b and ka == kb for b, kb in zip(languages, kinds, strict=True)]
+             for a, ka in zip(languages, kinds, strict=True)]
+        )  # fmt: skip
+    similarity = _similarity(edits, matrix, THRESHOLD, VECTOR_THRESHOLD, mask)
     labels = _labels(similarity)
     groups = []
     for label in sorted(set(labels.tolist())):
@@ -233,9 +237,10 @@ def group_wordings(
     return sorted(groups, key=lambda g: (-len(g.feedback_ids), g.feedback_ids[0]))
 
 
-def _removed_text(original: str, proposed: str) -> str:
-    """The words a wording removes, for an edit that only removes."""
-    return " ".join(text.strip() for op, text in word_diff(original, proposed) if op == "del")
+def change_text(changes: list[dict[str, str]]) -> str:
+    """What a wording changes, in its own words (replaced words, then their replacement):
+    what is embedded to find the same change written from another language's draft."""
+    return " ".join(f"{c['old']} {c['text']}".strip() for c in changes)
 
 
 def _labels(similarity: np.ndarray) -> np.ndarray:
@@ -251,12 +256,11 @@ def _similarity(
     vectors: np.ndarray | None,
     threshold: float,
     vector_threshold: float,
-    languages: list[str] | None = None,
+    mask: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pairwise similarity of edits in [0, 1]: shared edited words, or meaning when given.
 
-    With `languages` (the draft language of each edit), meaning counts only between edits
-    written from different languages, where no edited word can be shared.
+    With `mask`, meaning counts only for the pairs it marks.
     """
     n = len(edits)
     # Many organisations send the same edit: score each distinct pair once, then spread.
@@ -272,9 +276,8 @@ def _similarity(
     similarity = scores[np.ix_(inverse, inverse)]
     if vectors is not None and n:
         cosine = np.clip(np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors).T, 0, 1)
-        if languages is not None:
-            spoken = np.array(languages)
-            cosine = np.where(spoken[:, None] != spoken[None, :], cosine, 0.0)
+        if mask is not None:
+            cosine = np.where(mask, cosine, 0.0)
         # Shift the cosine scale so vector_threshold lands on threshold, then keep the larger.
         similarity = np.maximum(similarity, np.clip(cosine - (vector_threshold - threshold), 0, 1))
         np.fill_diagonal(similarity, 1.0)

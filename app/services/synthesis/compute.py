@@ -13,9 +13,9 @@ from app.models import (
     Synthesis,
     SynthesisPart,
 )
-from app.services.synthesis import amendments, quotes, runs, stances
+from app.services.synthesis import amendments, embedding, quotes, runs, stances
 from app.services.synthesis.merge import consensus_minimum, merge_result
-from app.services.synthesis.vectors import vector_matrix, vectors_for
+from app.services.synthesis.vectors import vectors_for
 
 QUOTES_PER_PARAGRAPH = 3
 
@@ -104,8 +104,9 @@ def paragraph_result(paragraph, items, vectors: dict, original_language: str) ->
 
 
 def edit_vectors(pairs: list[tuple[int, str]]) -> np.ndarray:
-    """Multilingual vectors of what each wording changes, kept like the comments' vectors."""
-    return vector_matrix("edit", pairs)
+    """Multilingual vectors of what each wording changes (a few words each, not kept: the
+    stored vectors are the comments' and answers', refreshed from their texts)."""
+    return embedding.default_embedder().embed([text for _, text in pairs])
 
 
 def group_key(feedback_ids: list[int]) -> str:
