@@ -81,7 +81,8 @@ def _page_text(page) -> PdfPage:  # noqa: ANN001 - a pypdf PageObject
         state["y"] = y
 
     text = page.extract_text(visitor_text=visit) or ""
-    return PdfPage([line.strip() for line in text.splitlines()], starts)
+    # Justified lines come out with a space for every gap the typesetter widened.
+    return PdfPage([" ".join(line.split()) for line in text.splitlines()], starts)
 
 
 def _is_two_columns(page: PdfPage) -> bool:

@@ -36,6 +36,9 @@ MAX_FURNITURE_CHARS = 120
 # A paragraph's last line is shorter than this share of the text width.
 FULL_LINE = 0.75
 MAX_HEADING_LINES = 3
+# Every line of a wrapped heading but the last reaches this share of the text width (headings
+# are often set larger, so their lines hold fewer characters than the text's).
+WRAPPED_FILL = 0.6
 # Prefixes usually written with a hyphen: "co-operation" split after "co-" keeps it.
 HYPHENATED_PREFIXES = frozenset(
     {"co", "multi", "non", "anti", "post", "self", "vice", "quasi", "semi", "sous", "demi"}
@@ -228,24 +231,22 @@ def _heading_run(texts: list[str], i: int, width: int) -> int:
     """Lines (1 to 3) from i making one heading: unpunctuated, before a paragraph or a break."""
     for end in range(i + 1, min(i + MAX_HEADING_LINES, len(texts)) + 1):
         chunk = texts[i:end]
-        if not chunk[-1] or match_number(chunk[0]) and end > i + 1:
-            return 0
+        if not chunk[-1] or (match_number(chunk[0]) and end > i + 1):
+            break
         caps = {is_all_caps(text) for text in chunk}
-        joined = " ".join(chunk)
-        if len(caps) > 1 or not heading_shape(joined) or _ends_sentence(chunk[-1]):
-            return 0
-        if any(len(text) < FULL_LINE * width for text in chunk[:-1]) and caps != {True}:
-            return 0  # lines of a wrapped heading fill the width but for the last
+        if len(caps) > 1 or not heading_shape(" ".join(chunk)) or _ends_sentence(chunk[-1]):
+            break
+        if any(len(text) < WRAPPED_FILL * width for text in chunk[:-1]) and caps != {True}:
+            break  # lines of a wrapped heading fill the width but for the last
         after = texts[end] if end < len(texts) else None
-        if after is None or not after or match_number(after) or is_list_item(after):
+        if not after or match_number(after) or is_list_item(after):
             return end - i
-        if caps == {True}:
-            if not is_all_caps(after) or end - i == MAX_HEADING_LINES:
-                return end - i
-            continue  # a title in capitals wrapped over several lines
-        if len(chunk) == 1 and heading_shape(after) and len(chunk[0]) < FULL_LINE * width:
-            return 1
-    return 0
+        if caps == {True} and (not is_all_caps(after) or end - i == MAX_HEADING_LINES):
+            return end - i  # a title in capitals, wrapped over lines that are all capitals
+    first, after = texts[i], texts[i + 1] if i + 1 < len(texts) else ""
+    # A short line over text that does not run on from it: "Summary" above its first lines.
+    short = len(first) < FULL_LINE * width and not match_number(first)
+    return 1 if short and heading_shape(first) and heading_shape(after) else 0
 
 
 def _merge_lone_numbers(lines: list[Line]) -> list[Line]:
@@ -303,7 +304,9 @@ def _joins(
 
 def _document_words(lines: list[Line]) -> set[str]:
     """Every word of the text, lower-cased, hyphenated ones included, to settle hyphens."""
-    return {w.casefold() for line in lines for w in _WORD_RE.findall(line.text)}
+    return {
+        w.casefold() for line in lines for w in _WORD_RE.findall(line.text.replace("\u2010", "-"))
+    }
 
 
 def _join(before: str, after: str, words: set[str]) -> str:
@@ -312,20 +315,22 @@ def _join(before: str, after: str, words: set[str]) -> str:
         return before[:-1] + after
     if len(before) < 2 or before[-1] not in _HYPHENS or not before[-2].isalpha():
         return f"{before} {after}"
-    piece = re.search(r"[^\W\d_]+(?:-[^\W\d_]+)*-$", before[-80:])  # the last word only
+    piece = re.search(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*[-\u2010]$", before[-80:])  # last word
     head = re.match(r"[^\W\d_]+", after)
     if piece is None or head is None:
         return before + after  # "COVID-" + "19": a compound word, kept whole
-    stem, rest = piece.group(0)[:-1], head.group(0)
+    stem, rest = piece.group(0)[:-1].replace("\u2010", "-"), head.group(0)
     joined, hyphenated = (stem + rest).casefold(), f"{stem}-{rest}".casefold()
     glue = "-"
     if joined in words and hyphenated not in words:
         glue = ""
+    elif before[-1] == "\u2010" and hyphenated not in words:
+        glue = ""  # the typesetter's own hyphen (CSS hyphens: auto writes U+2010), "AC‐CORD"
     elif hyphenated not in words and stem[-1].islower() and rest[0].islower():
         last_part = stem.rsplit("-", 1)[-1].casefold()
         if last_part not in HYPHENATED_PREFIXES and _is_break_point(last_part, rest):
             glue = ""
-    return before[:-1] + glue + after
+    return before[:-1] + glue + after  # a hyphen kept is written "-", as drafts are typed
 
 
 @lru_cache(maxsize=1)
