@@ -45,8 +45,8 @@ def test_ten_failures_from_many_addresses_pause_the_account(client, users, db, s
     assert "too many failed attempts" in email.get_content()
     recorded = actions(db)
     assert recorded.count("auth.login_failed") == 10
-    assert recorded.count("auth.locked_out") == 1
-    assert recorded.count("auth.login_throttled") == 4
+    assert recorded.count("auth.locked") == 1
+    assert recorded.count("auth.throttled") == 4
     details = " ".join(str(d) for d in db.session.scalars(sa.select(AuditEvent.details)))
     assert "council@example.org" in details and "guess" not in details  # never a password
     # Another account is not affected.

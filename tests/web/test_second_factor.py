@@ -118,7 +118,7 @@ def test_partner_may_choose_a_second_factor_on_my_account(client, auth, users):
     assert client.get("/login/set-up-second-factor").status_code == 200
 
 
-def test_an_admin_resets_a_users_factor_and_it_is_audited(client, auth, users, db, app):
+def test_an_admin_resets_a_users_factor_and_it_is_audited(client, auth, users, db, app, sent_mail):
     staff = users["staff"]
     auth.login("admin@example.org")
     assert "Reset the second factor" in client.get("/staff/users").get_data(as_text=True)
@@ -129,6 +129,9 @@ def test_an_admin_resets_a_users_factor_and_it_is_audited(client, auth, users, d
         sa.select(AuditEvent).where(AuditEvent.action == "user.second_factor_reset")
     )
     assert event.actor_id == users["admin"].id and event.object_id == staff.id
+    [notice] = sent_mail()
+    assert notice["To"] == "staff@example.org"
+    assert "An administrator removed the second factor" in notice.get_content()
     other = app.test_client()
     password_step(other, "staff@example.org")
     assert "Set up a second factor" in other.get(

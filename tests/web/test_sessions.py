@@ -119,7 +119,7 @@ def test_exporting_a_consultations_feedback_asks_for_the_password_again(client, 
 
 
 def test_change_password_needs_the_current_one_and_ends_other_sessions(
-    client, auth, users, app, db
+    client, auth, users, app, db, sent_mail
 ):
     auth.login("council@example.org")
     elsewhere = app.test_client()
@@ -138,6 +138,9 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(
     auth.logout()
     assert auth.login("council@example.org", new).status_code == 302
     assert "auth.password_changed" in db.session.scalars(sa.select(AuditEvent.action)).all()
+    [notice] = sent_mail()  # the owner hears of it, in case it was not them
+    assert notice["To"] == "council@example.org"
+    assert "The password of your Agora account was changed." in notice.get_content()
 
 
 def test_sign_out_everywhere_ends_sessions_and_revokes_tokens(client, auth, users, app, db):

@@ -14,8 +14,9 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import RecoveryCode, User
 from app.models.common import utcnow
-from app.services.accounts import access, audit, throttle
+from app.services.accounts import access, audit, signin, throttle
 from app.services.errors import DomainError, NotFound
+from app.services.mail import outbox
 
 ISSUER = "Agora"
 RECOVERY_CODES = 10
@@ -70,7 +71,9 @@ def confirm_enrolment(user: User, code: str, ip: str | None = None) -> list[str]
     user.totp_enabled_at = utcnow()
     codes = _new_recovery_codes(user)
     audit.record(user, "auth.second_factor_enabled", user, ip=ip)
+    message = signin.notify_security_change(user, "second_factor_enabled")
     db.session.commit()
+    outbox.relay(message)
     return codes
 
 
@@ -98,7 +101,9 @@ def reset(admin: User, user_id: int, ip: str | None = None) -> User:
     _remove(user)
     user.session_version += 1
     audit.record(admin, "user.second_factor_reset", user, ip=ip)
+    message = signin.notify_security_change(user, "second_factor_reset")
     db.session.commit()
+    outbox.relay(message)
     return user
 
 

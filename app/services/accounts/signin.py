@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
-from app.models import ApiToken, User
+from app.models import ApiToken, OutboxMessage, User
 from app.models.common import utcnow
 from app.services.accounts import audit, throttle
 from app.services.accounts.passwords import check_password_rules, hash_password, verify_password
@@ -33,7 +33,7 @@ def authenticate(email: str, password: str, ip: str | None = None) -> User:
     key = normalise_email(email)
     user = db.session.scalar(sa.select(User).where(User.email == key))
     if throttle.is_blocked(LIMIT, key):
-        audit.record(None, "auth.login_throttled", user, ip=ip, email=key[:254])
+        audit.record(None, "auth.throttled", user, ip=ip, email=key[:254])
         db.session.commit()
         raise _too_many()
     password_ok = verify_password(
@@ -75,7 +75,7 @@ def _too_many() -> TooManyAttempts:
 
 def _lock_out(user: User | None, key: str, ip: str | None) -> None:
     """Record the lock-out and tell the owner once, by email, what happened."""
-    audit.record(None, "auth.locked_out", user, ip=ip, email=key[:254])
+    audit.record(None, "auth.locked", user, ip=ip, email=key[:254])
     message = None
     if user is not None and user.is_active:
         message = mail.queue_email(
@@ -87,6 +87,13 @@ def _lock_out(user: User | None, key: str, ip: str | None) -> None:
     db.session.commit()
     if message is not None:
         outbox.relay(message)
+
+
+def notify_security_change(user: User, change: str) -> OutboxMessage:
+    """Queue the email telling the owner their password or second factor changed."""
+    return mail.queue_email(
+        user, "security_change", _l("A security change on your Agora account"), change=change
+    )
 
 
 def _dummy_hash() -> str:
@@ -151,4 +158,6 @@ def change_password(user: User, current: str, new: str, ip: str | None = None) -
     user.password_hash = hash_password(new)
     user.session_version += 1
     audit.record(user, "auth.password_changed", user, ip=ip)
+    message = notify_security_change(user, "password")
     db.session.commit()
+    outbox.relay(message)

@@ -1,6 +1,5 @@
 """Accounts: sign-in, invitations, password resets, sign-out everywhere, roles."""
 
-
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -102,12 +101,16 @@ def set_password_with_token(token: str, purpose: str, password: str) -> User:
         )
     ):
         other.used_at = row.used_at
+    message = None
     if purpose == "reset":
         # Whoever had the old password may have made tokens with it.
         signin.revoke_api_tokens(user)
         signin.forget_failures(user)
+        message = signin.notify_security_change(user, "password")
     audit.record(user, f"auth.{purpose}_completed", user)
     db.session.commit()
+    if message is not None:
+        outbox.relay(message)
     return user
 
 
