@@ -160,3 +160,38 @@ def test_a_change_is_described_as_what_it_inserts_removes_or_replaces_and_where(
         }
     ]
     assert amendments.describe(word_diff(original, original)) == []
+
+
+def test_a_report_shows_the_wording_from_the_readers_draft_and_says_the_change(app):
+    from flask_babel import force_locale
+
+    from app.services.reports.synthesis_wordings import wording
+
+    wordings = [
+        (1, "FAO", wording_text("fr"), "fr"),
+        (2, "UNICEF", wording_text("en"), "en"),
+        (3, "UN-Habitat", wording_text("en"), "en"),
+    ]
+    [group] = amendments.group_wordings(DRAFT_TEXTS, wordings, "en", vectors=embed_edits)
+    stored = {
+        "feedback_ids": group.feedback_ids,
+        "diff": group.diff,
+        "language": group.language,
+        "variants": group.variants,
+    }
+    with app.test_request_context(), force_locale("fr"):
+        french = wording(1, stored, None, "fr")
+    inserted = "".join(piece for op, piece in french.diff if op == "ins")
+    assert "avec la participation des enfants et des jeunes" in inserted
+    assert french.source_note == ""
+    assert [s.title for s in french.siblings] == [
+        "The same change written from the English text of the draft (2 wordings)"
+    ]  # French text once the catalogues are merged
+    with app.test_request_context(), force_locale("es"):
+        spanish = wording(1, stored, None, "es")
+    assert "English" in spanish.source_note or "inglés" in spanish.source_note
+    assert "with the participation of children and young people" in spanish.change
+
+
+def wording_text(language: str) -> str:
+    return wording(language, CHILDREN[language])

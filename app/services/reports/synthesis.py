@@ -12,7 +12,15 @@ import math
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import _, force_locale, format_date, format_datetime, format_percent, ngettext
+from flask_babel import (
+    _,
+    force_locale,
+    format_date,
+    format_datetime,
+    format_percent,
+    get_locale,
+    ngettext,
+)
 
 from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name, localize
 from app.models import AmendmentDecision, Synthesis, User
@@ -39,9 +47,9 @@ from app.services.reports.synthesis_model import (
     SynthesisReport,
     Target,
     Theme,
-    Wording,
     anchor,
 )
+from app.services.reports.synthesis_wordings import wording
 from app.services.synthesis import charts, drilldown, review, stances
 
 
@@ -188,13 +196,11 @@ def _paragraphs(synthesis: Synthesis, text: Localizer, reader: User) -> list[Par
         counts = {s: int(p.get("stance_counts", {}).get(s, 0)) for s in STANCE_ORDER}
         direction = drilldown.paragraph_consensus(result, p)
         wordings = [
-            Wording(
+            wording(
                 index,
-                [(op, piece) for op, piece in group.get("diff", [])],
-                group.get("organisations", []),
-                len(group.get("feedback_ids", [])),
+                group,
                 _decision(decisions.get(group.get("key")), with_names),
-                list(group.get("feedback_ids", [])),
+                str(get_locale()),
             )
             for index, group in enumerate(p.get("amendment_groups", []), start=1)
         ]

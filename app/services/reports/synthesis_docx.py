@@ -224,10 +224,12 @@ def _paragraph(doc: DocxBuilder, report: SynthesisReport, part: ParagraphPart) -
 
 def _wording(doc: DocxBuilder, wording: Wording) -> None:
     doc.paragraph(_("Wording %(index)d", index=wording.index), bold=True)
-    proposed_text = "".join(text for op, text in wording.diff if op != "del")
-    diff = doc.paragraph(rtl=is_rtl(proposed_text))
-    for op, text in wording.diff:
-        doc.run(diff, text, strike=op == "del", underline=op == "ins")
+    if wording.source_note:
+        doc.paragraph(wording.source_note, italic=True)
+    _diff(doc, wording.diff, wording.change)
+    for sibling in wording.siblings:
+        doc.paragraph(sibling.title, italic=True)
+        _diff(doc, sibling.diff, sibling.change)
     proposed = ngettext(
         "Proposed by %(num)d organisation", "Proposed by %(num)d organisations", wording.count
     )
@@ -243,6 +245,17 @@ def _wording(doc: DocxBuilder, wording: Wording) -> None:
     doc.run(line, f" ({decision.decided_on}{who})")
     reason = doc.paragraph(_("Reason:") + " ", bold=True)
     doc.run(reason, decision.reason)
+
+
+def _diff(doc: DocxBuilder, pieces: list[tuple[str, str]], change: str) -> None:
+    """A word diff, struck out and underlined, then the change in words for those who
+    cannot see the marks."""
+    proposed_text = "".join(text for op, text in pieces if op != "del")
+    diff = doc.paragraph(rtl=is_rtl(proposed_text))
+    for op, text in pieces:
+        doc.run(diff, text, strike=op == "del", underline=op == "ins")
+    if change:
+        doc.paragraph(f"{_('Proposed change:')} {change}")
 
 
 def _quote(doc: DocxBuilder, quote: Quote) -> None:

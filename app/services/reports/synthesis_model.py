@@ -86,6 +86,15 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Sibling:
+    """The same change written from the draft in another language: its diff against it."""
+
+    title: str
+    diff: list[tuple[str, str]]
+    change: str
+
+
+@dataclass(frozen=True)
 class Wording:
     """A group of similar proposed wordings: its diff against the draft, who, the decision."""
 
@@ -95,6 +104,9 @@ class Wording:
     count: int
     decision: Decision | None
     feedback_ids: list[int] = field(default_factory=list)
+    change: str = ""  # the change in words, as a screen reader says it
+    source_note: str = ""  # which language's draft `diff` is against, when not the reader's
+    siblings: list[Sibling] = field(default_factory=list)  # the change from other drafts
 
 
 @dataclass(frozen=True)

@@ -294,6 +294,16 @@ def _paragraph(part: Any) -> dict[str, Any]:
             {
                 "heading": _("Wording %(index)d", index=w.index),
                 "diff": [[op, clean(piece)] for op, piece in w.diff],
+                "change": f"{_('Proposed change:')} {clean(w.change)}" if w.change else "",
+                "note": w.source_note,
+                "siblings": [
+                    {
+                        "title": s.title,
+                        "diff": [[op, clean(piece)] for op, piece in s.diff],
+                        "change": f"{_('Proposed change:')} {clean(s.change)}",
+                    }
+                    for s in w.siblings
+                ],
                 "proposed": ngettext(
                     "Proposed by %(num)d organisation",
                     "Proposed by %(num)d organisations",
