@@ -12,6 +12,7 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
+from tests.unit.test_synthesis_report import printed
 
 TEXTS = {
     "1": {
@@ -97,7 +98,7 @@ def test_the_member_downloads_the_submission_in_their_language_and_zone(app, sub
     reader = PdfReader(BytesIO(response.data))
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     text = flat_text(response.data)
-    assert ORGANISATION in text
+    assert printed(ORGANISATION) in text
     assert "Pacte pour l'Avenir" in text
     # Submitted at 14:30 UTC: 15:30 in Paris, the date in French.
     assert "5 mars 2026, 15:30 (Europe/Paris)" in text
@@ -106,10 +107,10 @@ def test_the_member_downloads_the_submission_in_their_language_and_zone(app, sub
     assert receipt_number in text
     for expected in (
         TEXTS["1"]["fr"],
-        HEBREW_COMMENT,
+        printed(HEBREW_COMMENT),
         FRENCH_COMMENT,
         AMENDMENT,
-        ARABIC_GENERAL,
+        printed(ARABIC_GENERAL),
         SPANISH_ANSWER,
         "Qu'ajouteriez-vous ?",
         "4 / 5",

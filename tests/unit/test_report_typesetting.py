@@ -1,0 +1,86 @@
+"""The Typst engine behind every PDF report: user text stays text, the compiler stays in its
+folder, and the pages come out laid out."""
+
+import pytest
+
+from app.services.reports import pdf
+from tests.reports_png import Pages, assert_laid_out
+from tests.unit.test_synthesis_report import flat, pdf_of, pdf_text, world  # noqa: F401
+
+TYPST_SYNTAX = (
+    '#import "_common.typ": * #read("/etc/passwd") $x^2$ *not bold* _not italic_ '
+    "[brackets] @nobody <label> back\\slash \\#escaped #{1 + 1} // not a comment"
+)
+
+
+def test_a_comment_written_in_typst_syntax_prints_as_typed(world, db):  # noqa: F811
+    item = world["submissions"][1].items[1]
+    item.comment = TYPST_SYNTAX
+    db.session.commit()
+    text = pdf_text(pdf_of(world["synthesis"]))
+    assert flat(TYPST_SYNTAX) in text
+    assert "root:" not in text  # /etc/passwd was never read
+
+
+def test_an_organisation_name_in_typst_syntax_prints_as_typed(world, db):  # noqa: F811
+    organisation = world["submissions"][0].organisation
+    organisation.name = "#strong[Évidemment] $1$ <x> @y"
+    db.session.commit()
+    assert "#strong[Évidemment] $1$ <x> @y" in pdf_text(pdf_of(world["synthesis"]))
+
+
+def test_the_compiler_reads_nothing_outside_its_folder(tmp_path):
+    (tmp_path / "report.typ").write_text('#set document(title: "x")\n#read("/etc/passwd")\n')
+    with pytest.raises(RuntimeError, match="outside of project root|access denied|not found"):
+        pdf.compile_pdf(tmp_path / "report.typ", tmp_path)
+    (tmp_path / "up.typ").write_text('#set document(title: "x")\n#read("../secret.txt")\n')
+    (tmp_path.parent / "secret.txt").write_text("secret")
+    with pytest.raises(RuntimeError):
+        pdf.compile_pdf(tmp_path / "up.typ", tmp_path)
+
+
+def test_the_compiler_is_handed_only_the_template_and_its_data(world, monkeypatch):  # noqa: F811
+    seen = []
+    real = pdf.compile_pdf
+
+    def listing(source, root, *args, **kwargs):
+        seen.append(sorted(p.name for p in root.iterdir()))
+        return real(source, root, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "compile_pdf", listing)
+    pdf_of(world["synthesis"])
+    assert seen == [["_common.typ", "annex.json", "data.json", "synthesis.typ"]]
+
+
+def test_a_character_no_font_draws_is_replaced_rather_than_failing_the_report(world, db):  # noqa: F811
+    item = world["submissions"][1].items[1]
+    item.comment = "Great \U0001f44d idea \U00013000 and 中国红十字会"
+    db.session.commit()
+    text = pdf_text(pdf_of(world["synthesis"]))
+    assert "Great \ufffd idea \ufffd and 中国红十字会" in text
+
+
+def test_the_first_pages_of_the_synthesis_report_are_laid_out(world, monkeypatch):  # noqa: F811
+    pages = Pages(count=4).install(monkeypatch)
+    pdf_of(world["synthesis"], "fr")
+    assert len(pages.images) == 4
+    for image in pages.images:
+        assert_laid_out(image)
+
+
+def test_charts_carry_their_figures_as_alternative_text(world):  # noqa: F811
+    reader = pdf_of(world["synthesis"])
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            alts.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid.get_object(), "get"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert any(alt.startswith("Organisations by kind:") for alt in alts), alts
+    assert any(alt.startswith("Stances on paragraph 1:") for alt in alts), alts
