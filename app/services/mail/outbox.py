@@ -49,19 +49,14 @@ def relay(*messages: OutboxMessage, now: datetime | None = None) -> int:
     now = now or utcnow()
     published = 0
     for message_id, task in [(m.id, m.task) for m in messages]:
-        # Written before publishing: a fast worker must not see the row as never published.
+        # Counted before publishing: an attempt that never returns still counts.
         attempts = 1 + db.session.scalar(
             sa.select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)
         )
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(published_at=now, attempts=attempts, next_attempt_at=now + backoff(attempts))
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        _update(message_id, attempts=attempts, next_attempt_at=now + backoff(attempts))
         try:
             queue.publish(task, message_id)
+            _update(message_id, published_at=now)
             published += 1
         except Exception as error:  # noqa: BLE001 - any broker failure must not reach the user
             log.warning(
@@ -69,6 +64,16 @@ def relay(*messages: OutboxMessage, now: datetime | None = None) -> int:
             )
             _record_error(message_id, f"publishing: {type(error).__name__}: {error}")
     return published
+
+
+def _update(message_id: int, **values: object) -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def relay_pending(now: datetime | None = None) -> int:
