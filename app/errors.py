@@ -42,7 +42,16 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     if status == 403:
         _audit_refusal()
+    if status == 413:
+        return _respond(status, _too_large())
     return _respond(status, MESSAGES.get(status, error.description))
+
+
+def _too_large():
+    return _l(
+        "This is too large to send: files of up to %(size)d MB are accepted.",
+        size=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+    )
 
 
 def handle_csrf_error(error: CSRFError):

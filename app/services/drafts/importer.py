@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
+from app.services.archives import DOCX_LIMITS, ArchiveRefused, check_office_file
 from app.services.drafts.errors import ImportFormatError
 from app.services.drafts.layout import classify
 from app.services.drafts.pdf import pdf_blocks
@@ -127,6 +128,10 @@ def parse_docx(data: bytes) -> ParsedDraft:
 
     if not data.strip():
         raise ImportFormatError(_l("The file is empty."))
+    try:
+        check_office_file(data, DOCX_LIMITS)
+    except ArchiveRefused as error:
+        raise ImportFormatError(error.message) from None
     try:
         blocks = docx_blocks(data)
     except Exception as error:  # noqa: BLE001 - a corrupt file can fail anywhere inside python-docx

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time
 from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
+from app.services.archives import XLSX_LIMITS, ArchiveRefused, check_office_file
 from app.services.drafts.importer import ImportFormatError, decode_text
 from app.services.errors import DomainError
 from app.services.feedback.vocabulary import language_code, unknown_value, vocabularies
@@ -114,6 +115,10 @@ def _xlsx_records(data: bytes) -> list[list[object]]:
     import openpyxl  # only loaded for workbooks
     from openpyxl.utils.escape import unescape
 
+    try:
+        check_office_file(data, XLSX_LIMITS)
+    except ArchiveRefused as error:
+        raise FeedbackFileError(error.message) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
