@@ -248,3 +248,59 @@ def test_too_few_answers_to_tell_below_the_configured_minimum(app, users, submit
     assert synthesis.result["consensus_minimum"] == 3
     assert synthesis.result["paragraphs"][1]["consensus"] == "too_few"
     assert synthesis.result["ranking"]["opposed"] == []
+
+
+def test_one_change_written_from_two_drafts_is_one_wording_diffed_against_each(
+    app, client, auth, users, db
+):
+    from app.models import Organisation
+
+    consultation = make_consultation(
+        texts={
+            "1": {
+                "en": "Cities monitor their implementation.",
+                "fr": "Les villes suivent leur mise en œuvre.",
+            },
+            "2": {"en": "Second.", "fr": "Deuxième."},
+            "3": {"en": "Third.", "fr": "Troisième."},
+        }
+    )
+    first = consultation.current_version.paragraphs[0]
+    proposed = [
+        ("Plan", "en", "Cities monitor their implementation with children and young people."),
+        ("Terre", "fr", "Les villes suivent leur mise en œuvre avec les enfants et les jeunes."),
+    ]
+    for index, (name, language, text) in enumerate(proposed):
+        organisation = Organisation(name=name, kind="un-agency", region="europe")
+        db.session.add(organisation)
+        db.session.commit()
+        invite_organisations(db, consultation, organisation)
+        member = make_user(db, f"w{index}@org.example.org", "partner", organisation)
+        saved = feedback.save_paragraphs(
+            member, consultation, [ParagraphInput(first.id, "amend", "", text, language)], 0
+        )
+        saved = feedback.save_answers(
+            member,
+            consultation,
+            {consultation.questions[0].id: "4"},
+            "",
+            saved.submission.lock_version,
+        )
+        submissions.submit(member, consultation, saved.submission.lock_version)
+    synthesis = runs.request_synthesis(users["staff"], consultation)
+    db.session.refresh(synthesis)
+    [group] = synthesis.result["paragraphs"][0]["amendment_groups"]
+    variants = {v["language"]: v for v in group["variants"]}
+    assert set(variants) == {"en", "fr"} and len(group["feedback_ids"]) == 2
+    # The French wording is diffed against the French draft: nothing struck out.
+    assert [op for op, _ in variants["fr"]["diff"]].count("del") <= 1
+    assert "Les villes suivent leur mise en" in "".join(p for op, p in variants["fr"]["diff"])
+    runs.release(users["staff"], synthesis, "council")
+    auth.login("council@example.org")
+    url = f"/council/{consultation.slug}/syntheses/1/paragraphs/1"
+    page = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<p class="word-diff" aria-hidden="true" dir="auto" lang="fr">' in page
+    assert "avec les enfants et les jeunes" in page and "with children and young people" in page
+    # Said as a sentence for screen readers (in French once the catalogues are merged).
+    said = ("inserts: avec les enfants et les jeunes", "insère : avec les enfants et les jeunes")
+    assert any(sentence in page for sentence in said)
