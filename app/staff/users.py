@@ -93,6 +93,7 @@ def set_active(user_id: int, action: str):
 
 
 @bp.post("/users/<int:user_id>/second-factor/reset")
+@reauthentication_required
 def reset_second_factor(user_id: int):
     if ConfirmForm().validate_on_submit():
         try:

@@ -107,6 +107,15 @@ def test_changing_a_role_asks_for_the_password_again(client, auth, users, db):
     assert users["visitor"].role == "visitor"
 
 
+def test_resetting_someones_second_factor_asks_for_the_password_again(client, auth, users, db):
+    auth.login("admin@example.org")
+    age_session(client, confirmed_at=6 * 60)
+    response = client.post(f"/staff/users/{users['staff'].id}/second-factor/reset")
+    assert response.headers["Location"].startswith("/confirm")
+    db.session.refresh(users["staff"])
+    assert users["staff"].has_second_factor
+
+
 def test_exporting_a_consultations_feedback_asks_for_the_password_again(client, auth, users, db):
     consultation = make_consultation()
     auth.login("staff@example.org")
