@@ -31,6 +31,7 @@ from app.models.export import EXPORT_STATUSES
 from app.security import ask_to_confirm, recently_confirmed
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
+from app.services.errors import DomainError
 from app.services.exports import jobs
 from app.services.exports.feedback_rows import (
     ExportFilterError,
@@ -87,10 +88,14 @@ def synthesis_report(slug: str, number: int):
     if not form.validate_on_submit():
         flash(_("Choose the language of the report."), "error")
         return redirect(url_for("council.overview", slug=slug, number=number))
-    job = jobs.start(
-        current_user, "synthesis", form.file_format, item,
-        synthesis=synthesis, language=form.language.data, ip=client_ip(),
-    )  # fmt: skip
+    try:
+        job = jobs.start(
+            current_user, "synthesis", form.file_format, item,
+            synthesis=synthesis, language=form.language.data, ip=client_ip(),
+        )  # fmt: skip
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("exports.mine"))
     return redirect(url_for("exports.job", public_id=job.public_id))
 
 
@@ -146,10 +151,14 @@ def _export(consultation: Consultation, file_format: str, filters: ExportFilters
     if jobs.streams(consultation, filters, file_format):
         rows = export_rows(current_user, consultation, filters, file_format, ip=client_ip())
         return _streamed(consultation.slug, file_format, filters, rows)
-    job = jobs.start(
-        current_user, "feedback", file_format, consultation,
-        filters=filters.as_dict(), language=str(get_locale()), ip=client_ip(),
-    )  # fmt: skip
+    try:
+        job = jobs.start(
+            current_user, "feedback", file_format, consultation,
+            filters=filters.as_dict(), language=str(get_locale()), ip=client_ip(),
+        )  # fmt: skip
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("exports.mine"))
     return redirect(url_for("exports.job", public_id=job.public_id))
 
 

@@ -24,7 +24,7 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, ExportJob, OutboxMessage, Synthesis, User
 from app.models.common import utcnow
 from app.services.accounts import access, audit
-from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.errors import Conflict, DomainError, Forbidden, NotFound
 from app.services.exports.feedback_rows import ExportFilters, count_rows
 from app.services.exports.job_writers import WRITERS, Writer
 from app.services.mail import outbox
@@ -38,6 +38,9 @@ LISTED_DAYS = 7
 # Claims of one job (a retry after an error, a take-over after silence): past this, a job
 # that keeps failing or killing its worker fails for good instead of going round forever.
 MAX_ATTEMPTS = 5
+# Reports and exports one person may have queued or running at once.
+MAX_ACTIVE_JOBS = 3
+ACTIVE = ("queued", "running")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def start(
     """Queue an export for `actor`; the worker is told once the job is committed."""
     writer = _writer(kind, file_format)
     access.require(actor, writer.rule, synthesis or consultation)
+    _check_active_jobs(actor)
     public_id = secrets.token_urlsafe(18)
     name = consultation.slug + (f"-{kind}-{synthesis.number}" if synthesis else f"-{kind}")
     job = ExportJob(
@@ -101,6 +105,28 @@ def start(
     db.session.commit()
     outbox.relay(message)
     return job
+
+
+def _check_active_jobs(actor: User) -> None:
+    """Refuse a job beyond MAX_ACTIVE_JOBS queued or running for one person: each may hold a
+    worker for minutes, and one person must not fill the queue for everyone else."""
+    if actor.id is None:  # the command line writes its exports itself, never through jobs
+        return
+    # Locking the requester's row makes two requests sent at once count one after the other.
+    db.session.execute(sa.select(User.id).where(User.id == actor.id).with_for_update())
+    active = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ExportJob)
+        .where(ExportJob.requested_by_id == actor.id, ExportJob.status.in_(ACTIVE))
+    )
+    if active >= MAX_ACTIVE_JOBS:
+        raise Conflict(
+            _l(
+                "You already have %(count)d exports or reports being prepared. When one of "
+                "them is ready, ask again.",
+                count=active,
+            )
+        )
 
 
 def _writer(kind: str, file_format: str) -> Writer:
