@@ -5,7 +5,7 @@ import os
 
 from celery import Celery
 from flask import Flask
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from app.tasks.base import FlaskTask
 
@@ -21,7 +21,7 @@ HEAVY_TASKS = (
 ROUTING = {
     "task_default_queue": "default",
     # Declared, so a worker started without -Q (`make run`, the tests) consumes all three.
-    "task_queues": [Queue(name) for name in QUEUES],
+    "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
     "task_routes": {
         "app.tasks.mail.*": {"queue": "mail"},
         **{name: {"queue": "heavy"} for name in HEAVY_TASKS},

@@ -59,6 +59,12 @@ def test_emails_wait_for_no_synthesis(celery, task, queue):
 
 def test_a_worker_started_without_queues_takes_all_three(celery):
     assert set(celery.amqp.queues) == {"mail", "default", "heavy"}
+    # Each bound by its own key: a message routed to one queue lands in that queue only.
+    assert {q.name: q.routing_key for q in celery.amqp.queues.values()} == {
+        "mail": "mail",
+        "default": "default",
+        "heavy": "heavy",
+    }
 
 
 def test_every_task_beat_runs_exists(app, celery):
