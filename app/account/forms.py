@@ -1,16 +1,16 @@
 """Forms of the account pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
+from app.forms import BaseForm
 from app.i18n import LANGUAGE_NAMES, timezone_choices
 from app.lazy_text import lazy_gettext as _l
 from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from app.services.accounts.tokens import DEFAULT_LIFETIME, LIFETIMES
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(BaseForm):
     locale = SelectField(
         _l("Language of the site and of emails"), choices=list(LANGUAGE_NAMES.items())
     )
@@ -24,7 +24,7 @@ class PreferencesForm(FlaskForm):
         self.timezone.validators = [AnyOf(zones)]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     name = StringField(_l("Name of the token"), validators=[DataRequired(), Length(max=80)])
     days = SelectField(
         _l("Works for"),
@@ -35,7 +35,7 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Create a token"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -54,7 +54,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A button that changes state: only its CSRF token matters."""
 
     submit = SubmitField(_l("Confirm"))

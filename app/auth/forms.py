@@ -1,14 +1,14 @@
 """Forms of the sign-in pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.forms import BaseForm
 from app.lazy_text import lazy_gettext as _l
 from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Length(max=254)],
@@ -22,7 +22,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
@@ -36,7 +36,7 @@ class ChoosePasswordForm(FlaskForm):
     submit = SubmitField(_l("Save the password"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Email(), Length(max=254)],
@@ -45,7 +45,7 @@ class ResetRequestForm(FlaskForm):
     submit = SubmitField(_l("Send me a link"))
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(BaseForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=32)],
@@ -54,7 +54,7 @@ class SecondFactorForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class ConfirmIdentityForm(FlaskForm):
+class ConfirmIdentityForm(BaseForm):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
