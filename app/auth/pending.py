@@ -2,7 +2,8 @@
 
 import time
 
-from flask import session
+from flask import flash, session
+from flask_babel import gettext as _
 
 from app.models import User
 from app.security import clear_session, start_session
@@ -40,5 +41,11 @@ def pending_next() -> str | None:
 
 def complete_sign_in(user: User, method: str) -> None:
     """Open a new session for `user` (a new cookie and CSRF token) and record the sign-in."""
+    first_time = user.last_login_at is None
     start_session(user)
     signin.record_sign_in(user, ip=client_ip(), method=method)
+    if first_time and not user.has_second_factor:
+        flash(
+            _("Welcome! You can protect your account with a second factor on My account."),
+            "info",
+        )

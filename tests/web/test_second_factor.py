@@ -113,6 +113,8 @@ def test_the_second_step_must_follow_the_password_soon(client, users):
 
 def test_partner_may_choose_a_second_factor_on_my_account(client, auth, users):
     auth.login("partner@unicef.example.org")
+    first = client.get("/").get_data(as_text=True)
+    assert "You can protect your account with a second factor on My account." in first
     page = client.get("/account/").get_data(as_text=True)
     assert "Set up a second factor" in page
     assert client.get("/login/set-up-second-factor").status_code == 200
