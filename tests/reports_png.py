@@ -26,6 +26,7 @@ class Pages:
         def compile_and_render(source: Path, root: Path, *args, **kwargs) -> bytes:
             result = real(source, root, *args, **kwargs)
             pngs = real(source, root, "png", PPI)
+            pngs = [pngs] if isinstance(pngs, bytes) else pngs  # one page: one image, no list
             self.images = [Image.open(io.BytesIO(png)).convert("L") for png in pngs[: self.count]]
             return result
 

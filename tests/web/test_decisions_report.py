@@ -16,6 +16,7 @@ from app.services.reports import decisions
 from app.services.synthesis import review, runs
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
+from tests.reports_png import Pages, assert_laid_out
 from tests.unit.test_synthesis_report import printed
 
 TEXTS = {
@@ -357,3 +358,13 @@ def test_partner_home_and_public_page_link_to_the_report_once_published(client, 
     assert link not in client.get(f"/consultations/{slug}").get_data(as_text=True)
     runs.release(users["staff"], world["synthesis"], "public")
     assert link in client.get(f"/consultations/{slug}").get_data(as_text=True)
+
+
+def test_the_reports_first_page_is_laid_out(client, auth, users, world, monkeypatch):
+    decisions.publish(users["staff"], world["synthesis"])
+    auth.login(users["partner"].email)
+    pages = Pages(count=1).install(monkeypatch)
+    response = client.get(f"/consultations/{world['consultation'].slug}/decisions/1.pdf")
+    assert response.status_code == 200
+    assert len(pages.images) == 1
+    assert_laid_out(pages.images[0])

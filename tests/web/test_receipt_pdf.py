@@ -12,6 +12,7 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
+from tests.reports_png import Pages, assert_laid_out
 from tests.unit.test_synthesis_report import printed
 
 TEXTS = {
@@ -173,3 +174,10 @@ def test_the_receipt_and_submission_pages_link_to_the_pdf(app, users, submitted)
     AuthActions(staff).login(users["staff"].email)
     page = staff.get(f"/consultations/{slug}/submissions/{submitted['submission'].id}")
     assert link in page.get_data(as_text=True)
+
+
+def test_the_receipts_first_page_is_laid_out(app, submitted, monkeypatch):
+    pages = Pages(count=1).install(monkeypatch)
+    assert download(app, submitted["member"], pdf_path(submitted)).status_code == 200
+    assert len(pages.images) == 1
+    assert_laid_out(pages.images[0])
