@@ -296,6 +296,17 @@ def speed(size: int, seed: int, real: Corpus, real_vectors: np.ndarray, embed_al
         f"{hits / max(1, len(flagged)):.3f} recall {hits / max(1, len(planted)):.3f}"
     )
     rows.append(("duplicates", near, note, exact, "exact duplicates with a dict"))
+    linked, across = timed(
+        campaigns.find_campaigns,
+        [
+            (i, item.organisation, item.comment, item.language)
+            for i, item in enumerate(corpus.items)
+        ],
+        vectors,
+        quoted_from_draft=drafts(corpus),
+    )
+    note = f"{len(linked)} campaign(s) across languages"
+    rows.append(("campaigns", across, note, near, "the same-language detector alone"))
     found, took = timed(
         themes.find_themes,
         vectors,

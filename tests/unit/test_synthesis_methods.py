@@ -239,9 +239,11 @@ def test_themes_are_found_across_languages_with_a_label_in_each_language():
     ]
     youth = next(t for t in found if 0 in t.member_indexes)
     assert youth.languages == {"en": 7, "fr": 7, "es": 6}
-    assert "youth employment" in youth.label["en"]
-    assert "emploi des jeunes" in youth.label["fr"]
-    assert "empleo juvenil" in youth.label["es"]
+    # A title, capitalised, with "and" in its language rather than a list of keywords.
+    assert "youth employment" in youth.label["en"].lower()
+    assert "emploi des jeunes" in youth.label["fr"].lower()
+    assert "empleo juvenil" in youth.label["es"].lower()
+    assert youth.label["en"][0].isupper()
     climate = next(t for t in found if 40 in t.member_indexes)
     # No Spanish comment in this theme: its Spanish label borrows from the others.
     assert climate.label["es"] == climate.label["en"]
@@ -274,6 +276,25 @@ def test_k_can_be_imposed():
     vectors, texts, languages, organisations = themed_corpus()
     found = themes.find_themes(vectors, texts, languages, organisations, k=2, embedder=NoMeaning())
     assert len(found) == 2 and sum(len(t.member_indexes) for t in found) == 60
+
+
+def test_a_title_reads_as_a_phrase_in_its_language_without_repeating_itself():
+    assert labels.title(["trust needs budgets", "words", "trust"], "en") == (
+        "Trust needs budgets and words"
+    )
+    assert labels.title(["emploi des jeunes", "stages", "mentorat"], "fr") == (
+        "Emploi des jeunes, stages et mentorat"
+    )
+    assert labels.title(["jóvenes", "inmigrantes"], "es") == "Jóvenes e inmigrantes"
+    assert labels.title(["youth", "youth employment"], "en") == "Youth employment"
+    assert labels.title([], "en") == ""
+
+
+def test_label_phrases_never_run_through_a_verb():
+    found = labels.phrases(
+        "La confiance reviendra avec les budgets participatifs", labels.stop_words("fr")
+    )
+    assert "confiance reviendra" not in found and "budgets participatifs" in found
 
 
 def test_label_phrases_keep_their_connectors_but_never_end_on_one():

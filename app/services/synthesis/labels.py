@@ -38,6 +38,15 @@ nada ni no nos nosotros os otra otras otro otros para pero poco por porque que q
 sea ser si sido sin sobre su sus también tan te tiene tienen todo todos tu tus un una unas uno
 unos ya sí debe deben debería deberían puede pueden cada solo sólo así aquí allí hacia según sino
 aunque mientras además sobre todo añadimos resumen gracias hace"""
+# Verbs comments use around their subject ("trust needs budgets", "la confiance reviendra"):
+# a title names the subject, so a phrase never runs through one.
+_VERBS = """need needs needed must ask asks asked call calls want wants lack lacks get gets make
+makes take takes give gives come comes return returns say says said think believe see seen
+reviendra revient revenir faut manque manquent demande demandent demandons veut veulent
+restent reste attend attendent rencontrer voir faire volverá vuelve volver necesitan necesita
+piden pide faltan falta tienen tiene quieren quiere esperan espera siguen sigue queda quedan"""
+# How a title joins its last phrase, per language.
+AND_WORD = {"en": "and", "fr": "et", "es": "y"}
 # Short words that may sit inside a phrase but never start or end one.
 _CONNECTOR_WORDS = "of for and to in the on de des du d l la le les et à au aux en del los las el y"
 _CONNECTORS = frozenset(_CONNECTOR_WORDS.split())
@@ -52,7 +61,7 @@ SMALL = 100  # phrases in a group's texts of one language below which single men
 @lru_cache(maxsize=4)
 def stop_words(language: str) -> frozenset[str]:
     """Words that never make a label on their own in `language`."""
-    return _grammar_words(language) | frozenset(_DOMAIN.split())
+    return _grammar_words(language) | frozenset(_DOMAIN.split()) | frozenset(_VERBS.split())
 
 
 def guess_language(text: str) -> str | None:
@@ -131,11 +140,32 @@ def label_terms(
         chosen = {key: _readable(ranked, n_terms) for key, ranked in candidates.items()}
     labels = []
     for g, members in enumerate(groups):
-        own = {lang: ", ".join(chosen[(g, lang)]) for lang in LANGUAGES if (g, lang) in chosen}
+        own = {lang: title(chosen[(g, lang)], lang) for lang in LANGUAGES if (g, lang) in chosen}
         spoken = [lang for lang, _ in Counter(known[i] for i in members).most_common()]
         fallback = next((own[lang] for lang in spoken if lang in own), "")
         labels.append({lang: own.get(lang, fallback) for lang in LANGUAGES})
     return labels
+
+
+def title(picked: list[str], language: str) -> str:
+    """Key phrases as a title a person would write: "Youth employment, apprenticeships and
+    mentoring", a phrase whose words another already says left out, "and" in the language."""
+    kept: list[str] = []
+    for phrase in picked:
+        words = set(phrase.split())
+        if any(words <= set(other.split()) for other in kept):
+            continue
+        kept = [other for other in kept if not set(other.split()) <= words] + [phrase]
+    if not kept:
+        return ""
+    joined = kept[-1]
+    if len(kept) > 1:
+        conjunction = AND_WORD.get(language, "and")
+        # Spanish "y" becomes "e" before an i sound: "jóvenes e inmigrantes".
+        if language == "es" and re.match(r"h?i(?![aeoué])", kept[-1]):
+            conjunction = "e"
+        joined = f"{', '.join(kept[:-1])} {conjunction} {kept[-1]}"
+    return joined[:1].upper() + joined[1:]
 
 
 def _distinctive(counts: list[Counter], limit: int) -> list[list[tuple[float, str]]]:
