@@ -42,6 +42,7 @@ from app.services.exports.feedback_rows import (
     parse_filters,
 )
 from app.services.exports.writers import FORMATS, csv_chunks, json_chunks
+from app.services.reports import synthesis_pdf
 from app.services.synthesis import review
 from app.utils import attach_error, client_ip
 
@@ -187,6 +188,8 @@ def _section_choices(consultation: Consultation) -> list[tuple[str, str]]:
 
 
 def _rows_written(job: ExportJob) -> str:
+    if job.kind == "synthesis" and job.file_format == "pdf":
+        return synthesis_pdf.stage_label(job.progress)  # rows are only its first stage
     if not job.rows_total:
         return ""
     return _(

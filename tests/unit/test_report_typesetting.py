@@ -1,9 +1,14 @@
 """The Typst engine behind every PDF report: user text stays text, the compiler stays in its
 folder, and the pages come out laid out."""
 
+import time
+from types import SimpleNamespace
+
 import pytest
 
-from app.services.reports import pdf
+from app.services.accounts.access import COMMAND_LINE
+from app.services.exports import job_writers
+from app.services.reports import pdf, synthesis_pdf
 from tests.reports_png import Pages, assert_laid_out
 from tests.unit.test_synthesis_report import flat, pdf_of, pdf_text, world  # noqa: F401
 
@@ -84,3 +89,32 @@ def test_charts_carry_their_figures_as_alternative_text(world):  # noqa: F811
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     assert any(alt.startswith("Organisations by kind:") for alt in alts), alts
     assert any(alt.startswith("Stances on paragraph 1:") for alt in alts), alts
+
+
+def test_a_pdf_report_jobs_bar_moves_through_gathering_typesetting_and_writing(
+    world,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    seen = []
+    monkeypatch.setattr(synthesis_pdf, "TYPESET_ROWS_PER_SECOND", 1)  # a slow typesetter
+    real = pdf.compile_pdf
+
+    def slow(*args, **kwargs):
+        time.sleep(1.5)  # long enough for the bar to move while it typesets
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "compile_pdf", slow)
+    job = SimpleNamespace(
+        synthesis=world["synthesis"], language="en", file_format="pdf", requested_by=COMMAND_LINE
+    )
+    job_writers.write_synthesis_report(
+        job, tmp_path / "report.pdf", lambda done, total=None, percent=None: seen.append(percent)
+    )
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert seen == sorted(seen)  # never backwards
+    labels = [synthesis_pdf.stage_label(p) for p in seen]
+    assert labels[0] == "Gathering the feedback" and labels[-1] == "Writing the file"
+    assert "Typesetting the PDF" in labels
+    assert any(60 < p < 97 for p in seen)  # moved within typesetting, not stuck at its start
+    assert max(seen) < 100  # 100 is the finished, renamed file's

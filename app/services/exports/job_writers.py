@@ -28,7 +28,8 @@ PROGRESS_EVERY = BATCH  # rows between two saves of a job's progress: one per da
 
 
 class Progress(Protocol):
-    def __call__(self, done: int, total: int | None = None) -> None: ...
+    def __call__(self, done: int, total: int | None = None, percent: int | None = None) -> None:
+        """`done` of `total` rows; `percent` when the bar is not a count of rows."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,32 @@ def _feedback(file_format: str) -> Writer:
 
 
 def write_synthesis_report(job: ExportJob, target: Path, progress: Progress) -> None:
-    """The synthesis report in the requester's language, its annex counted as progress."""
-    from app.services.reports import synthesis as report  # WeasyPrint loads only when needed
+    """The synthesis report in the requester's language, its annex counted as progress; a PDF
+    moves its bar through its stages (gathering, typesetting, writing)."""
+    from app.services.reports import synthesis as report  # the report writers load when needed
+    from app.services.reports.synthesis_pdf import STAGES
 
-    write = report.write_pdf if job.file_format == "pdf" else report.write_docx
-    write(job.synthesis, job.language, target, progress, reader=job.requested_by)
+    if job.file_format != "pdf":
+        report.write_docx(job.synthesis, job.language, target, progress, reader=job.requested_by)
+        return
+    rows = {"done": 0, "percent": 0}
+    typesetting = STAGES["typesetting"][0]
+
+    def forward(done: int, total: int | None, percent: int) -> None:
+        rows.update(done=done, percent=max(rows["percent"], percent))  # the bar never goes back
+        progress(done, total, percent=rows["percent"])
+
+    def gathered(done: int, total: int) -> None:
+        forward(done, total, done * typesetting // total if total else 0)
+
+    def stage(name: str, share: float) -> None:
+        start = STAGES[name][0]
+        end = min([s for s, _label in STAGES.values() if s > start], default=99)
+        forward(rows["done"], None, start + int((end - start) * share))
+
+    report.write_pdf(
+        job.synthesis, job.language, target, gathered, reader=job.requested_by, stage=stage
+    )
 
 
 REPORT_FORMATS = {

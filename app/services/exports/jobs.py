@@ -282,12 +282,14 @@ class _ProgressWriter:
         self.job_id = job_id
         self.total = 0
 
-    def __call__(self, done: int, total: int | None = None) -> None:
+    def __call__(self, done: int, total: int | None = None, percent: int | None = None) -> None:
         values: dict[str, object] = {"rows_done": done, "heartbeat_at": utcnow()}
         if total is not None:
             self.total = values["rows_total"] = total
+        if percent is None:
+            percent = done * 100 // self.total if self.total else 0
         # 100 is kept for a file that is complete and renamed.
-        values["progress"] = min(99, done * 100 // self.total) if self.total else 0
+        values["progress"] = min(99, percent)
         with db.engine.begin() as connection:
             connection.execute(
                 sa.update(ExportJob).where(ExportJob.id == self.job_id).values(**values)
