@@ -274,3 +274,16 @@ def test_finished_messages_are_purged_after_the_retention_period(app, db):
     assert app.config["OUTBOX_RETENTION_DAYS"] == 14
     assert outbox.purge_finished(now=now) == 1
     assert {m.id for m in db.session.scalars(sa.select(OutboxMessage))} == {recent.id, failed.id}
+
+
+def test_a_reset_for_an_account_disabled_before_sending_issues_no_link(public_app, users, db, smtp):
+    message = delivery.queue_email(
+        users["council"], "password_reset", "Reset", account_link="reset"
+    )
+    users["council"].active = False
+    db.session.commit()
+    send_email.apply(args=[message.id])
+    assert FakeSMTP.sent == []
+    assert db.session.scalar(sa.select(sa.func.count(AccountToken.id))) == 0
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message.id).done_at is not None

@@ -8,6 +8,7 @@ no valid link waits in the database. A sent message's payload is emptied.
 
 import smtplib
 from email.message import EmailMessage
+from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,13 +73,13 @@ def deliver(outbox_id: int) -> None:
 
 
 def compose(message: OutboxMessage) -> EmailMessage | None:
-    """The email of an outbox row, rendered now; None when its recipient no longer exists."""
+    """The email of an outbox row, rendered now; None when there is no one to send it to."""
     payload = message.payload
     if "body" in payload:  # queued before emails were rendered at send time
         return _email(message, payload["to"], payload["subject"], payload["body"])
     user = db.session.get(User, payload["user_id"])
-    if user is None:
-        return None
+    if user is None or (payload.get("account_link") == "reset" and not user.is_active):
+        return None  # gone, or disabled since it asked for a reset: no link is issued
     extra = {}
     if payload.get("account_link"):
         extra["token"] = links.issue(user, payload["account_link"])
@@ -106,6 +107,7 @@ def _email(message: OutboxMessage, to: str, subject: str, body: str) -> EmailMes
     email["To"] = to
     email["Subject"] = subject
     email["Message-ID"] = message_id(message)
+    email["Date"] = formatdate()
     email.set_content(body)
     return email
 
