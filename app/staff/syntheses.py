@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
 from app.services.reports import decisions
-from app.services.synthesis import runs
+from app.services.synthesis import runs, vectors
 from app.staff import bp
 from app.staff.forms import ConfirmForm
 from app.utils import client_ip
@@ -23,6 +23,7 @@ def syntheses(slug: str):
         syntheses=items,
         decided=decisions.decision_counts(items),
         confirm=ConfirmForm(),
+        vector_status=vectors.status(),
     )
 
 

@@ -117,3 +117,15 @@ def test_vectors_whose_feedback_is_gone_are_purged(db, comments, encoder):
     db.session.commit()
     assert purge_orphan_vectors.apply().get() == 2
     assert set(stored(db)) == {comments[1][0]}
+
+
+def test_staff_see_how_many_vectors_wait_on_the_syntheses_page(client, auth, db, comments, encoder):
+    encoder(1)
+    vectors.vectors_for("item", comments)
+    db.session.commit()
+    auth.login("staff@example.org")
+    page = client.get("/staff/consultations/culture-2026/syntheses").get_data(as_text=True)
+    assert "being recomputed" not in page
+    encoder(2)
+    page = client.get("/staff/consultations/culture-2026/syntheses").get_data(as_text=True)
+    assert "2 of 2 stored sentence vectors are being recomputed in the background" in page
