@@ -31,7 +31,8 @@ SENTENCE_THRESHOLD = 0.55
 DRAFT_THRESHOLD = 0.8
 # Share of each text's sentences (by length) that must have a counterpart in the other.
 COVERAGE = 0.6
-# The largest seeds only: each costs a pass over every text's vector.
+# Seeds linked through the vectors, largest first: each costs a pass over every text's
+# vector. Smaller seeds still count as campaigns within their language.
 MAX_SEEDS = 200
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
@@ -68,7 +69,7 @@ def find_campaigns(
         return []
     seeds = duplicates.find_duplicates(
         [(i, o, t) for i, o, t, _ in items], quoted_from_draft, min_count=2
-    )[:MAX_SEEDS]
+    )
     if not seeds:
         return []
     row_of = {item[0]: row for row, item in enumerate(items)}
@@ -78,7 +79,7 @@ def find_campaigns(
         rows = [row_of[f] for f in seed.feedback_ids]
         owner[rows] = s
         members.append(rows)
-    medoids = [row_of[_medoid_id(seed, items, row_of)] for seed in seeds]
+    medoids = [row_of[_medoid_id(seed, items, row_of)] for seed in seeds[:MAX_SEEDS]]
     draft = [s for text in quoted_from_draft or [] for s in sentences(text)]
     checker = _SentenceCheck(embedder or default_embedder(), draft)
     parent = list(range(len(seeds)))

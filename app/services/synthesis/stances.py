@@ -88,7 +88,8 @@ def rank_paragraphs(
 ) -> dict[str, list[str]]:
     """Paragraph numbers by which way their stances go, each list most telling first.
 
-    "consensus": broadly supported (with or without amendments), most agreed first;
+    "consensus": broadly supported, outright support first, then support with amendments,
+    each most agreed first;
     "opposed": broadly opposed, most agreed first; "contested": neither, most split first.
     Paragraphs with fewer than `minimum` stances other than "none" are left out: two
     supports are not a consensus. Ties go to the paragraph with more stances, then to the
@@ -102,8 +103,9 @@ def rank_paragraphs(
         taken = sum(max(int(counts.get(s, 0)), 0) for s in POSITION)
         score = agreement(counts) or 0.0
         if direction == "contested":
-            lists["contested"].append((score, -taken, position, number))
-        else:
-            key = "opposed" if direction == "opposition" else "consensus"
-            lists[key].append((-score, -taken, position, number))
-    return {key: [entry[3] for entry in sorted(entries)] for key, entries in lists.items()}
+            lists["contested"].append((0, score, -taken, position, number))
+        elif direction == "opposition":
+            lists["opposed"].append((0, -score, -taken, position, number))
+        else:  # support outright before support that asks for amendments
+            lists["consensus"].append((direction != "support", -score, -taken, position, number))
+    return {key: [entry[-1] for entry in sorted(entries)] for key, entries in lists.items()}
