@@ -1,1 +1,1 @@
-"""Reports people read or edit: PDF through WeasyPrint, DOCX through python-docx."""
+"""Reports people read or edit: PDF typeset by Typst, DOCX through python-docx."""
