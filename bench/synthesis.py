@@ -217,7 +217,8 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
         Submission,
     )
     from app.services import demo
-    from app.services.synthesis import embedding, vectors
+    from app.services.synthesis import embedding
+    from app.services.synthesis import vectors as stored  # the parameter keeps its name
 
     with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
         upgrade()
@@ -281,7 +282,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
             if item.comment:
                 vector_rows.append({
                     "kind": "item", "source_id": feedback_id,
-                    "text_hash": vectors.text_hash(item.comment),
+                    "text_hash": stored.text_hash(item.comment),
                     "vector": embedding.to_bytes(vectors[index]),
                 })  # fmt: skip
         values = {"scale": rng.randint(1, 5), "single": rng.randrange(4)}
@@ -303,7 +304,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
             })  # fmt: skip
     if warm_answers:
         vector_rows += [
-            {"kind": "answer", "source_id": answer_id, "text_hash": vectors.text_hash(text),
+            {"kind": "answer", "source_id": answer_id, "text_hash": stored.text_hash(text),
              "vector": embedding.to_bytes(vector)}
             for answer_id, text, vector in answer_vectors
         ]  # fmt: skip

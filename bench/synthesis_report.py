@@ -1,23 +1,23 @@
-"""Speed and memory of the PDF synthesis report, beside WeasyPrint on the bare comments.
+"""Speed and memory of the PDF synthesis report, beside a bare Typst compile of the comments.
 
-For each size of --items (default 2,000 and 10,000) the script builds a throw-away SQLite
+For each size of --items (default 10,000 and 100,000) the script builds a throw-away SQLite
 database with bench/synthesis.py's loader (the demo consultation's 17 paragraphs, N feedback
 items of submitted submissions with comments, stances, amendments and languages from
 bench/corpus.py, their vectors stored as at submission) and runs the synthesis in this
 process (Celery eager). Then, each in a fresh process so that its peak memory is its own:
 
-- baseline: WeasyPrint writing a plain HTML of the same comment texts, one <p> each, read
-  with one query, with the same stylesheet and PDF/UA tagging, and no other structure;
+- baseline: Typst compiling the same comment texts, one paragraph each, read with one
+  query, with the same fonts and PDF/UA tagging, and no other structure;
 - ours: `write_pdf` of the synthesis (title page, contents, charts, heat-map, paragraphs,
   themes, ..., and the annex of every item read in slices);
 - docx: `write_docx` of the same synthesis;
 - annex: reading the annex alone, to show the rows never pile up (tracemalloc peak).
 
 Wall and CPU seconds are printed (the machine may be shared: CPU seconds vary less), pages,
-and how far the peak RSS rose above the process's size before the work. Target: a report on
-10,000 items in 30 s.
+and how far the peak RSS rose above the process's size before the work (the worker's memory;
+the compiler runs inside it). Targets: a report on 10,000 items in 10 s, on 100,000 in 90 s.
 
-    .venv/bin/python bench/synthesis_report.py [--items 2000,10000] [--seed 1]
+    .venv/bin/python bench/synthesis_report.py [--items 10000,100000] [--seed 1]
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_SECONDS = 30.0
-TARGET_ITEMS = 10_000
+TARGETS = {10_000: 10.0, 100_000: 90.0}  # items: seconds
 
 
 def say(message: str) -> None:
@@ -102,15 +101,20 @@ def comments(synthesis) -> list[str]:
 
 
 def baseline(synthesis, out: Path) -> None:
-    """WeasyPrint on the bare comment texts: the least any PDF of them costs."""
-    from flask import current_app
-    from markupsafe import escape
-    from weasyprint import CSS, HTML
+    """Typst on the bare comment texts: the least any PDF of them costs."""
+    from app.services.reports.pdf import clean, compile_pdf
 
-    body = "".join(f"<p>{escape(text)}</p>" for text in comments(synthesis))
-    html = f'<!doctype html><html lang="en"><head><title>Comments</title></head><body>{body}'
-    stylesheet = CSS(filename=Path(current_app.static_folder) / "reports" / "print.css")
-    HTML(string=html).write_pdf(out, stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+    source = (
+        '#set document(title: "Comments")\n'
+        '#set text(font: ("Noto Sans", "DejaVu Sans", "Noto Sans CJK TC"), lang: "en")\n'
+        '#for text in json("comments.json") { par(text) }\n'
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "comments.typ").write_text(source)
+        texts = [clean(text) for text in comments(synthesis)]
+        (root / "comments.json").write_text(json.dumps(texts, ensure_ascii=False))
+        out.write_bytes(compile_pdf(root / "comments.typ", root))
 
 
 def read_annex(synthesis, out: Path) -> None:
@@ -128,12 +132,13 @@ def child(mode: str, database: Path, out: Path) -> None:
 
     from app.extensions import db
     from app.models import Synthesis
+    from app.services.accounts.access import COMMAND_LINE
     from app.services.reports import synthesis as reports
 
     actions = {
         "baseline": baseline,
-        "ours": lambda s, o: reports.write_pdf(s, "en", o),
-        "docx": lambda s, o: reports.write_docx(s, "en", o),
+        "ours": lambda s, o: reports.write_pdf(s, "en", o, reader=COMMAND_LINE),
+        "docx": lambda s, o: reports.write_docx(s, "en", o, reader=COMMAND_LINE),
         "annex": read_annex,
     }
     with make_app(database).app_context():
@@ -192,7 +197,13 @@ def mb(n: float | None) -> str:
 
 
 def report(results: dict[int, dict[str, dict]]) -> None:
-    say(f"\n== PDF synthesis report, SQLite, {os.cpu_count()} CPUs (wall s / CPU s)")
+    from config import Config
+
+    limit = Config.REPORT_PDF_ANNEX_LIMIT
+    say(
+        f"\n== PDF synthesis report, SQLite, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} (wall s / CPU s); the PDF's annex lists up to {limit:,} items"
+    )
     say(
         f"{'items':>7}  {'baseline':>13}  {'ours PDF':>13}  {'ratio':>5}  {'pages b/o':>9}  "
         f"{'peak RSS grown: baseline / ours':>31}  {'DOCX':>13} {'RSS':>7}  annex rows traced"
@@ -219,16 +230,16 @@ def report(results: dict[int, dict[str, dict]]) -> None:
             f"annex rows read: {mb(results[small]['annex']['traced'])} -> "
             f"{mb(results[large]['annex']['traced'])}"
         )
-    if TARGET_ITEMS in results:
-        seconds = results[TARGET_ITEMS]["ours"]["wall"]
-        verdict = "met" if seconds <= TARGET_SECONDS else "MISSED"
-        target = f"{TARGET_ITEMS:,} items in <= {TARGET_SECONDS:.0f} s"
-        say(f"target: {target}: {seconds:.1f} s {verdict}")
+    for items, limit in TARGETS.items():
+        if items in results:
+            seconds = results[items]["ours"]["wall"]
+            verdict = "met" if seconds <= limit else "MISSED"
+            say(f"target: {items:,} items in <= {limit:.0f} s: {seconds:.1f} s {verdict}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", default="2000,10000", help="sizes, comma-separated")
+    parser.add_argument("--items", default="10000,100000", help="sizes, comma-separated")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", choices=("baseline", "ours", "docx", "annex"))
     parser.add_argument("--database", type=Path)
