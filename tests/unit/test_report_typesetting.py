@@ -10,7 +10,14 @@ from app.services.accounts.access import COMMAND_LINE
 from app.services.exports import job_writers
 from app.services.reports import pdf, synthesis_pdf
 from tests.reports_png import Pages, assert_laid_out
-from tests.unit.test_synthesis_report import flat, pdf_of, pdf_text, world  # noqa: F401
+from tests.unit.test_synthesis_report import (  # noqa: F401
+    docx_of,
+    docx_text,
+    flat,
+    pdf_of,
+    pdf_text,
+    world,
+)
 
 TYPST_SYNTAX = (
     '#import "_common.typ": * #read("/etc/passwd") $x^2$ *not bold* _not italic_ '
@@ -118,3 +125,14 @@ def test_a_pdf_report_jobs_bar_moves_through_gathering_typesetting_and_writing(
     assert "Typesetting the PDF" in labels
     assert any(60 < p < 97 for p in seen)  # moved within typesetting, not stuck at its start
     assert max(seen) < 100  # 100 is the finished, renamed file's
+
+
+def test_quotes_and_wordings_carry_their_feedback_ids_in_both_formats(world):  # noqa: F811
+    synthesis = world["synthesis"]
+    paragraph = synthesis.result["paragraphs"][0]
+    quote, group = paragraph["quotes"][0], paragraph["amendment_groups"][0]
+    text = pdf_text(pdf_of(synthesis))
+    assert f"— {quote['organisation']} Feedback {quote['feedback_id']}" in text
+    assert "Feedback " + ", ".join(str(i) for i in group["feedback_ids"]) in text
+    word = docx_text(docx_of(synthesis))
+    assert f"— {quote['organisation']} · Feedback {quote['feedback_id']}" in word

@@ -260,7 +260,8 @@ def _diff(doc: DocxBuilder, pieces: list[tuple[str, str]], change: str) -> None:
 
 def _quote(doc: DocxBuilder, quote: Quote) -> None:
     doc.paragraph(quote.text, "Quote")
-    doc.paragraph(f"— {quote.organisation}")
+    feedback = f" · {_('Feedback')} {quote.feedback_id}" if quote.feedback_id is not None else ""
+    doc.paragraph(f"— {quote.organisation}{feedback}")
 
 
 def _theme(doc: DocxBuilder, theme: Theme, level: int) -> None:
