@@ -51,7 +51,10 @@ PAGE_NUMBER_RE = re.compile(
 LONE_NUMBER_RE = re.compile(r"^(?:§+\s*)?\(?\d{1,3}(?:\.\d{1,3})*(?:\.|\))?$")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _HYPHENS = "-\u2010\u00ad"
+NO_SPACE_AFTER = ("·", "/")
 # Typeset ligatures come out of PDFs as single characters: "ﬁnancement" is "financement".
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
+_SPACED_DOT_RE = re.compile(r"(?<=\w)· (?=\w)")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 
 
@@ -182,7 +185,7 @@ def text_lines(text: str) -> list[Line]:
 
 def unwrapped_blocks(lines: list[Line]) -> list[Block]:
     """One block per paragraph or heading, blank blocks between them."""
-    lines = [Line(line.text.translate(LIGATURES), line.number, line.page_start) for line in lines]
+    lines = [Line(_plain_letters(line.text), line.number, line.page_start) for line in lines]
     words = _document_words(lines)
     lines = _merge_lone_numbers(lines)
     texts = [line.text.strip() for line in lines]
@@ -222,9 +225,16 @@ def unwrapped_blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
+def _plain_letters(text: str) -> str:
+    """Ligatures as letters; "citoyen· ne· s", spaced by justification, as one word again."""
+    if _LIGATURE_RE.search(text):
+        text = text.translate(LIGATURES)
+    return _SPACED_DOT_RE.sub("·", text) if "·" in text else text
+
+
 def _next_text(texts: list[str], i: int) -> str | None:
     """The first non-blank line after index i, if any."""
-    return next((text for text in texts[i + 1 :] if text), None)
+    return next((texts[j] for j in range(i + 1, len(texts)) if texts[j]), None)
 
 
 def _heading_run(texts: list[str], i: int, width: int) -> int:
@@ -234,10 +244,12 @@ def _heading_run(texts: list[str], i: int, width: int) -> int:
         if not chunk[-1] or (match_number(chunk[0]) and end > i + 1):
             break
         caps = {is_all_caps(text) for text in chunk}
-        if len(caps) > 1 or not heading_shape(" ".join(chunk)) or _ends_sentence(chunk[-1]):
+        if len(caps) > 1 or _ends_sentence(chunk[-1]) or chunk[0][0].islower():
             break
         if any(len(text) < WRAPPED_FILL * width for text in chunk[:-1]) and caps != {True}:
             break  # lines of a wrapped heading fill the width but for the last
+        if not heading_shape(" ".join(chunk)):
+            continue  # "…TOUTES ET TOUS," goes on on the next line
         after = texts[end] if end < len(texts) else None
         if not after or match_number(after) or is_list_item(after):
             return end - i
@@ -313,6 +325,8 @@ def _join(before: str, after: str, words: set[str]) -> str:
     """Join two lines of one paragraph, rejoining a word hyphenated at the line end."""
     if before.endswith("\u00ad"):
         return before[:-1] + after
+    if before[-1:] in NO_SPACE_AFTER and before[-2:-1].isalnum() and after[:1].isalnum():
+        return before + after  # "citoyen·" + "ne·s", "and/" + "or": one word broken at its mark
     if len(before) < 2 or before[-1] not in _HYPHENS or not before[-2].isalpha():
         return f"{before} {after}"
     piece = re.search(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*[-\u2010]$", before[-80:])  # last word
