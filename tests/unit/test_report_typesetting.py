@@ -136,3 +136,20 @@ def test_quotes_and_wordings_carry_their_feedback_ids_in_both_formats(world):  #
     assert "Feedback " + ", ".join(str(i) for i in group["feedback_ids"]) in text
     word = docx_text(docx_of(synthesis))
     assert f"— {quote['organisation']} · Feedback {quote['feedback_id']}" in word
+
+
+def test_names_in_any_script_are_set_in_the_fonts_the_project_ships(world, db):  # noqa: F811
+    names = ["Ассоциация городов", "中国城市联合会", "Société d’Économie Sociale"]
+    for submission, name in zip(world["submissions"], names, strict=False):
+        submission.organisation.name = name
+    db.session.commit()
+    reader = pdf_of(world["synthesis"])
+    text = pdf_text(reader)
+    for name in names:
+        assert name in text
+    fonts = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(f.startswith(("NotoSans", "DejaVuSans")) for f in fonts), fonts
