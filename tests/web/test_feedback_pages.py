@@ -283,7 +283,8 @@ def test_only_partners_have_a_partner_home(client, auth, users, role):
     assert "My consultations" not in client.get("/").get_data(as_text=True)
 
 
-def test_staff_see_counts_of_each_state(client, auth, users, consultation, organisation):
+def test_staff_see_counts_of_each_state(client, auth, users, organisation):
+    consultation = make_consultation(slug="nobody-invited-yet")
     auth.login("staff@example.org")
     client.post(
         f"/staff/consultations/{consultation.slug}/responses/invite",
