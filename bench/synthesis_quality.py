@@ -305,7 +305,12 @@ def speed(size: int, seed: int, real: Corpus, real_vectors: np.ndarray, embed_al
         vectors,
         quoted_from_draft=drafts(corpus),
     )
-    note = f"{len(linked)} campaign(s) across languages"
+    flagged = {i for g in linked for i in g.feedback_ids}
+    hits = len(planted & flagged)
+    note = (
+        f"{len(linked)} campaign(s) across languages, precision "
+        f"{hits / max(1, len(flagged)):.3f} recall {hits / max(1, len(planted)):.3f}"
+    )
     rows.append(("campaigns", across, note, near, "the same-language detector alone"))
     found, took = timed(
         themes.find_themes,

@@ -27,6 +27,10 @@ TEXT_THRESHOLD = 0.7
 # sentences score 0.57–0.9 (lowest where each copy names its own city), unrelated sentences
 # of the same texts at most 0.42.
 SENTENCE_THRESHOLD = 0.55
+# Within one language a copy keeps its sentences nearly word for word (a typo, a city): the
+# bench's comments built from the same sentence templates, which are not copies, score
+# 0.57–0.87 there.
+SAME_LANGUAGE_THRESHOLD = 0.88
 # A sentence this close to one of the draft's is the draft quoted back, not the campaign's.
 DRAFT_THRESHOLD = 0.8
 # Share of each text's sentences (by length) that must have a counterpart in the other.
@@ -94,14 +98,16 @@ def find_campaigns(
     # Seeds to seeds: the same campaign found once in each language.
     close = centres @ centres.T
     for a, b in zip(*np.nonzero(np.triu(close >= TEXT_THRESHOLD, 1)), strict=True):
-        if root(a) != root(b) and checker.same(items[medoids[a]][2], items[medoids[b]][2]):
+        first, second = items[medoids[a]], items[medoids[b]]
+        if root(a) != root(b) and checker.same(first[2], second[2], first[3] == second[3]):
             parent[max(root(a), root(b))] = min(root(a), root(b))
     # Lone copies to the seed they are closest to.
     scores = vectors @ centres.T
     best = scores.argmax(axis=1)
     for row in np.flatnonzero((scores.max(axis=1) >= TEXT_THRESHOLD) & (owner < 0)):
         seed = int(best[row])
-        if checker.same(items[row][2], items[medoids[seed]][2]):
+        lone, medoid = items[row], items[medoids[seed]]
+        if checker.same(lone[2], medoid[2], lone[3] == medoid[3]):
             owner[row] = seed
             members[seed].append(int(row))
     joined: dict[int, list[int]] = {}
@@ -147,21 +153,23 @@ class _SentenceCheck:
         quoted = (self._vectors(parts) @ self.draft.T).max(axis=1) >= DRAFT_THRESHOLD
         return [p for p, q in zip(parts, quoted, strict=True) if not q]
 
-    def same(self, first: str, second: str) -> bool:
+    def same(self, first: str, second: str, one_language: bool = False) -> bool:
+        """Whether most sentences of each text have a counterpart in the other."""
         a, b = self.own(first), self.own(second)
         if not a or not b:
             return False
         similarity = self._vectors(a) @ self._vectors(b).T
+        least = SAME_LANGUAGE_THRESHOLD if one_language else SENTENCE_THRESHOLD
         return bool(
-            _covered(a, similarity.max(axis=1)) >= COVERAGE
-            and _covered(b, similarity.max(axis=0)) >= COVERAGE
+            _covered(a, similarity.max(axis=1), least) >= COVERAGE
+            and _covered(b, similarity.max(axis=0), least) >= COVERAGE
         )
 
 
-def _covered(parts: list[str], best: np.ndarray) -> float:
+def _covered(parts: list[str], best: np.ndarray, least: float = SENTENCE_THRESHOLD) -> float:
     """The share of the text's length in sentences that have a counterpart."""
     lengths = np.array([len(p) for p in parts], dtype=float)
-    return float(lengths[best >= SENTENCE_THRESHOLD].sum() / lengths.sum())
+    return float(lengths[best >= least].sum() / lengths.sum())
 
 
 def _campaign(rows: list[int], items, vectors: np.ndarray) -> Campaign:
