@@ -45,8 +45,11 @@ def zone_to_utc(value, zone_name: str):
 
 
 def query_int(value: str) -> int:
-    """`type=` for `request.args.get`: an id-sized number in ASCII digits, else ValueError
-    (so the default is used): `²`, `٣` and 2**64 never reach a query."""
+    """`type=` for `request.args.get`: 0 or more in ASCII digits within 64 bits, else
+    ValueError (so the default is used): `²`, `٣` and 2**64 never reach a query."""
+    value = value.strip()
+    if value == "0":
+        return 0
     number = parse_id(value)
     if number is None:
         raise ValueError(value)

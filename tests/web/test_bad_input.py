@@ -192,3 +192,14 @@ def test_unicode_digits_in_an_answer_are_a_field_error(client, auth, users, orga
                 data={f"question-{question.id}": bad, "lock_version": "1"},
             )
             assert response.status_code == 422, (question.kind, bad)
+
+
+def test_numbers_in_query_strings_are_ascii_and_within_64_bits():
+    from app.utils import page_number, query_int
+
+    assert [query_int(v) for v in ("0", "7", " 12 ", str(2**63 - 1))] == [0, 7, 12, 2**63 - 1]
+    for bad in ("²", "٣", "１", "-1", "1e3", str(2**63), ""):
+        with pytest.raises(ValueError):
+            query_int(bad)
+    with pytest.raises(ValueError):
+        page_number("1000001")
