@@ -12,7 +12,7 @@ from app.models import Consultation, OutboxMessage, Submission, User
 from app.services.feedback import saving as feedback
 from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
-from tests.conftest import make_user
+from tests.conftest import invite_organisations, make_user
 from tests.helpers import make_consultation
 
 pytestmark = pytest.mark.postgres
@@ -47,6 +47,7 @@ def setup(pg_app):
             for i in range(PARALLEL)
         ]
         consultation = make_consultation("parallel")
+        invite_organisations(db, consultation, organisation)
         return consultation.id, [m.id for m in members]
 
 
