@@ -4,7 +4,7 @@ import math
 import time
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import _, format_time
+from flask_babel import _, format_time, get_locale, get_timezone
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required
 
@@ -107,8 +107,10 @@ def overview(slug: str):
 @autosave_limit
 def section(slug: str, position: int):
     consultation = _consultation_for_partner(slug, saving=request.method == "POST")
-    sections = feedback.sections_to_write(consultation, current_user.organisation_id)
-    if not 0 <= position < len(sections):
+    shown, section_count = feedback.section_to_write(
+        consultation, current_user.organisation_id, position
+    )
+    if shown is None:
         abort(404)
     form = SubmissionForm()
     result, errors, refused = _run_save(
@@ -117,7 +119,7 @@ def section(slug: str, position: int):
         lambda: feedback.save_paragraphs(
             current_user,
             consultation,
-            paragraph_inputs(request.form, sections[position].paragraphs),
+            paragraph_inputs(request.form, shown.paragraphs),
             form.base_version(),
         ),
     )
@@ -127,14 +129,14 @@ def section(slug: str, position: int):
         return _save_answer_json(result, errors)
     if result and not result.clashes:
         flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
-        go_on = request.form.get("next") == "1" and position + 1 < len(sections)
+        go_on = request.form.get("next") == "1" and position + 1 < section_count
         return redirect(url_for(".section", slug=slug, position=position + go_on))
     submission = _page_submission(form, consultation, result, errors)
     return render_template(
         "feedback/section.html",
         outline=submissions.outline(consultation, submission)[position],
         position=position,
-        section_count=len(sections),
+        section_count=section_count,
         **_page_context(form, consultation, result, errors),
     ), (422 if errors else 200)
 
@@ -178,6 +180,9 @@ def _run_save(form: SubmissionForm, slug: str, save):
         return None, (expired if request.method == "POST" else {}), None
     if errors := form.text_errors(request.form):
         return None, errors, None
+    # The answer shows the time in the member's zone: read it before saving, as a commit can
+    # expire the signed-in account, which reading it afterwards would load again.
+    get_locale(), get_timezone()
     try:
         return save(), {}, None
     except ValidationFailed as error:

@@ -48,9 +48,8 @@ def as_a_new_request(db, user_id, slug):
     db.session.remove()
     user = db.session.get(User, user_id)
     consultation = saving.consultation_to_write(slug)
-    sections = saving.sections_to_write(consultation, user.organisation_id)
-    sections[0].paragraphs  # noqa: B018 - loaded as the route reads the posted fields
-    return user, consultation, sections
+    section, _count = saving.section_to_write(consultation, user.organisation_id, 0)
+    return user, consultation, section
 
 
 def autosave(user, consultation, paragraph, base, comment, stance="support"):
@@ -68,8 +67,8 @@ def test_saving_one_paragraph_takes_four_statements_and_no_submission_reload(
     # The same person's next autosave (history entry extended), then a colleague's first words
     # on another paragraph (item and history entry inserted).
     for member, text in (("partner", "One more"), ("colleague", "Two, a colleague's paragraph")):
-        user, consultation_, sections = as_a_new_request(db, ids[member], slug)
-        paragraph = sections[0].paragraphs[1 if member == "colleague" else 0]
+        user, consultation_, section = as_a_new_request(db, ids[member], slug)
+        paragraph = section.paragraphs[1 if member == "colleague" else 0]
         with statements(db) as seen:
             result = autosave(user, consultation_, paragraph, first.lock_version, text)
         assert result.clashes == []
@@ -80,7 +79,9 @@ def test_saving_one_paragraph_takes_four_statements_and_no_submission_reload(
         assert own[1].startswith("UPDATE submission SET")
         assert "WHERE submission.id = ? AND submission.lock_version = ?" in own[1]
         assert own[2].startswith(
-            "INSERT INTO paragraph_feedback" if member == "colleague" else "UPDATE paragraph_feedback"
+            "INSERT INTO paragraph_feedback"
+            if member == "colleague"
+            else "UPDATE paragraph_feedback"
         )
         assert own[3].startswith(
             "INSERT INTO submission_revision"

@@ -5,6 +5,7 @@ the general comment. Each records the submission version that last changed it an
 it; `clash` is the only rule that decides whether a save may overwrite it.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -170,21 +171,30 @@ def bump(
     `read_version`: the lock is checked by the UPDATE itself, its row count says whether it
     held. A submitted submission that changes is a draft again."""
     new_version = read_version + 1
-    table = Submission.__table__
     done = db.session.execute(
-        table.update()
-        .where(table.c.id == submission_id, table.c.lock_version == read_version)
-        .values(
-            lock_version=new_version,
-            updated_at=now,
-            updated_by_id=user.id,
-            status="draft" if status in {"submitted", "withdrawn"} else status,
+        _bump_statement(),
+        {
+            "lock_id": submission_id,
+            "lock_read": read_version,
+            "lock_version": new_version,
+            "updated_at": now,
+            "updated_by_id": user.id,
+            "status": "draft" if status in {"submitted", "withdrawn"} else status,
             **values,
-        )
+        },
     )
     if done.rowcount != 1:
         raise StaleSave
     return new_version
+
+
+@functools.cache
+def _bump_statement() -> sa.Update:
+    """UPDATE submission SET <the parameters' columns> WHERE id = ? AND lock_version = ?"""
+    table = Submission.__table__
+    return table.update().where(
+        table.c.id == sa.bindparam("lock_id"), table.c.lock_version == sa.bindparam("lock_read")
+    )
 
 
 def retrying(save: Callable[[], T], attempts: int = 3) -> T:
@@ -248,22 +258,29 @@ def record_save(
     the same person's save of the same items a few minutes ago (autosave is one entry)."""
     table = SubmissionRevision.__table__
     if _continues(latest, user, now, changes):
+        merged = merge(latest.changes, changes)
         db.session.execute(
-            table.update()
-            .where(table.c.id == latest.id)
-            .values(lock_version=lock_version, at=now, changes=merge(latest.changes, changes))
+            _extend_statement(),
+            {"entry_id": latest.id, "lock_version": lock_version, "at": now, "changes": merged},
         )
         return
     db.session.execute(
-        table.insert().values(
-            submission_id=submission_id,
-            lock_version=lock_version,
-            action="saved",
-            actor_id=user.id,
-            at=now,
-            changes=changes,
-        )
+        table.insert(),
+        {
+            "submission_id": submission_id,
+            "lock_version": lock_version,
+            "action": "saved",
+            "actor_id": user.id,
+            "at": now,
+            "changes": changes,
+        },
     )
+
+
+@functools.cache
+def _extend_statement() -> sa.Update:
+    table = SubmissionRevision.__table__
+    return table.update().where(table.c.id == sa.bindparam("entry_id"))
 
 
 def _continues(latest: LatestRevision | None, user: User, now: datetime, changes: dict) -> bool:

@@ -6,6 +6,7 @@ the next version only if the submission is still at the version read, the item's
 INSERT, and the history entry's INSERT (or UPDATE, when it extends the same person's autosave).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,7 +41,6 @@ from app.services.feedback.editing import (
     bump,
     clean,
     diff,
-    latest_revision_id,
     record_save,
     require_open_for,
     retrying,
@@ -61,7 +61,7 @@ __all__ = [
     "require_open_for",
     "save_answers",
     "save_paragraphs",
-    "sections_to_write",
+    "section_to_write",
     "submission_of",
     "writing_version",
 ]
@@ -89,38 +89,73 @@ class _State:
     version_id: int
     status: str
     latest: LatestRevision | None
-    items: dict[int, ParagraphFeedback]
+    items: dict[int, sa.Row]  # paragraph id -> the stored feedback's columns
 
 
 def consultation_to_write(slug: str) -> Consultation:
     """The consultation a save posts to, with its versions only: a save reads no draft text
     beyond the posted section's, however long the draft."""
-    consultation = db.session.scalar(
-        sa.select(Consultation)
-        .where(Consultation.slug == slug)
-        .options(so.selectinload(Consultation.versions))
-    )
-    if consultation is None:
+    found = db.session.scalars(_consultation_statement(), {"slug": slug}).unique().first()
+    if found is None:
         raise NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))
-    return consultation
+    return found
 
 
-def sections_to_write(consultation: Consultation, organisation_id: int | None) -> list[Section]:
-    """The sections of the version the organisation writes on, in one query."""
+def section_to_write(
+    consultation: Consultation, organisation_id: int | None, position: int
+) -> tuple[Section | None, int]:
+    """The section at `position` of the version the organisation writes on, its paragraphs
+    loaded, and how many sections that version has: one query."""
+    current = consultation.current_version
+    row = (
+        db.session.execute(
+            _section_statement(),
+            {
+                "consultation_id": consultation.id,
+                "organisation_id": organisation_id,
+                "current_version_id": current.id if current else None,
+                "position": position,
+            },
+        )
+        .unique()
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, 0)
+
+
+# Statements of the save path are built once (with bound parameters): building and hashing
+# them anew on every autosave costs more than running them.
+
+
+@functools.cache
+def _consultation_statement() -> sa.Select:
+    return (
+        sa.select(Consultation)
+        .where(Consultation.slug == sa.bindparam("slug"))
+        .options(so.joinedload(Consultation.versions))
+    )
+
+
+@functools.cache
+def _section_statement() -> sa.Select:
     started = (
         sa.select(Submission.version_id)
         .where(
-            Submission.consultation_id == consultation.id,
-            Submission.organisation_id == organisation_id,
+            Submission.consultation_id == sa.bindparam("consultation_id"),
+            Submission.organisation_id == sa.bindparam("organisation_id"),
         )
         .scalar_subquery()
     )
-    current = consultation.current_version
-    version_id = sa.func.coalesce(started, current.id if current else None)
-    return list(
-        db.session.scalars(
-            sa.select(Section).where(Section.version_id == version_id).order_by(Section.position)
-        )
+    # The submission's version, else the current one: feedback stays on the version it began on.
+    version_id = sa.func.coalesce(started, sa.bindparam("current_version_id"))
+    count = sa.select(sa.func.count(Section.id)).where(Section.version_id == version_id)
+    return (
+        sa.select(Section, count.scalar_subquery())
+        .where(Section.version_id == version_id)
+        .order_by(Section.position)
+        .offset(sa.bindparam("position"))
+        .limit(1)
+        .options(so.joinedload(Section.paragraphs))
     )
 
 
@@ -194,44 +229,78 @@ def _validate_items(paragraphs: dict[int, Paragraph], items: list[ParagraphInput
         raise ValidationFailed(errors)
 
 
+@functools.cache
+def _read_statement() -> sa.Select:
+    """The save's one read, built once: the submission's version, status and latest history
+    entry, with the stored feedback on the posted paragraphs outer-joined to it."""
+    submission = Submission.__table__
+    item = ParagraphFeedback.__table__
+    revision = SubmissionRevision.__table__
+    history = revision.alias("history")
+    latest = (
+        sa.select(sa.func.max(history.c.id))
+        .where(history.c.submission_id == submission.c.id)
+        .scalar_subquery()
+    )
+    posted = sa.and_(
+        item.c.submission_id == submission.c.id,
+        item.c.paragraph_id.in_(sa.bindparam("paragraph_ids", expanding=True)),
+    )
+    return (
+        sa.select(
+            submission.c.id,
+            submission.c.lock_version,
+            submission.c.version_id,
+            submission.c.status,
+            revision.c.id.label("revision_id"),
+            revision.c.actor_id,
+            revision.c.action,
+            revision.c.at,
+            revision.c.changes,
+            item.c.id.label("item_id"),
+            item.c.paragraph_id,
+            item.c.stance,
+            item.c.comment,
+            item.c.amendment,
+            item.c.language,
+            item.c.language_confirmed,
+            item.c.changed_at_version,
+            item.c.updated_at,
+            item.c.updated_by_id,
+        )
+        .select_from(
+            submission.outerjoin(revision, revision.c.id == latest).outerjoin(item, posted)
+        )
+        .where(
+            submission.c.consultation_id == sa.bindparam("consultation_id"),
+            submission.c.organisation_id == sa.bindparam("organisation_id"),
+        )
+    )
+
+
 def _read(
     consultation: Consultation, organisation_id: int, paragraph_ids: list[int]
 ) -> _State | None:
     """The submission's version, status and latest history entry, and the stored feedback on
     the posted paragraphs: one statement, nothing else of the submission loaded."""
     rows = db.session.execute(
-        sa.select(
-            Submission.id,
-            Submission.lock_version,
-            Submission.version_id,
-            Submission.status,
-            SubmissionRevision.id,
-            SubmissionRevision.actor_id,
-            SubmissionRevision.action,
-            SubmissionRevision.at,
-            SubmissionRevision.changes,
-            ParagraphFeedback,
-        )
-        .select_from(Submission)
-        .outerjoin(SubmissionRevision, SubmissionRevision.id == latest_revision_id(Submission.id))
-        .outerjoin(
-            ParagraphFeedback,
-            sa.and_(
-                ParagraphFeedback.submission_id == Submission.id,
-                ParagraphFeedback.paragraph_id.in_(paragraph_ids),
-            ),
-        )
-        .where(
-            Submission.consultation_id == consultation.id,
-            Submission.organisation_id == organisation_id,
-        )
+        _read_statement(),
+        {
+            "consultation_id": consultation.id,
+            "organisation_id": organisation_id,
+            "paragraph_ids": paragraph_ids,
+        },
     ).all()
     if not rows:
         return None
     first = rows[0]
-    latest = LatestRevision(*first[4:9]) if first[4] is not None else None
-    items = {row[9].paragraph_id: row[9] for row in rows if row[9] is not None}
-    return _State(first[0], first[1], first[2], first[3], latest, items)
+    latest = None
+    if first.revision_id is not None:
+        latest = LatestRevision(
+            first.revision_id, first.actor_id, first.action, first.at, first.changes
+        )
+    items = {row.paragraph_id: row for row in rows if row.item_id is not None}
+    return _State(first.id, first.lock_version, first.version_id, first.status, latest, items)
 
 
 def _check_version(paragraphs: dict[int, Paragraph], version_id: int) -> None:
@@ -240,7 +309,7 @@ def _check_version(paragraphs: dict[int, Paragraph], version_id: int) -> None:
         raise DomainError(_l("This paragraph is not part of the draft."))
 
 
-def _stored(item: ParagraphFeedback | None) -> Stored | None:
+def _stored(item: sa.Row | None) -> Stored | None:
     if item is None:
         return None
     values = {
@@ -288,8 +357,25 @@ def _save_once(
     _write_items(state, changes, user, version, now)
     diffs = {key: diff(before, after) for key, before, after in changes}
     record_save(state.id, version, user, now, diffs, state.latest)
-    db.session.commit()
+    _commit_keeping_the_rest(state)
     return SaveResult(state.id, version, clashes)
+
+
+def _commit_keeping_the_rest(state: _State) -> None:
+    """Commit, forgetting only what this save changed: the save wrote through statements of
+    its own, so the signed-in account and the consultation the request loaded are still
+    current, and reading them again after the commit would cost a round trip each."""
+    session = db.session()
+    keys = [identity_key(ParagraphFeedback, item.item_id) for item in state.items.values()]
+    for key in [identity_key(Submission, state.id), *keys]:
+        loaded = session.identity_map.get(key)
+        if loaded is not None:
+            session.expire(loaded)
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _write_items(state: _State, changes: list, user: User, version: int, now: datetime) -> None:
@@ -311,15 +397,21 @@ def _write_items(state: _State, changes: list, user: User, version: int, now: da
         if stored is None:
             inserts.append({**row, "submission_id": state.id, "paragraph_id": paragraph_id})
         else:
-            updates.append({**row, "item_id": stored.id})
+            updates.append({**row, "item_id": stored.item_id})
     table = ParagraphFeedback.__table__
     if updates:
-        db.session.execute(table.update().where(table.c.id == sa.bindparam("item_id")), updates)
+        db.session.execute(_update_items_statement(), updates)
     if inserts:
         db.session.execute(table.insert(), inserts)
 
 
-def _language(stored: ParagraphFeedback | None, after: dict) -> str | None:
+@functools.cache
+def _update_items_statement() -> sa.Update:
+    table = ParagraphFeedback.__table__
+    return table.update().where(table.c.id == sa.bindparam("item_id"))
+
+
+def _language(stored: sa.Row | None, after: dict) -> str | None:
     """The language chosen, else the one detected (again only when the text changed)."""
     if after["language"] is not None:
         return after["language"]
