@@ -224,3 +224,17 @@ def test_uploads_over_the_limit_answer_a_translated_413(client, auth, users, app
 
     assert response.status_code == 413
     assert "files of up to 10 MB are accepted" in response.get_data(as_text=True)
+
+
+def test_my_consultations_lists_only_those_the_organisation_is_invited_to(
+    client, auth, users, organisation, invite
+):
+    invited = make_consultation(slug="invited-2026")
+    make_consultation(slug="others-2026")
+    invite(invited, organisation)
+    auth.login(users["partner"].email)
+
+    page = client.get("/my-consultations").get_data(as_text=True)
+
+    assert "/consultations/invited-2026/respond" in page
+    assert "others-2026" not in page

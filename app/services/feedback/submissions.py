@@ -204,7 +204,8 @@ def for_consultation(consultation: Consultation) -> list[Submission]:
 
 
 def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submission | None]]]:
-    """The partner's open consultations and the closed ones their organisation took part in."""
+    """The open (and upcoming) consultations the partner's organisation is invited to answer,
+    and the closed ones it took part in."""
     from app.services.consultations import lifecycle as consultations
 
     submissions = {
@@ -218,7 +219,8 @@ def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submissio
         phase = consultation.phase()
         submission = submissions.get(consultation.id)
         if phase in {"open", "upcoming"}:
-            overview[phase].append((consultation, submission))
+            if access.can(user, "submission.write", consultation):
+                overview[phase].append((consultation, submission))
         elif phase in {"closed", "archived"} and submission is not None:
             overview["closed"].append((consultation, submission))
     return overview
