@@ -47,7 +47,12 @@ def filter_summary(job: ExportJob) -> list[tuple[str, str]]:
     for key, value in job.filters.items():
         if key in names:
             shown = str(names[key].get(value, value))
-        elif key == "section" and value.isdigit() and 0 < int(value) <= len(sections):
+        elif (
+            key == "section"
+            and value.isascii()
+            and value.isdigit()
+            and 0 < int(value) <= len(sections)
+        ):
             section = sections[int(value) - 1]
             shown = heading(section, job.consultation.original_language) or value
         elif key in ("from", "to"):

@@ -203,3 +203,15 @@ def test_numbers_in_query_strings_are_ascii_and_within_64_bits():
             query_int(bad)
     with pytest.raises(ValueError):
         page_number("1000001")
+
+
+def test_a_section_filter_of_unicode_digits_is_a_field_error(client, auth, users, organisation):
+    values = build_world(users, organisation)
+    auth.login(users["staff"].email)
+    for section in ("²", "٣", "9" * 30):
+        response = client.post(
+            f"/exports/consultations/{values['slug']}/feedback",
+            data={"file_format": "csv", "section": section},
+        )
+        assert response.status_code in (200, 422)
+        assert "The draft has no section" in response.get_data(as_text=True)

@@ -141,7 +141,7 @@ def _sections(consultation: Consultation) -> Iterator[tuple[int, Section]]:
 
 def _section_ids(consultation: Consultation, wanted: str) -> set[int]:
     """The sections a filter names: by their place in the draft (1, 2…) or by a heading."""
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit():  # "²" is a digit to isdigit(), not to int()
         return {s.id for place, s in _sections(consultation) if place == int(wanted)}
     folded = wanted.casefold()
     return {
