@@ -391,7 +391,10 @@ def test_drilldown_shows_exactly_the_comments_behind_a_figure(client, auth, user
     text = group.get_data(as_text=True)
     assert text.count('class="council-card"') == 2 and "Add children." in text
     # A screen reader hears the change as a sentence; the struck-out words are for the eye.
-    assert "Proposed change: inserts: for every child, after: Second." in text
+    sentence = (
+        'inserts: <span lang="en">for every child</span>, after: <span lang="en">Second</span>.'
+    )
+    assert "Proposed change: " + sentence in text
     assert '<p class="word-diff" aria-hidden="true"' in text and "for every child.</ins>" in text
 
 

@@ -52,7 +52,8 @@ def test_partner_fills_a_section_saves_reviews_and_submits(
     )
     assert "Add children explicitly." in page
     assert "<ins>paragraph, for every child.</ins>" in page  # the diff, for the eye
-    assert "Proposed change: inserts: for every child, after: First paragraph." in page
+    said = 'inserts: <span lang="en">for every child</span>, after: <span lang="en">First paragraph'
+    assert "Proposed change: " + said in page
     scale = consultation.questions[0]
     submission = db.session.scalar(sa.select(Submission))
     lock = str(submission.lock_version)

@@ -302,5 +302,6 @@ def test_one_change_written_from_two_drafts_is_one_wording_diffed_against_each(
     assert '<p class="word-diff" aria-hidden="true" dir="auto" lang="fr">' in page
     assert "avec les enfants et les jeunes" in page and "with children and young people" in page
     # Said as a sentence for screen readers (in French once the catalogues are merged).
-    said = ("inserts: avec les enfants et les jeunes", "insère : avec les enfants et les jeunes")
+    words = '<span lang="fr">avec les enfants et les jeunes</span>'
+    said = (f"inserts: {words}", f"insère : {words}")
     assert any(sentence in page for sentence in said)
