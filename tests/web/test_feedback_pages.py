@@ -293,3 +293,35 @@ def test_staff_see_counts_of_each_state(client, auth, users, organisation):
     )
     page = client.get(f"/staff/consultations/{consultation.slug}/responses").get_data(as_text=True)
     assert "Submitted: 0 · Draft saved: 0 · Not started: 1 · Withdrawn: 0" in page
+
+
+def test_a_wording_written_from_the_english_draft_is_diffed_against_it_in_spanish(
+    client, auth, users, organisation, invite, db
+):
+    consultation = make_consultation(
+        texts={
+            "1": {"en": "Cities monitor the plan.", "es": "Las ciudades supervisan el plan."},
+            "2": {"en": "Second.", "es": "Segundo."},
+            "3": {"en": "Third.", "es": "Tercero."},
+        }
+    )
+    invite(consultation)
+    auth.login("partner@unicef.example.org")
+    first = consultation.current_version.paragraphs[0]
+    wording = "Cities monitor the plan with children."
+    client.post(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        data=section_form(
+            consultation, **{f"stance-{first.id}": "amend", f"amendment-{first.id}": wording}
+        ),
+    )
+    page = client.get(
+        f"/consultations/{consultation.slug}/respond/sections/0",
+        headers={"Accept-Language": "es"},
+    ).get_data(as_text=True)
+    # Against the English text it was written from, not the Spanish one shown above it.
+    assert '<p class="word-diff" aria-hidden="true" dir="auto" lang="en">Cities monitor the' in page
+    assert "<del>Las" not in page and "with children.</ins>" in page
+    words = '<span lang="en">with children</span>'  # said in Spanish once catalogues merge
+    assert f"inserts: {words}" in page or f"inserta: {words}" in page
+    assert f'href="#amendment-{first.id}"' in page  # the full wording, one link away
