@@ -68,6 +68,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a partner may keep a form open all afternoon
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Redis down: each web worker counts in its own memory until it is back, rather than
+    # refusing saves and sign-ins.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Per person, shared by a submission's pages; the save button is never throttled.
@@ -112,6 +116,12 @@ class Config:
 
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SYNTHESIS_STALE_SECONDS = int(os.environ.get("SYNTHESIS_STALE_SECONDS", "600"))
+    # Test-only: a section task waits on this Redis key (app/tasks/hold.py); never set it.
+    TASK_HOLD_KEY = os.environ.get("AGORA_TASK_HOLD_KEY", "")
+    # PostgreSQL: a page answers within seconds when the database is gone or stuck, never
+    # hangs. Connecting gives up after this; a statement is cancelled after the second one.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
+    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
     # Organisations taking a stance below which a synthesis says "too few answers to tell".
     SYNTHESIS_CONSENSUS_MINIMUM = int(os.environ.get("SYNTHESIS_CONSENSUS_MINIMUM", "3"))
     # Where export jobs leave their files; empty means "exports" in the instance folder. With

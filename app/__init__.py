@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     from app.celery_app import celery_init_app
     from app.extensions import csrf, db, limiter, migrate
 
+    set_database_timeouts(app)
     db.init_app(app)
     use_write_ahead_log(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
@@ -75,6 +76,27 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     celery_init_app(app)
+
+
+def set_database_timeouts(app: Flask) -> None:
+    """On PostgreSQL, test pooled connections before use and bound connecting and statements.
+
+    After a restart of the database the pool's connections are dead: pre-ping replaces them
+    instead of failing a request, and a server that does not answer costs seconds, not a hang
+    (app/errors.py then answers a 503 page).
+    """
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_timeout", 5)
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
+    connect_args.setdefault(
+        "options", f"-c statement_timeout={app.config['DATABASE_STATEMENT_TIMEOUT_MS']}"
+    )
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def use_write_ahead_log(app: Flask) -> None:

@@ -1,6 +1,11 @@
 """Error pages: every failure answers a translated page (or JSON under /api), never a traceback."""
 
-from flask import Flask, current_app, jsonify, render_template, request
+import contextlib
+import uuid
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -71,7 +76,56 @@ def handle_unexpected_error(error: Exception):
     return _respond(500, MESSAGES[500])
 
 
+UNAVAILABLE = _l("The service is briefly unavailable. Please try again in a moment.")
+UNAVAILABLE_AUTOSAVE = _l(
+    "The server cannot save right now: your text is kept in this browser and will be saved "
+    "as soon as the server answers again."
+)
+UNAVAILABLE_RETRY_SECONDS = 5
+
+
+def handle_database_unavailable(error: Exception):
+    """The database is gone or stuck: a translated 503 with an incident id, never a 500."""
+    incident = uuid.uuid4().hex[:12].upper()
+    current_app.logger.error(
+        "database unavailable on %s %s, incident %s: %s",
+        request.method,
+        request.path,
+        incident,
+        error,
+        exc_info=error,
+    )
+    # The reader's language while the signed-in account can still tell it; else the browser's.
+    with contextlib.suppress(Exception):
+        get_locale()
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it later
+        current_app.logger.warning("rollback failed during incident %s", incident)
+    # The page must not read the database again: render it for an anonymous visitor.
+    from app.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        response = jsonify(
+            status="unavailable",
+            incident=incident,
+            retry_after=UNAVAILABLE_RETRY_SECONDS,
+            message=str(UNAVAILABLE_AUTOSAVE),
+            error=str(UNAVAILABLE),
+        )
+    else:
+        response = current_app.make_response(
+            render_template("errors.html", status=503, message=UNAVAILABLE, incident=incident)
+        )
+    response.status_code = 503
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(sa.exc.OperationalError, handle_database_unavailable)
+    app.register_error_handler(sa.exc.TimeoutError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)

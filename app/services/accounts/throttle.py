@@ -5,15 +5,28 @@ numbers; a moving window means ten failures just before and just after a window 
 still count as ten within fifteen minutes.
 """
 
+import logging
+
 from flask import current_app
 from limits import parse
+from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from app.extensions import limiter
 
+log = logging.getLogger(__name__)
+# While Redis is unreachable each web worker counts in its own memory, as Flask-Limiter does.
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+
 
 def _limiter() -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(limiter.storage)
+    try:
+        if limiter.storage.check():
+            return MovingWindowRateLimiter(limiter.storage)
+    except Exception:  # noqa: BLE001 - an unreachable store must not refuse every sign-in
+        pass
+    log.warning("rate limit storage unreachable: counting failures in this process")
+    return _fallback
 
 
 def _limit(setting: str):

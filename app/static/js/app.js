@@ -31,10 +31,56 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Autosave: after a pause in typing, post the form in the background and announce the result.
-// The text stays in the form whatever happens: when the server asks to slow down (429) or
-// cannot be reached, the same form is posted again later, with whatever was typed meanwhile.
+// The text stays in the form whatever happens: when the server asks to slow down (429),
+// answers that it is unavailable (503) or cannot be reached, the same form is posted again
+// later, with whatever was typed meanwhile. Until the server confirms a save, what was typed
+// is also kept in this browser (localStorage), so a reload or a closed tab does not lose it:
+// the next visit puts it back in the form and sends it, with the version it was based on,
+// so the usual conflict check applies.
 const AUTOSAVE_DELAY_MS = 2500;
 const AUTOSAVE_RETRY_MS = 15000;
+const LOCAL_COPY_PREFIX = "agora-unsaved:";
+const UNSAVED_FIELDS_SKIPPED = new Set(["csrf_token", "lock_version"]);
+
+function localCopyKey(form) {
+  return LOCAL_COPY_PREFIX + new URL(form.action || window.location.href, window.location.href).pathname;
+}
+
+function formFields(form) {
+  const fields = {};
+  for (const element of form.elements) {
+    if (!element.name || UNSAVED_FIELDS_SKIPPED.has(element.name) || element.type === "file") continue;
+    if (element.type === "checkbox" || element.type === "radio") {
+      if (element.checked) fields[element.name] = element.value;
+    } else if (element.tagName !== "BUTTON" && element.type !== "submit") {
+      fields[element.name] = element.value;
+    }
+  }
+  return fields;
+}
+
+function restoreFields(form, fields) {
+  for (const element of form.elements) {
+    if (!element.name || !(element.name in fields) || UNSAVED_FIELDS_SKIPPED.has(element.name)) continue;
+    if (element.type === "checkbox" || element.type === "radio") {
+      element.checked = fields[element.name] === element.value;
+    } else if (element.tagName !== "BUTTON" && element.type !== "submit" && element.type !== "file") {
+      element.value = fields[element.name];
+    }
+  }
+}
+
+function readLocalCopy(key) {
+  try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (error) { return null; }
+}
+
+function writeLocalCopy(key, copy) {
+  try { window.localStorage.setItem(key, JSON.stringify(copy)); } catch (error) { /* full or off */ }
+}
+
+function dropLocalCopy(key) {
+  try { window.localStorage.removeItem(key); } catch (error) { /* storage off */ }
+}
 
 function retryAfterMs(response, body) {
   const seconds = Number(response.headers.get("Retry-After") || (body && body.retry_after));
@@ -47,10 +93,20 @@ function enableAutosave(form) {
   let timer = null;
   let saving = false;
   let notBefore = 0; // no autosave before this time (ms), as the server asked
+  const key = localCopyKey(form);
+  let edits = 0; // changes typed; a save confirms those typed before it was sent
+
+  function keepLocally(submitted) {
+    const kept = readLocalCopy(key);
+    // The version the text was based on: kept from the first unsaved change.
+    const base = kept && !kept.submitted ? kept.version : version.value;
+    writeLocalCopy(key, { version: base, fields: formFields(form), submitted: !!submitted });
+  }
 
   async function save() {
     if (saving) { schedule(); return; }
     saving = true;
+    const sentAt = edits;
     try {
       const response = await fetch(form.action || window.location.href, {
         method: "POST",
@@ -68,6 +124,8 @@ function enableAutosave(form) {
       }
       if (body.lock_version !== undefined && body.status === "saved") {
         version.value = body.lock_version;
+        if (edits === sentAt) dropLocalCopy(key);
+        else writeLocalCopy(key, { version: version.value, fields: formFields(form), submitted: false });
       }
       if (status) status.textContent = body.message || "";
     } catch (error) {
@@ -84,9 +142,35 @@ function enableAutosave(form) {
     timer = setTimeout(save, Math.max(AUTOSAVE_DELAY_MS, notBefore - Date.now()));
   }
 
-  form.addEventListener("input", schedule);
-  form.addEventListener("change", schedule);
-  form.addEventListener("submit", () => clearTimeout(timer));
+  function changed() {
+    edits += 1;
+    keepLocally(false);
+    schedule();
+  }
+
+  // Text typed while the server could not take it, kept from an earlier visit: put it back.
+  // Based on the version on the page, it is simply sent again. Based on an older one, it is
+  // sent with that version, and the server reports a colleague's change as a conflict;
+  // unless it was posted with the save button, whose page then showed the newer version.
+  const kept = readLocalCopy(key);
+  if (kept && kept.fields) {
+    if (kept.submitted && String(kept.version) !== String(version.value)) {
+      dropLocalCopy(key);
+    } else {
+      restoreFields(form, kept.fields);
+      version.value = kept.version;
+      edits += 1;
+      writeLocalCopy(key, { ...kept, submitted: false });
+      schedule();
+    }
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", () => {
+    clearTimeout(timer);
+    keepLocally(true);
+  });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
