@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -84,3 +85,15 @@ def test_the_command_reports_a_two_column_pdf_in_one_line(runner, tmp_path, db):
     )
     assert result.exit_code != 0
     assert "two columns" in result.output and "Traceback" not in result.output
+
+
+def test_the_command_imports_text_copied_out_of_a_pdf(runner, db):
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    source = fixtures / "policy-council-report-fr-extracted.txt"
+    result = runner.invoke(
+        args=["consultation", "import", str(source), "--slug", "conseil", "--lang", "fr"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "5 sections, 17 paragraphs" in result.output
+    assert "Le Pacte pour l'avenir de CGLU et les réunions avec les Town Halls: 17" in result.output
+    assert "Priorités et objectifs renouvelés: 5, 6, 7, 8, 9, 10" in result.output
