@@ -9,6 +9,7 @@ from celery.canvas import Signature
 
 from app.services.synthesis import compute, runs, vectors
 from app.tasks.base import AgoraTask, OutboxTask
+from app.tasks.hold import hold_here
 
 
 class SynthesisTask(AgoraTask):
@@ -44,6 +45,7 @@ def build_chord(synthesis_id: int, section_ids: list[int]) -> Signature:
 @shared_task(name="app.tasks.synthesis.synthesize_section", ignore_result=False, **SYNTHESIS_LIMITS)
 def synthesize_section(synthesis_id: int, section_id: int) -> None:
     """Compute one section's paragraphs (idempotent: a finished part is not computed again)."""
+    hold_here(f"synthesize_section:{synthesis_id}:{section_id}")
     compute.run_section(synthesis_id, section_id)
 
 
