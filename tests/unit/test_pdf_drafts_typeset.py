@@ -82,3 +82,17 @@ def test_the_council_report_typeset_reads_like_its_text_version():
     hyphenated = sum(line.rstrip().endswith(("-", "\u00ad", "\u2010")) for line in lines)
     assert hyphenated >= 10  # words hyphenated at line ends
     assert flat(parse_file("rapport.pdf", data)) == sections
+
+
+def test_a_draft_typeset_in_two_columns_is_refused_with_what_to_do():
+    import typst
+
+    from app.services.drafts.importer import ImportFormatError
+
+    text = DRAFTS["fr"]["texts"]["2"]
+    paragraphs = "\n\n".join(f'#"{n}. {text}"' for n in range(1, 40))
+    document = '#set page(paper: "a4", columns: 2)\n#set par(justify: true)\n\n' + paragraphs
+    with pytest.raises(ImportFormatError) as raised:
+        parse_file("bulletin.pdf", typst.compile(document.encode()))
+    message = str(raised.value.message)
+    assert "two columns (pages 1, 2, out of 3)" in message and "one column" in message
