@@ -153,3 +153,12 @@ def test_names_in_any_script_are_set_in_the_fonts_the_project_ships(world, db): 
         for font in page["/Resources"]["/Font"].values()
     }
     assert fonts and all(f.startswith(("NotoSans", "DejaVuSans")) for f in fonts), fonts
+
+
+def test_a_title_or_a_deciders_name_no_font_draws_does_not_stop_the_report(world, users, db):  # noqa: F811
+    consultation = world["consultation"]
+    consultation.title = {**consultation.title, "en": "Pact \U0001f91d for the Future"}
+    users["council"].name = "Amina \U0001f91d Diallo"
+    db.session.commit()
+    text = pdf_text(pdf_of(world["synthesis"]))
+    assert "Pact \ufffd for the Future" in text and "Amina \ufffd Diallo" in text

@@ -83,6 +83,17 @@ def user_text(text: str | None, language: str | None = None) -> dict[str, Any]:
     return item
 
 
+def _cleaned(value: Any) -> Any:
+    """Every string in `value` cleaned: a name or title no font draws must not stop a report."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cleaned(item) for item in value]
+    return value
+
+
 def localized(item: Localized) -> dict[str, Any]:
     """A translated text, marked with its language when the original stood in for it."""
     return user_text(item.text, item.language if item.is_fallback else None)
@@ -128,7 +139,7 @@ def render_pdf(
         for name in (SHARED, template):
             shutil.copyfile(TEMPLATES / name, root / name)
         with open(root / "data.json", "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
+            json.dump(_cleaned(data), out, ensure_ascii=False)
         if extra is not None:
             extra(root)
         if before_compile is not None:
