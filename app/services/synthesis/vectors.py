@@ -121,14 +121,15 @@ def embed_submission(outbox_id: int) -> None:
 def status() -> dict[str, int | str]:
     """How many stored vectors the current encoder made, and how many wait to be recomputed."""
     encoder = current_encoder()
-    counts = dict(
-        db.session.execute(
-            sa.select(CommentVector.encoder == encoder, sa.func.count(CommentVector.id)).group_by(
-                CommentVector.encoder == encoder
-            )
-        ).all()
-    )
-    current, stale = counts.get(True, 0), counts.get(False, 0)
+    # Grouped by the column itself: PostgreSQL refuses a GROUP BY on `encoder = $1` whose
+    # parameter is bound apart from the same expression in the SELECT.
+    counts = db.session.execute(
+        sa.select(CommentVector.encoder, sa.func.count(CommentVector.id)).group_by(
+            CommentVector.encoder
+        )
+    ).all()
+    current = sum(count for name, count in counts if name == encoder)
+    stale = sum(count for name, count in counts if name != encoder)
     return {"encoder": encoder, "current": current, "stale": stale, "total": current + stale}
 
 

@@ -1,0 +1,44 @@
+"""The bad-input walk on PostgreSQL, which refuses what SQLite lets through (NUL in text,
+integers beyond 64 bits): no route may turn that refusal into a server error."""
+
+import pytest
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from tests.conftest import FreshRequestClient
+from tests.web import test_bad_input as walk
+from tests.web.route_world import build_world
+from tests.web.test_access import ordered
+
+POSTGRES_BROADCAST = ["a\x00b", str(2**64), "²", "9999-12-31"]
+
+
+@pytest.fixture
+def app(postgres_url, tmp_path):
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        INSTANCE_DIR=tmp_path,
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+    )
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        _db.create_all()
+        limiter.reset()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "partner", "council", "staff"])
+def test_no_route_answers_a_server_error_to_bad_input_on_postgresql(
+    app, client, auth, users, organisation, role, monkeypatch
+):
+    monkeypatch.setattr(walk, "BROADCAST", POSTGRES_BROADCAST)
+    values = build_world(users, organisation)
+    if role != "anonymous":
+        auth.login(users[role].email)
+    field_names = sorted(walk.form_field_names() | set(walk.dynamic_field_names(app)))
+    for rule, method in ordered(app):
+        walk.walk_route(client, rule, method, values, field_names)
