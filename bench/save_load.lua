@@ -1,13 +1,14 @@
 -- wrk script for bench/save_load.py: POSTs prepared saves, round-robin over the users.
 --
---   wrk -t 2 -c 50 -s bench/save_load.lua http://127.0.0.1:PORT -- DATA_FILE THREADS RUN
+--   wrk -t 2 -c 50 -s bench/save_load.lua http://127.0.0.1:PORT -- DATA_FILE THREADS RUN [ACCEPT]
 --
 -- DATA_FILE has one request per line, five tab-separated fields, each hex-encoded:
 --   path, Cookie header, Content-Type header, body before the counter, body after it.
 -- Each thread takes every THREADS-th line (its own users, so two threads never write the
 -- same user's submission) and puts a fresh fixed-width stamp into every body (RUN, one
 -- letter, tells the warm-up from the measured run), so every request changes the comment
--- and really writes. done() prints "BENCH key value" lines
+-- and really writes. ACCEPT is the Accept header: application/json (autosave, the default) or
+-- text/html (the save button: a 303/302 redirect counts as saved). done() prints "BENCH key value" lines
 -- that save_load.py reads: the totals, the latency percentiles, the status codes seen.
 
 local threads = {}
@@ -37,6 +38,7 @@ end
 function init(args)
   local path, count = args[1], tonumber(args[2])
   run = args[3]
+  accept = args[4] or "application/json"
   users = {}
   local index = 0
   for line in io.lines(path) do
@@ -49,7 +51,7 @@ function init(args)
           headers = {
             ["Cookie"] = f[2],
             ["Content-Type"] = f[3],
-            ["Accept"] = "application/json",
+            ["Accept"] = accept,
             ["User-Agent"] = "agora-save-bench",
           },
           before = f[4],
@@ -77,7 +79,8 @@ end
 function response(status, headers, body)
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
-  if status == 200 and body and body:find('"status":%s*"saved"') then
+  if (status == 200 and body and body:find('"status":%s*"saved"'))
+      or (accept ~= "application/json" and (status == 302 or status == 303)) then
     saved = saved + 1
   end
 end

@@ -9,6 +9,7 @@ from app.services import language
 from app.services.errors import DomainError
 from app.services.feedback.editing import (
     LANGUAGES,
+    Edit,
     SaveResult,
     Stored,
     ValidationFailed,
@@ -121,7 +122,12 @@ def _save_once(
         start_submission(user, consultation)
         submission = submission_of(consultation, user.organisation_id)
     edits = [
-        (f"q:{qid}", {"value": value}, _stored_answer(submission.answer_for(qid)), {"value": None})
+        Edit(
+            f"q:{qid}",
+            {"value": value},
+            _stored_answer(submission.answer_for(qid)),
+            {"value": None},
+        )
         for qid, value in cleaned.items()
     ]
     if general_comment is not None:
@@ -129,7 +135,7 @@ def _save_once(
         if general_language:
             general["language"] = general_language
         stored = _stored_general(submission, bool(general_language))
-        edits.append(("general", general, stored, general))
+        edits.append(Edit("general", general, stored, general))
     changes, clashes = sort_edits(edits, base_version, user)
     if not changes:
         db.session.rollback()

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -90,11 +90,26 @@ def clash(stored: Stored | None, base_version: int, user: User) -> bool:
     )
 
 
+class Edit(NamedTuple):
+    """What a member posted for one item, beside what is stored."""
+
+    key: str
+    mine: dict
+    stored: Stored | None
+    empty: dict  # the values of an item never written
+
+
+class Change(NamedTuple):
+    key: str
+    before: dict
+    after: dict
+
+
 def sort_edits(
-    edits: list[tuple[str, dict, Stored | None, dict]], base_version: int, user: User
-) -> tuple[list[tuple[str, dict, dict]], list[EditClash]]:
-    """Split (key, posted values, stored item, values of an empty item) into the changes to
-    write, each (key, before, after), and the clashes to show; unchanged items drop out."""
+    edits: list[Edit], base_version: int, user: User
+) -> tuple[list[Change], list[EditClash]]:
+    """Split the edits into the changes to write and the clashes to show (the same rule for
+    every kind of item); unchanged items drop out."""
     changes, clashes = [], []
     for key, mine, stored, empty in edits:
         before = stored.values if stored is not None else empty
@@ -103,7 +118,7 @@ def sort_edits(
         if clash(stored, base_version, user):
             clashes.append(EditClash(key, mine, before, stored.updated_by_id, stored.updated_at))
         else:
-            changes.append((key, before, mine))
+            changes.append(Change(key, before, mine))
     return changes, clashes
 
 

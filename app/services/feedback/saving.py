@@ -32,6 +32,8 @@ from app.services.errors import DomainError, NotFound
 from app.services.feedback.answers import save_answers
 from app.services.feedback.editing import (
     LANGUAGES,
+    Change,
+    Edit,
     EditClash,
     LatestRevision,
     SaveResult,
@@ -345,12 +347,12 @@ def _save_once(
         state = _read(consultation, user.organisation_id, ids)
     _check_version(paragraphs, state.version_id)
     edits = [
-        (f"p:{i.paragraph_id}", _posted(i), _stored(state.items.get(i.paragraph_id)), EMPTY)
+        Edit(f"p:{i.paragraph_id}", _posted(i), _stored(state.items.get(i.paragraph_id)), EMPTY)
         for i in inputs
     ]
     changes, clashes = sort_edits(edits, base_version, user)
     if not changes:
-        db.session.rollback()  # nothing to write: end the read's transaction
+        _commit_keeping_the_rest(state)  # nothing written: end the read's transaction
         return SaveResult(state.id, state.lock_version, clashes)
     now = utcnow()
     version = bump(state.id, state.lock_version, state.status, user, now)
@@ -378,7 +380,9 @@ def _commit_keeping_the_rest(state: _State) -> None:
         session.expire_on_commit = True
 
 
-def _write_items(state: _State, changes: list, user: User, version: int, now: datetime) -> None:
+def _write_items(
+    state: _State, changes: list[Change], user: User, version: int, now: datetime
+) -> None:
     """One UPDATE for the changed items that exist, one INSERT for the new ones."""
     updates, inserts = [], []
     for key, _before, after in changes:
