@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import ConfirmIdentityForm, SecondFactorForm
-from app.auth.pending import complete_sign_in, pending_next, pending_user
+from app.auth.pending import complete_sign_in, landing_url, pending_next, pending_user
 from app.auth.routes import _login_limit
 from app.extensions import limiter
 from app.security import mark_confirmed, reauthentication_required
@@ -40,7 +40,7 @@ def second_factor_step():
             if method == "recovery":
                 left = second_factor.remaining_recovery_codes(user)
                 flash(_("You used a recovery code. Recovery codes left: %(n)d.", n=left), "info")
-            return redirect(next_url or url_for("public.index"))
+            return redirect(next_url or landing_url(user))
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -67,7 +67,7 @@ def enrol():
             attach_error(form, error)
         else:
             if not current_user.is_authenticated:
-                next_url = pending_next()
+                next_url = pending_next() or landing_url(user)
                 complete_sign_in(user, "totp")
             else:
                 next_url = url_for("account.preferences")

@@ -2,12 +2,12 @@
 
 import time
 
-from flask import flash, session
+from flask import flash, session, url_for
 from flask_babel import gettext as _
 
 from app.models import User
 from app.security import clear_session, start_session
-from app.services.accounts import signin
+from app.services.accounts import access, signin
 from app.utils import client_ip
 
 PENDING = "_pending_sign_in"
@@ -49,3 +49,19 @@ def complete_sign_in(user: User, method: str) -> None:
             _("Welcome! You can protect your account with a second factor on My account."),
             "info",
         )
+
+
+# Each role's own area, in order of precedence: the first the person may enter is theirs.
+LANDINGS = (
+    ("staff.area", "staff.dashboard"),
+    ("council.home", "council.home"),
+    ("partner.home", "feedback.home"),
+)
+
+
+def landing_url(user: User) -> str:
+    """The first page of the person's own area after sign-in; the home page for visitors."""
+    for action, endpoint in LANDINGS:
+        if access.can(user, action):
+            return url_for(endpoint)
+    return url_for("public.index")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import ChoosePasswordForm, LoginForm, ResetRequestForm
-from app.auth.pending import complete_sign_in, hold_for_second_factor
+from app.auth.pending import complete_sign_in, hold_for_second_factor, landing_url
 from app.extensions import limiter
 from app.security import end_session
 from app.services.accounts import second_factor, signin
@@ -23,7 +23,7 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("public.index"))
+        return redirect(safe_next_url(request.args.get("next")) or landing_url(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -40,7 +40,7 @@ def login():
                 hold_for_second_factor(user, next_url)
                 return redirect(url_for("auth.second_factor_step"))
             complete_sign_in(user, "password")
-            return redirect(next_url or url_for("public.index"))
+            return redirect(next_url or landing_url(user))
     return render_template("auth/login.html", form=form), status
 
 

@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _, format_percent, get_locale
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app.council import bp
 from app.council.forms import CompareForm, DecisionForm, FilterForm, NoteForm
@@ -39,6 +39,13 @@ def _load(slug: str, number: int):
 def _filters() -> drilldown.Filters:
     args = request.args
     return drilldown.Filters.of(args.get("kind"), args.get("region"), args.get("language"))
+
+
+@bp.get("/")
+@login_required
+def home():
+    access.require(current_user, "council.home")
+    return render_template("council/home.html", released=review.released_to(current_user))
 
 
 @bp.get("/<slug>/syntheses")

@@ -100,7 +100,7 @@ def test_next_parameter_cannot_leave_the_site(client, users):
         "/login?next=//evil.example.org/",
         data={"email": "council@example.org", "password": "a-long-enough-passphrase-42"},
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/council/"
 
 
 def test_messages_that_repeat_user_input_are_escaped(client):
@@ -147,6 +147,7 @@ EXPECTED: dict[str, str] = {
     "POST /consultations/<slug>/respond/withdraw": "LFYFFF",
     "GET /consultations/<slug>/submissions/<int:submission_id>": "LNYYYY",
     "GET /consultations/<slug>/submissions/<int:submission_id>/receipt.pdf": "LNYYYY",
+    "GET /council/": "LFFYFF",
     "GET /council/<slug>/compare": "NNNYYY",
     "GET /council/<slug>/syntheses": "YYYYYY",
     "GET /council/<slug>/syntheses/<int:number>": "NNNYYY",

@@ -85,6 +85,10 @@ def _is_partner(user: User | None, target: object = None) -> bool:
     return _role(user) == "partner" and user.organisation_id is not None
 
 
+def _is_council(user: User | None, target: object = None) -> bool:
+    return _role(user) == "council"
+
+
 def _can_read_submission(user: User | None, submission: Submission) -> bool:
     if _role(user) in STAFF_ROLES | {"council"}:
         return True
@@ -161,6 +165,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "staff.area": _is_staff,
     "outbox.manage": _is_staff,
     "partner.home": _is_partner,
+    "council.home": _is_council,
     "submission.write": _can_write_submission,
     "submission.read": _can_read_submission,
     "invitation.ask": _may_ask_invitation,

@@ -37,6 +37,21 @@ def readable(user: User | None, consultation: Consultation) -> list[Synthesis]:
     return runs.readable(user, consultation)
 
 
+def released_to(user: User | None) -> list[tuple[Consultation, list[Synthesis]]]:
+    """Every finished synthesis this user may read, by consultation, newest consultation first."""
+    rows = db.session.execute(
+        sa.select(Synthesis, Consultation)
+        .join(Consultation, Consultation.id == Synthesis.consultation_id)
+        .where(Synthesis.status == "done", Synthesis.released_to.in_(("council", "public")))
+        .order_by(Consultation.id.desc(), Synthesis.number.desc())
+    ).all()
+    grouped: dict[int, tuple[Consultation, list[Synthesis]]] = {}
+    for synthesis, consultation in rows:
+        if access.can(user, "synthesis.read", synthesis) and synthesis.result:
+            grouped.setdefault(consultation.id, (consultation, []))[1].append(synthesis)
+    return list(grouped.values())
+
+
 def get(user: User | None, consultation: Consultation, number: int) -> Synthesis:
     """A finished synthesis the user may read; NotFound for anyone who may not know of it."""
     if not access.can(user, "consultation.read", consultation):
