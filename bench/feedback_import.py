@@ -9,8 +9,9 @@ DB-API `executemany` INSERT of the same rows into a plain table of the same data
 
 The same rows are then written with French names instead of codes (stance "Soutien",
 kind "Agence des Nations unies", region "Amérique latine", country "Sénégal", language
-"français") and imported again: the line "french names" prints that time beside the
-codes' (target: at most 1.5x).
+"français"); the two files are then imported in turn, twice each, every import into a
+database of its own, and the line "french names" prints the best time of each (target:
+at most 1.5x).
 
     .venv/bin/python bench/feedback_import.py [--rows N]
     DATABASE_URL=postgresql+psycopg://root@127.0.0.1:5432/test .venv/bin/python bench/...
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -232,8 +233,11 @@ def fresh_postgres(server_url: str, suffix: str = "") -> Iterator[str]:
         admin.dispose()
 
 
-def run(label: str, urls: tuple[str, str], path: Path, named: Path, instance: Path) -> None:
-    """Import the file of codes, its baseline, then the file of French names (own database)."""
+def run(label: str, urls: list[str], path: Path, named: Path, instance: Path) -> None:
+    """The file of codes and its baseline; then codes and French names in turn, best of two.
+
+    Every import gets a database of its own (four URLs): codes, names, codes, names.
+    """
     ours, report = time_import(urls[0], path, instance)
     baseline = time_baseline(urls[0], path)
     print(
@@ -247,8 +251,10 @@ def run(label: str, urls: tuple[str, str], path: Path, named: Path, instance: Pa
     )
     french, french_report = time_import(urls[1], named, instance)
     assert french_report.counts() == report.counts(), "the two files must import the same"
+    ours = min(ours, time_import(urls[2], path, instance)[0])
+    french = min(french, time_import(urls[3], named, instance)[0])
     print(
-        f"{'':<11} french names {french:6.1f} s   codes {ours:6.1f} s"
+        f"{'':<11} french names {french:6.1f} s   codes {ours:6.1f} s   (best of two each)"
         f"   ratio {french / ours:4.2f}x (target <= 1.5x)"
     )
 
@@ -281,12 +287,13 @@ def main() -> None:
         sample = work / "sample.csv"
         write_csv(sample, 500, args.organisations, names=None)
         time_import(f"sqlite:///{work / 'warm-up.sqlite'}", sample, work)
-        sqlite = (f"sqlite:///{work / 'codes.sqlite'}", f"sqlite:///{work / 'names.sqlite'}")
+        sqlite = [f"sqlite:///{work / f'bench-{n}.sqlite'}" for n in range(4)]
         run("sqlite", sqlite, path, named, work)
         if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
             server = os.environ["DATABASE_URL"]
-            with fresh_postgres(server) as codes, fresh_postgres(server, "_names") as names:
-                run("postgresql", (codes, names), path, named, work)
+            with ExitStack() as stack:
+                urls = [stack.enter_context(fresh_postgres(server, f"_{n}")) for n in range(4)]
+                run("postgresql", urls, path, named, work)
 
 
 if __name__ == "__main__":
