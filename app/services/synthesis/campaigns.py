@@ -38,6 +38,8 @@ COVERAGE = 0.6
 # Seeds linked through the vectors, largest first: each costs a pass over every text's
 # vector. Smaller seeds still count as campaigns within their language.
 MAX_SEEDS = 200
+# Lone copies checked per seed (or as many as the seed has copies, if more).
+LONE_CHECKS = 50
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -101,11 +103,17 @@ def find_campaigns(
         first, second = items[medoids[a]], items[medoids[b]]
         if root(a) != root(b) and checker.same(first[2], second[2], first[3] == second[3]):
             parent[max(root(a), root(b))] = min(root(a), root(b))
-    # Lone copies to the seed they are closest to.
+    # Lone copies to the seed they are closest to, the closest first and a bounded number
+    # per seed: each check embeds the candidate's sentences.
     scores = vectors @ centres.T
-    best = scores.argmax(axis=1)
-    for row in np.flatnonzero((scores.max(axis=1) >= TEXT_THRESHOLD) & (owner < 0)):
+    best, top = scores.argmax(axis=1), scores.max(axis=1)
+    candidates = np.flatnonzero((top >= TEXT_THRESHOLD) & (owner < 0))
+    checked = np.zeros(len(medoids), dtype=int)
+    for row in candidates[np.argsort(-top[candidates], kind="stable")]:
         seed = int(best[row])
+        if checked[seed] >= max(LONE_CHECKS, len(members[seed])):
+            continue
+        checked[seed] += 1
         lone, medoid = items[row], items[medoids[seed]]
         if checker.same(lone[2], medoid[2], lone[3] == medoid[3]):
             owner[row] = seed
