@@ -18,10 +18,15 @@ def consultation(db):
     return make_consultation()
 
 
-def page_in(client, auth, users, db, consultation, locale: str) -> str:
+def sign_in_reading(auth, users, db, locale: str) -> None:
+    """Staff signed in, then reading the pages in `locale` (signing in keeps the sign-in's)."""
+    auth.login("staff@example.org")
     users["staff"].locale = locale
     db.session.commit()
-    auth.login("staff@example.org")
+
+
+def page_in(client, auth, users, db, consultation, locale: str) -> str:
+    sign_in_reading(auth, users, db, locale)
     response = client.get(f"/staff/consultations/{consultation.slug}/feedback/import")
     assert response.status_code == 200
     return response.get_data(as_text=True)
@@ -65,9 +70,7 @@ def test_the_csv_template_is_the_header_the_import_reads(client, auth, users, db
 def test_the_xlsx_template_offers_the_accepted_values_in_drop_downs(
     client, auth, users, db, consultation
 ):
-    users["staff"].locale = "fr"
-    db.session.commit()
-    auth.login("staff@example.org")
+    sign_in_reading(auth, users, db, "fr")
     response = client.get(f"/staff/consultations/{consultation.slug}/feedback/template.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.get_data()))
@@ -94,9 +97,7 @@ def test_the_xlsx_template_offers_the_accepted_values_in_drop_downs(
 
 
 def test_a_template_filled_in_french_imports(client, auth, users, db, consultation):
-    users["staff"].locale = "fr"
-    db.session.commit()
-    auth.login("staff@example.org")
+    sign_in_reading(auth, users, db, "fr")
     response = client.get(f"/staff/consultations/{consultation.slug}/feedback/template.xlsx")
     workbook = load_workbook(io.BytesIO(response.get_data()))
     sheet = workbook.worksheets[0]
