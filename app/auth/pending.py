@@ -3,6 +3,7 @@
 import time
 
 from flask import flash, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.models import User
@@ -42,8 +43,10 @@ def pending_next() -> str | None:
 def complete_sign_in(user: User, method: str) -> None:
     """Open a new session for `user` (a new cookie and CSRF token) and record the sign-in."""
     first_time = user.last_login_at is None
+    # Read before the session changes hands: the language the sign-in pages were shown in.
+    shown = str(get_locale())
     start_session(user)
-    signin.record_sign_in(user, ip=client_ip(), method=method)
+    signin.record_sign_in(user, ip=client_ip(), method=method, language=shown)
     if first_time and not user.has_second_factor:
         flash(
             _("Welcome! You can protect your account with a second factor on My account."),

@@ -1,7 +1,7 @@
 """Routes of the sign-in pages."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, get_locale
 from flask_login import current_user, login_required
 
 from app.auth import bp
@@ -69,7 +69,9 @@ def _choose_password(token: str, purpose: str, heading: str):
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.set_password_with_token(token, purpose, form.password.data)
+            accounts.set_password_with_token(
+                token, purpose, form.password.data, language=str(get_locale())
+            )
         except DomainError as error:
             form.password.errors.append(error.message)
         else:

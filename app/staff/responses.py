@@ -1,7 +1,7 @@
 """Staff routes for following who answered a consultation and reminding the others."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 
 from app.services.accounts import organisations
@@ -33,8 +33,14 @@ def invite_organisations(slug: str):
     item = consultations.get_by_slug(slug)
     if ConfirmForm().validate_on_submit():
         ids = [int(v) for v in request.form.getlist("organisation_id") if _is_id(v)]
-        count = followup.invite_organisations(current_user, item, ids, ip=client_ip())
-        flash(_("%(count)d organisations invited.", count=count), "success")
+        invited = followup.invite_organisations(current_user, item, ids, ip=client_ip())
+        invited_text = ngettext(
+            "%(num)d organisation invited.", "%(num)d organisations invited.", invited.organisations
+        )
+        emailed = ngettext(
+            "%(num)d person was emailed.", "%(num)d people were emailed.", invited.emails
+        )
+        flash(f"{invited_text} {emailed}", "success")
     return redirect(url_for("staff.responses", slug=slug))
 
 

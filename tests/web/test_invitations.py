@@ -58,7 +58,7 @@ def test_staff_invite_an_organisation_after_opening_and_its_partners_answer(
         follow_redirects=True,
     )
 
-    assert "1 organisations invited." in response.get_data(as_text=True)
+    assert "1 organisation invited. 1 person was emailed." in response.get_data(as_text=True)
     invitation = db.session.scalar(sa.select(ConsultationInvitation))
     assert invitation.organisation_id == organisation.id
     assert invitation.invited_by_id == users["staff"].id

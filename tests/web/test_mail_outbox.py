@@ -111,7 +111,7 @@ def test_no_valid_link_waits_in_the_outbox_and_a_sent_message_keeps_no_payload(
 def test_an_invitation_is_rendered_when_sent_in_the_invitees_language(
     public_app, client, auth, users, organisation, sent_mail
 ):
-    users["staff"].locale = "fr"
+    client.post("/language", data={"lang": "fr"})  # the inviter signs in in French
     auth.login("staff@example.org")
     client.post(
         "/staff/users/invite",

@@ -3,6 +3,7 @@
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
@@ -50,11 +51,20 @@ def authenticate(email: str, password: str, ip: str | None = None) -> User:
     raise DomainError(_l("Email or password is incorrect."))
 
 
-def record_sign_in(user: User, ip: str | None = None, method: str = "password") -> None:
-    """The user is in (after the second factor, where there is one)."""
+def record_sign_in(
+    user: User, ip: str | None = None, method: str = "password", language: str | None = None
+) -> None:
+    """The user is in (after the second factor, where there is one), working in `language`."""
     user.last_login_at = utcnow()
+    remember_language(user, language)
     audit.record(user, "auth.login", user, ip=ip, method=method)
     db.session.commit()
+
+
+def remember_language(user: User, language: str | None) -> None:
+    """Keep the language the person works in, for emails and documents sent to them later."""
+    if language in current_app.config["LANGUAGES"]:
+        user.locale = language
 
 
 def still_signing_in(user_id: object, session_version: object) -> User | None:

@@ -85,14 +85,17 @@ def redeem_token(token: str, purpose: str) -> AccountToken:
     return row
 
 
-def set_password_with_token(token: str, purpose: str, password: str) -> User:
-    """Accept an invitation or finish a reset: check the rules, set the password, burn the link."""
+def set_password_with_token(
+    token: str, purpose: str, password: str, language: str | None = None
+) -> User:
+    """Accept an invitation or finish a reset, the page's `language` becoming the person's."""
     row = redeem_token(token, purpose)
     user = row.user
     organisation = user.organisation.name if user.organisation else ""
     check_password_rules(password, user.name, user.email, organisation)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    signin.remember_language(user, language)
     row.used_at = utcnow()
     # Any other outstanding link for this account is spent too.
     for other in db.session.scalars(

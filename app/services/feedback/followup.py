@@ -30,10 +30,19 @@ class ResponseRow:
         return self.submission.status if self.submission else "not_started"
 
 
+@dataclass(frozen=True)
+class Invited:
+    """What inviting organisations did: how many were invited and how many people emailed."""
+
+    organisations: int
+    emails: int
+
+
 def invite_organisations(
     actor: User, consultation: Consultation, organisation_ids: list[int], ip: str | None = None
-) -> int:
-    """Invite organisations to answer; inviting one twice changes nothing."""
+) -> Invited:
+    """Invite organisations to answer and email each of their members in their language;
+    inviting one twice changes nothing."""
     access.require(actor, "feedback.follow")
     already = set(
         db.session.scalars(
@@ -46,10 +55,31 @@ def invite_organisations(
         db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(organisation_ids)))
     )
     new = [oid for oid in dict.fromkeys(organisation_ids) if oid in known and oid not in already]
-    for organisation_id in new:
-        add_invitation(actor, consultation, organisation_id, ip=ip)
+    invitations = [add_invitation(actor, consultation, oid, ip=ip) for oid in new]
+    messages = _announce(consultation, invitations)
     db.session.commit()
-    return len(new)
+    outbox.relay(*messages)
+    return Invited(len(new), len(messages))
+
+
+def _announce(consultation: Consultation, invitations: list[ConsultationInvitation]) -> list:
+    """Queue the invitation email for every member of the newly invited organisations."""
+    members = _active_members([i.organisation_id for i in invitations])
+    chosen = db.session.scalars(
+        sa.select(Organisation).where(Organisation.id.in_([i.organisation_id for i in invitations]))
+    )
+    organisations = {o.id: o for o in chosen}
+    return [
+        mail.queue_email(
+            member,
+            "consultation_invitation",
+            _l("Your organisation is invited to comment on a Policy Council draft"),
+            consultation=consultation,
+            organisation=organisations[invitation.organisation_id],
+        )
+        for invitation in invitations
+        for member in members.get(invitation.organisation_id, [])
+    ]
 
 
 def add_invitation(
