@@ -54,9 +54,13 @@ def upgrade():
             general_updated_by_id=submission.c.updated_by_id,
         )
     )
-    owner = lambda column: (  # noqa: E731 - one correlated subquery per copied column
-        sa.select(column).where(submission.c.id == answer.c.submission_id).scalar_subquery()
-    )
+
+    def owner(column):
+        """The column of the answer's submission, as a correlated subquery."""
+        return (
+            sa.select(column).where(submission.c.id == answer.c.submission_id).scalar_subquery()
+        )
+
     op.execute(
         answer.update().values(
             updated_at=owner(submission.c.updated_at),
