@@ -2,10 +2,9 @@
 
 The same-language detector (`duplicates`, MinHash over word shingles) finds the copies
 within a language fast. Its groups of two or more are the seeds; the multilingual sentence
-vectors then link seeds to each other and attach lone copies (a campaign's only Spanish
-copy, a copy edited past the shingle threshold): a pair whose whole texts are close is
-checked sentence by sentence, and joins only if most sentences of each have a counterpart
-in the other. Same opening sentence, different demands: one sentence of three matches, so
+vectors then link seeds to each other and attach lone copies in other languages (a
+campaign's only Spanish copy): a pair whose whole texts are close is checked sentence by
+sentence, and joins only if most sentences of each have a counterpart in the other. Same opening sentence, different demands: one sentence of three matches, so
 it stays apart. Deterministic for the same input.
 """
 
@@ -38,8 +37,9 @@ COVERAGE = 0.6
 # Seeds linked through the vectors, largest first: each costs a pass over every text's
 # vector. Smaller seeds still count as campaigns within their language.
 MAX_SEEDS = 200
-# Lone copies checked per seed (or as many as the seed has copies, if more).
-LONE_CHECKS = 50
+# Lone copies checked per seed, in other languages than its own: copies in a language the
+# campaign has more than one copy in are seeds of their own, so a seed has few to find.
+LONE_CHECKS = 10
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -99,25 +99,31 @@ def find_campaigns(
     centres = vectors[medoids]
     # Seeds to seeds: the same campaign found once in each language.
     close = centres @ centres.T
-    for a, b in zip(*np.nonzero(np.triu(close >= TEXT_THRESHOLD, 1)), strict=True):
-        first, second = items[medoids[a]], items[medoids[b]]
-        if root(a) != root(b) and checker.same(first[2], second[2], first[3] == second[3]):
-            parent[max(root(a), root(b))] = min(root(a), root(b))
+    pairs = list(zip(*np.nonzero(np.triu(close >= TEXT_THRESHOLD, 1)), strict=True))
     # Lone copies to the seed they are closest to, the closest first and a bounded number
-    # per seed: each check embeds the candidate's sentences.
+    # per seed: each is checked sentence by sentence.
     scores = vectors @ centres.T
     best, top = scores.argmax(axis=1), scores.max(axis=1)
     candidates = np.flatnonzero((top >= TEXT_THRESHOLD) & (owner < 0))
-    checked = np.zeros(len(medoids), dtype=int)
+    taken = np.zeros(len(medoids), dtype=int)
+    lone = []
     for row in candidates[np.argsort(-top[candidates], kind="stable")]:
+        # Within the seed's language, copies are the same-language detector's to find.
+        same_language = items[row][3] == items[medoids[best[row]]][3]
+        if not same_language and taken[best[row]] < LONE_CHECKS:
+            taken[best[row]] += 1
+            lone.append(int(row))
+    # Every sentence to compare embedded in one call: the encoder's cost is mostly per call.
+    checker.prepare([items[r][2] for r in medoids + lone])
+    for a, b in pairs:
+        first, second = items[medoids[a]], items[medoids[b]]
+        if root(a) != root(b) and checker.same(first[2], second[2], first[3] == second[3]):
+            parent[max(root(a), root(b))] = min(root(a), root(b))
+    for row in lone:
         seed = int(best[row])
-        if checked[seed] >= max(LONE_CHECKS, len(members[seed])):
-            continue
-        checked[seed] += 1
-        lone, medoid = items[row], items[medoids[seed]]
-        if checker.same(lone[2], medoid[2], lone[3] == medoid[3]):
+        if checker.same(items[row][2], items[medoids[seed]][2]):
             owner[row] = seed
-            members[seed].append(int(row))
+            members[seed].append(row)
     joined: dict[int, list[int]] = {}
     for s in range(len(seeds)):
         joined.setdefault(root(s), []).extend(members[s])
@@ -152,6 +158,10 @@ class _SentenceCheck:
             for part, vector in zip(missing, self.embedder.embed(missing), strict=True):
                 self.cache[part] = vector
         return np.stack([self.cache[p] for p in parts])
+
+    def prepare(self, texts: list[str]) -> None:
+        """Embed the sentences of all these texts at once, ahead of the checks."""
+        self._vectors([part for text in texts for part in sentences(text)])
 
     def own(self, text: str) -> list[str]:
         """The text's sentences that do not quote the draft."""
