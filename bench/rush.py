@@ -529,6 +529,7 @@ class Run:
             "heavy worker": cpu_seconds(self.heavy),
             "beat": cpu_seconds(self.beat),
             "clients": time.process_time(),
+            "PostgreSQL": postgres_cpu_seconds(self.database_url),
         }
 
 
@@ -574,6 +575,29 @@ def cpu_seconds(process: subprocess.Popen) -> float:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             if int(fields[2]) == process.pid:  # the process group
                 total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def postgres_cpu_seconds(database_url: str) -> float:
+    """CPU time of the PostgreSQL backends serving this run's database (same machine only)."""
+    import sqlalchemy as sa
+
+    name = database_url.rsplit("/", 1)[1]
+    engine = sa.create_engine(save_load.ADMIN_URL)
+    try:
+        with engine.connect() as connection:
+            pids = connection.scalars(
+                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+            ).all()
+    except sa.exc.OperationalError:
+        return 0.0
+    finally:
+        engine.dispose()
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 
@@ -677,6 +701,10 @@ def report(run: Run, fault: Fault, partners, problems, figures, mail, mail_wait,
             "(baseline: same clients and pauses, after the rush)"
         )
     print("CPU seconds during the rush: " + ", ".join(f"{k} {v:.0f}" for k, v in run.cpu.items()))
+    print(
+        f"gunicorn CPU per request: {1000 * run.cpu['gunicorn'] / max(total, 1):.1f} ms, "
+        f"PostgreSQL CPU per request: {1000 * run.cpu['PostgreSQL'] / max(total, 1):.1f} ms"
+    )
     server_errors = Counter()
     for counts in stats.statuses.values():
         for code, n in counts.items():
