@@ -14,8 +14,8 @@ from app.feedback.forms import SubmissionForm, answer_inputs, general_comment, p
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
+from app.services.feedback import progress, submissions
 from app.services.feedback import saving as feedback
-from app.services.feedback import submissions
 from app.services.feedback.saving import SaveResult, ValidationFailed
 from app.services.reports import decisions
 from app.utils import client_ip
@@ -63,6 +63,12 @@ autosave_limit = limiter.shared_limit(
     exempt_when=lambda: not wants_json(),
     on_breach=_throttled,
 )
+
+
+@bp.context_processor
+def progress_helpers() -> dict:
+    """The submission's progress, for the header of every page of it."""
+    return {"progress_of": lambda c: progress.of(c, current_user.organisation_id)}
 
 
 def _consultation_for_partner(slug: str, saving: bool = False):

@@ -177,7 +177,38 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-autosave]")) enableAutosave(form);
 });
 
-// Live progress of background jobs: poll the JSON endpoint until the job ends, then reload.
+// The proposed-wording box opens when the partner chooses "Support with amendments".
+function openWordingOnAmend(box) {
+  const stances = document.getElementById(box.dataset.wordingFor);
+  if (!stances) return;
+  stances.addEventListener("change", (event) => {
+    if (event.target.value === "amend") box.open = true;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const box of document.querySelectorAll("details[data-wording-for]")) openWordingOnAmend(box);
+});
+
+// Live progress of background jobs: poll the JSON endpoint; the label is a live region, so the
+// change is announced. When the job ends, its row is replaced by the server's fresh copy in
+// place: no reload, so a screen reader's place and the keyboard focus stay where they were.
+async function refreshRow(cell) {
+  const row = cell.closest("[id]");
+  if (!row) return;
+  const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.getElementById(row.id);
+  if (!fresh) return;
+  const hadFocus = row.contains(document.activeElement);
+  row.innerHTML = fresh.innerHTML;
+  if (hadFocus) {
+    const target = row.querySelector("a, button") || row;
+    if (target === row) row.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+}
+
 function followProgress(cell) {
   const label = cell.querySelector("[data-progress-label]");
   const bar = cell.querySelector("progress");
@@ -189,7 +220,7 @@ function followProgress(cell) {
       if (bar) bar.value = body.progress;
       if (body.status === "done" || body.status === "failed") {
         clearInterval(timer);
-        window.location.reload();
+        await refreshRow(cell);
       }
     } catch (error) {
       // The page still offers a refresh link.

@@ -4,8 +4,27 @@
 const EXPORT_POLL_MS = 1000;
 const FINISHED_KEY = "export-finished";
 
-// Poll the job's status and show it; once the job has ended, reload so that the server
-// renders the download button (or the reason it failed).
+// Poll the job's status and show it; once the job has ended, put the server's rendering of the
+// result (the download button, or the reason it failed) in place of the bar: no reload, so
+// the live status keeps its place and the focus moves to the result.
+async function showResult(section) {
+  const response = await fetch(window.location.href, {
+    headers: { Accept: "text/html" },
+    credentials: "same-origin",
+  });
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const result = page.getElementById("export-result");
+  if (!result) {
+    sessionStorage.setItem(FINISHED_KEY, window.location.pathname);
+    window.location.reload();
+    return;
+  }
+  for (const node of section.querySelectorAll("progress, [data-export-rows], [data-export-refresh]")) node.remove();
+  section.removeAttribute("data-export-progress");
+  section.appendChild(document.adoptNode(result));
+  result.focus();
+}
+
 function followExport(section) {
   const label = section.querySelector("[data-export-label]");
   const bar = section.querySelector("progress");
@@ -27,8 +46,7 @@ function followExport(section) {
         bar.textContent = `${body.progress} %`;
         if (rows) rows.textContent = body.rows_written;
         if (body.finished) {
-          sessionStorage.setItem(FINISHED_KEY, window.location.pathname);
-          window.location.reload();
+          await showResult(section);
           return;
         }
       }
