@@ -19,7 +19,7 @@ from app.forms import BaseForm
 from tests.web.route_world import ROLES, _variables, build_world, path_for
 
 # Examples per route and role; BAD_INPUT_EXAMPLES=50 makes a deeper run.
-EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "3"))
 
 NASTY = [
     "",
