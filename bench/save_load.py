@@ -160,12 +160,19 @@ class Browser:
         self.opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def open(self, path: str, data: bytes | None = None, headers: dict | None = None):
-        request = urllib.request.Request(self.base_url + path, data=data, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.geturl(), error.read().decode(errors="replace")
+        """One request; a 503 (a busy machine's database connection timing out while the
+        server warms up) is asked again a few times: preparing is not measured."""
+        for _attempt in range(5):
+            request = urllib.request.Request(self.base_url + path, data=data, headers=headers or {})
+            try:
+                with self.opener.open(request, timeout=60) as response:
+                    return response.status, response.geturl(), response.read().decode()
+            except urllib.error.HTTPError as error:
+                answer = error.code, error.geturl(), error.read().decode(errors="replace")
+            if answer[0] != 503:
+                break
+            time.sleep(5)
+        return answer
 
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
