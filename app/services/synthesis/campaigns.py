@@ -2,10 +2,11 @@
 
 The same-language detector (`duplicates`, MinHash over word shingles) finds the copies
 within a language fast. Its groups of two or more are the seeds; the multilingual sentence
-vectors then link seeds to each other and attach lone copies in other languages (a
-campaign's only Spanish copy): a pair whose whole texts are close is checked sentence by
-sentence, and joins only if most sentences of each have a counterpart in the other. Same opening sentence, different demands: one sentence of three matches, so
-it stays apart. Deterministic for the same input.
+vectors then link seeds to each other and attach lone copies (a campaign's only Spanish
+copy, a copy with more typos than the shingles forgive): a pair whose whole texts are
+close is checked sentence by sentence, and joins only if most sentences of each have a
+counterpart in the other. Same opening sentence, different demands: one sentence of three
+matches, so it stays apart. Deterministic for the same input.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ SENTENCE_THRESHOLD = 0.55
 # bench's comments built from the same sentence templates, which are not copies, score
 # 0.57–0.87 there.
 SAME_LANGUAGE_THRESHOLD = 0.88
+# Cosine of whole texts in one language from which a lone copy is checked again (a copy
+# with four typos scored 0.87 against its campaign's representative).
+SAME_LANGUAGE_TEXT = 0.85
 # A sentence this close to one of the draft's is the draft quoted back, not the campaign's.
 DRAFT_THRESHOLD = 0.8
 # Share of each text's sentences (by length) that must have a counterpart in the other.
@@ -37,8 +41,8 @@ COVERAGE = 0.6
 # Seeds linked through the vectors, largest first: each costs a pass over every text's
 # vector. Smaller seeds still count as campaigns within their language.
 MAX_SEEDS = 200
-# Lone copies checked per seed, in other languages than its own: copies in a language the
-# campaign has more than one copy in are seeds of their own, so a seed has few to find.
+# Lone copies checked per seed: copies in a language the campaign has more than one copy in
+# are seeds of their own, so a seed has few to find.
 LONE_CHECKS = 10
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
@@ -86,8 +90,6 @@ def find_campaigns(
         owner[rows] = s
         members.append(rows)
     medoids = [row_of[_medoid_id(seed, items, row_of)] for seed in seeds[:MAX_SEEDS]]
-    draft = [s for text in quoted_from_draft or [] for s in sentences(text)]
-    checker = _SentenceCheck(embedder or default_embedder(), draft)
     parent = list(range(len(seeds)))
 
     def root(s: int) -> int:
@@ -108,20 +110,27 @@ def find_campaigns(
     taken = np.zeros(len(medoids), dtype=int)
     lone = []
     for row in candidates[np.argsort(-top[candidates], kind="stable")]:
-        # Within the seed's language, copies are the same-language detector's to find.
+        # Within the seed's language the same-language detector found nearly every copy:
+        # only a near-identical text is checked again (a copy with many typos).
         same_language = items[row][3] == items[medoids[best[row]]][3]
-        if not same_language and taken[best[row]] < LONE_CHECKS:
+        if same_language and top[row] < SAME_LANGUAGE_TEXT:
+            continue
+        if taken[best[row]] < LONE_CHECKS:
             taken[best[row]] += 1
             lone.append(int(row))
-    # Every sentence to compare embedded in one call: the encoder's cost is mostly per call.
-    checker.prepare([items[r][2] for r in medoids + lone])
+    draft = [s for text in quoted_from_draft or [] for s in sentences(text)]
+    checker = _SentenceCheck(embedder or default_embedder(), draft)
+    if pairs or lone:
+        # Every sentence to compare embedded in one call: the encoder's cost is mostly per call.
+        checker.prepare([items[r][2] for r in medoids + lone])
     for a, b in pairs:
         first, second = items[medoids[a]], items[medoids[b]]
         if root(a) != root(b) and checker.same(first[2], second[2], first[3] == second[3]):
             parent[max(root(a), root(b))] = min(root(a), root(b))
     for row in lone:
         seed = int(best[row])
-        if checker.same(items[row][2], items[medoids[seed]][2]):
+        copy, medoid = items[row], items[medoids[seed]]
+        if checker.same(copy[2], medoid[2], copy[3] == medoid[3]):
             owner[row] = seed
             members[seed].append(row)
     joined: dict[int, list[int]] = {}
@@ -150,7 +159,8 @@ class _SentenceCheck:
     def __init__(self, embedder: Embedder, draft: list[str]) -> None:
         self.embedder = embedder
         self.cache: dict[str, np.ndarray] = {}
-        self.draft = self._vectors(draft) if draft else None
+        self.draft_sentences = draft
+        self.draft: np.ndarray | None = None
 
     def _vectors(self, parts: list[str]) -> np.ndarray:
         missing = [p for p in dict.fromkeys(parts) if p not in self.cache]
@@ -160,8 +170,11 @@ class _SentenceCheck:
         return np.stack([self.cache[p] for p in parts])
 
     def prepare(self, texts: list[str]) -> None:
-        """Embed the sentences of all these texts at once, ahead of the checks."""
-        self._vectors([part for text in texts for part in sentences(text)])
+        """Embed the draft's sentences and those of all these texts at once, ahead of the
+        checks."""
+        self._vectors(self.draft_sentences + [part for text in texts for part in sentences(text)])
+        if self.draft_sentences:
+            self.draft = self._vectors(self.draft_sentences)
 
     def own(self, text: str) -> list[str]:
         """The text's sentences that do not quote the draft."""
