@@ -113,3 +113,25 @@ def test_each_control_of_a_section_has_a_name_of_its_own(client, auth, users, co
     )
     assert len(labels) == len(set(labels))
     assert "Language of your comment on paragraph 1" in page
+
+
+def test_each_comment_on_a_submission_page_carries_its_own_language(
+    client, auth, users, consultation, organisation
+):
+    from tests.helpers import make_submitted
+
+    first, second = consultation.current_version.paragraphs[:2]
+    submission = make_submitted(
+        consultation,
+        organisation,
+        [
+            (first, "support", "Nous soutenons ce paragraphe.", "", "fr"),
+            (second, "oppose", "No compartimos este enfoque.", "", "es"),
+        ],
+    )
+    auth.login(users["council"].email)
+    page = client.get(f"/consultations/{consultation.slug}/submissions/{submission.id}").get_data(
+        as_text=True
+    )
+    assert re.search(r'lang="fr">\s*<p>Nous soutenons ce paragraphe\.', page)
+    assert re.search(r'lang="es">\s*<p>No compartimos este enfoque\.', page)
