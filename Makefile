@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint translations assets clean
+.PHONY: run test lint translations assets clean lock
 
 run: $(VENV)/.installed instance/secret_key translations
 	$(FLASK) db upgrade
@@ -32,13 +32,21 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# Installed from the lock files: every package pinned, with hashes, as tested.
+$(VENV)/.installed: requirements.lock | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+$(VENV)/.test-installed: requirements-test.lock | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $(VENV)/.installed $@
+
+# After editing requirements*.txt: resolve them again into the lock files (hashes included).
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11
+lock: | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-test.txt -o requirements-test.lock
 
 # Refresh the vendored CSS framework from its npm package (needs Node.js; the result is committed).
 assets:
