@@ -315,10 +315,11 @@ def test_a_wording_written_from_the_english_draft_is_diffed_against_it_in_spanis
             consultation, **{f"stance-{first.id}": "amend", f"amendment-{first.id}": wording}
         ),
     )
-    page = client.get(
-        f"/consultations/{consultation.slug}/respond/sections/0",
-        headers={"Accept-Language": "es"},
-    ).get_data(as_text=True)
+    users["partner"].locale = "es"  # now reading in Spanish
+    db.session.commit()
+    page = client.get(f"/consultations/{consultation.slug}/respond/sections/0").get_data(
+        as_text=True
+    )
     # Against the English text it was written from, not the Spanish one shown above it.
     assert '<p class="word-diff" aria-hidden="true" dir="auto" lang="en">Cities monitor the' in page
     assert "<del>Las" not in page and "with children.</ins>" in page

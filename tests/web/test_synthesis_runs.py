@@ -189,7 +189,8 @@ def test_staff_run_and_release_from_the_page(client, auth, users, submitted, db)
     progress = client.get(f"/staff/consultations/{submitted.slug}/syntheses/1/progress")
     assert progress.get_json()["status"] == "done"
     client.post(
-        f"/staff/consultations/{submitted.slug}/syntheses/1/release", data={"audience": "council"}
+        f"/staff/consultations/{submitted.slug}/syntheses/1/release",
+        data={"audience": "council", "confirmed": "yes"},
     )
     assert db.session.scalar(sa.select(Synthesis)).released_to == "council"
     auth.logout()
@@ -296,9 +297,11 @@ def test_one_change_written_from_two_drafts_is_one_wording_diffed_against_each(
     assert [op for op, _ in variants["fr"]["diff"]].count("del") <= 1
     assert "Les villes suivent leur mise en" in "".join(p for op, p in variants["fr"]["diff"])
     runs.release(users["staff"], synthesis, "council")
+    users["council"].locale = "fr"  # a French reader
+    db.session.commit()
     auth.login("council@example.org")
     url = f"/council/{consultation.slug}/syntheses/1/paragraphs/1"
-    page = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert '<p class="word-diff" aria-hidden="true" dir="auto" lang="fr">' in page
     assert "avec les enfants et les jeunes" in page and "with children and young people" in page
     # Said as a sentence for screen readers (in French once the catalogues are merged).
