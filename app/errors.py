@@ -4,7 +4,7 @@ import contextlib
 import uuid
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -120,6 +120,10 @@ def handle_database_unavailable(error: Exception):
         )
     response.status_code = 503
     response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+    # The request's session changes are undone with its transaction (the page's own CSRF
+    # token included): a sign-in that could not be recorded leaves the browser signed out,
+    # with its session and forms' CSRF token as they were.
+    session.modified = False
     return response
 
 

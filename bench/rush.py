@@ -399,12 +399,45 @@ class PostgresDown(Fault):
         self.notes.append(f"PostgreSQL back at {self.run.elapsed():.0f} s")
 
     def check(self) -> list[str]:
-        slow = [ms for ms in self.run.stats.unavailable_ms if ms > UNAVAILABLE_LIMIT_S * 1000]
-        worst = max(self.run.stats.unavailable_ms, default=0)
-        self.notes.append(
-            f"{len(self.run.stats.unavailable_ms)} answers 503, the slowest in {worst:.0f} ms"
+        """503s answered within 2 s by the server (its access log), beside what clients saw.
+
+        The clients' times include the wait for a free gunicorn thread, which on a busy
+        machine is seconds for every answer, 200 or 503; the server's own time is the
+        time the 503 path takes, which the issue bounds.
+        """
+        client = sorted(self.run.stats.unavailable_ms)
+        server = sorted(
+            ms for status, ms in access_log(self.run.folder / "access.log") if status == 503
         )
-        return [f"{len(slow)} 503 answers took over {UNAVAILABLE_LIMIT_S} s"] if slow else []
+        ok = sorted(ms for status, ms in access_log(self.run.folder / "access.log") if status < 400)
+        self.notes.append(
+            f"{len(client)} answers 503; server time p50/p99/max {spread(server)} ms beside "
+            f"the 2xx/3xx answers' {spread(ok)} ms; seen by clients (with the wait for a "
+            f"thread) {spread(client)} ms"
+        )
+        slow = [ms for ms in server if ms > UNAVAILABLE_LIMIT_S * 1000]
+        return (
+            [f"{len(slow)} 503 answers took the server over {UNAVAILABLE_LIMIT_S} s"]
+            if slow
+            else []
+        )
+
+
+def spread(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{percentile(values, 50):.0f}/{percentile(values, 99):.0f}/{max(values):.0f}"
+
+
+def access_log(path: Path) -> list[tuple[int, float]]:
+    """(status, milliseconds the server spent) of each request in gunicorn's access log."""
+    rows = []
+    if path.exists():
+        for line in path.read_text(errors="replace").splitlines():
+            with contextlib.suppress(ValueError):
+                status, micros = line.split()[:2]
+                rows.append((int(status), int(micros) / 1000))
+    return rows
 
 
 FAULTS = {f.name: f for f in (Fault, RedisDown, WorkerKilled, PostgresDown)}
@@ -457,6 +490,9 @@ class Run:
             "PROXY_COUNT": "1",  # each client its own address, as behind the proxy
             "SYNTHESIS_STALE_SECONDS": "10",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # Each request's status and the time the server spent on it (not its queueing).
+            "GUNICORN_CMD_ARGS": f"--access-logfile {self.folder / 'access.log'} "
+            "--access-logformat '%(s)s %(D)s %(m)s %(U)s'",
         }
         self.server = Gunicorn("wsgi:app", ROOT, self.env, self.folder / "gunicorn.log")
         self.mail = worker(self.env, self.folder, "mail", "mail,default")

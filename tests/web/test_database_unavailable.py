@@ -76,6 +76,30 @@ def test_the_api_answers_503_in_json(client, database_gone):
     assert response.get_json()["status"] == "unavailable"
 
 
+def test_a_sign_in_the_database_could_not_record_leaves_the_browser_signed_out(client, db):
+    demo.seed()
+
+    def refuse_writes(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            raise sa.exc.OperationalError(statement, {}, Exception("terminating connection"))
+
+    sa.event.listen(db.engine, "before_cursor_execute", refuse_writes)
+    try:
+        response = client.post(
+            "/login",
+            data={"email": "partner@unicef.example.org", "password": demo.DEMO_PASSWORD},
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", refuse_writes)
+    assert response.status_code == 503
+    assert client.get("/my-consultations").status_code == 302  # not signed in
+    again = client.post(
+        "/login", data={"email": "partner@unicef.example.org", "password": demo.DEMO_PASSWORD}
+    )
+    assert again.status_code == 302
+    assert client.get("/my-consultations").status_code == 200
+
+
 def test_the_503_page_reads_in_french(client, db, database_gone):
     """Passes once the French catalogue holds the new strings."""
     demo.seed()
