@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from app import confirm
 from app.feedback import bp
 from app.feedback.forms import SubmissionForm
 from app.feedback.routes import _consultation_for_partner
@@ -73,6 +74,13 @@ def receipt(slug: str):
 def withdraw(slug: str):
     consultation = _consultation_for_partner(slug)
     if SubmissionForm().validate_on_submit():
+        if not confirm.confirmed():
+            return confirm.ask(
+                _("Withdraw the submission of %(name)s?", name=current_user.organisation.name),
+                _("Withdraw the submission"),
+                url_for(".overview", slug=slug),
+                [_("The Council will not read it unless you submit it again before the deadline.")],
+            )
         try:
             submissions.withdraw(current_user, consultation, ip=client_ip())
         except DomainError as error:

@@ -4,7 +4,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
+from app import confirm
 from app.forms import CONTROL_CHARACTER_MESSAGE, has_control_characters
+from app.i18n import localize
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import questions, translations
 from app.services.drafts.importer import ImportFormatError
@@ -134,6 +136,8 @@ def open_for_comment(slug: str):
 def change_phase(slug: str, action: str):
     item = consultations.get_by_slug(slug)
     if ConfirmForm().validate_on_submit():
+        if not confirm.confirmed():
+            return _ask_phase_change(item, action)
         try:
             if action == "close":
                 consultations.close_consultation(current_user, item, ip=client_ip())
@@ -144,6 +148,19 @@ def change_phase(slug: str, action: str):
         except DomainError as error:
             flash(error.message, "error")
     return redirect(url_for("staff.manage", slug=slug))
+
+
+def _ask_phase_change(item, action: str):
+    title = localize(item.title, item.original_language).text
+    if action == "close":
+        question = _("Close “%(title)s” now?", title=title)
+        detail = _("Partners can no longer change or submit their feedback.")
+        words = _("Close the consultation now")
+    else:
+        question = _("Archive “%(title)s”?", title=title)
+        detail = _("It leaves the list of consultations; its page, feedback and syntheses stay.")
+        words = _("Archive the consultation")
+    return confirm.ask(question, words, url_for("staff.manage", slug=item.slug), [detail])
 
 
 @bp.post("/consultations/<slug>/translation-file")
@@ -279,6 +296,12 @@ def edit_question(slug: str, question_id: int | None = None):
 def delete_question(slug: str, question_id: int):
     item = consultations.get_by_slug(slug)
     if ConfirmForm().validate_on_submit():
+        if not confirm.confirmed():
+            return confirm.ask(
+                _("Remove this question and every answer given to it?"),
+                _("Remove the question and its answers"),
+                url_for("staff.manage", slug=slug) + "#questions",
+            )
         try:
             questions.delete_question(current_user, item, question_id)
         except DomainError as error:

@@ -4,6 +4,8 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import _, ngettext
 from flask_login import current_user
 
+from app import confirm
+from app.lazy_text import lazy_gettext as _l
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
 from app.services.reports import decisions
@@ -11,6 +13,18 @@ from app.services.synthesis import runs, vectors
 from app.staff import bp
 from app.staff.forms import ConfirmForm
 from app.utils import client_ip
+
+# Releasing asks first, in words that say who will read the synthesis.
+RELEASE_WORDS = {
+    "council": (
+        _l("Release synthesis %(number)d to the Council?"),
+        _l("Release to the Council"),
+    ),
+    "public": (
+        _l("Publish synthesis %(number)d to everyone? Anyone, signed in or not, can then read it."),
+        _l("Publish to everyone"),
+    ),
+}
 
 
 @bp.get("/consultations/<slug>/syntheses")
@@ -51,14 +65,17 @@ def synthesis_progress(slug: str, number: int):
 def change_synthesis(slug: str, number: int, action: str):
     synthesis = runs.get_any(current_user, consultations.get_by_slug(slug), number)
     if ConfirmForm().validate_on_submit():
+        audience = request.form.get("audience", "")
+        if action == "release" and audience in RELEASE_WORDS and not confirm.confirmed():
+            question, words = RELEASE_WORDS[audience]
+            back = url_for("staff.syntheses", slug=slug)
+            return confirm.ask(str(question) % {"number": number}, str(words), back)
         try:
             if action == "retry":
                 runs.retry(current_user, synthesis, ip=client_ip())
                 flash(_("Synthesis %(number)d is queued again.", number=number), "success")
             else:
-                runs.release(
-                    current_user, synthesis, request.form.get("audience", ""), ip=client_ip()
-                )
+                runs.release(current_user, synthesis, audience, ip=client_ip())
                 flash(_("Who may read synthesis %(number)d is saved.", number=number), "success")
         except DomainError as error:
             flash(error.message, "error")

@@ -163,6 +163,19 @@ def test_staff_in_english_land_on_the_dashboard_and_follow_a_consultation(served
     walk.sign_in("staff@example.org", second_factor=True)
     assert walk.page.url.endswith("/staff/")
     walk.follow(re.compile("Pact for the Future"))
+
+    # Closing asks in a dialog; Escape keeps everything as it was and the focus where it was.
+    close = walk.page.get_by_role("button", name="Close the consultation now")
+    walk.focus(close)
+    walk.page.keyboard.press("Enter")
+    dialog = walk.page.get_by_role("dialog", name=re.compile("now?"))
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    walk.checks(walk.page)
+    walk.page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(close).to_be_focused()
+
     walk.follow("Follow the responses and remind organisations")
     walk.page.go_back()
     walk.arrived()

@@ -221,9 +221,12 @@ def test_open_then_close_then_archive(client, auth, users, db):
     client.post(f"/staff/consultations/{consultation.slug}/open", data={"closes_at": deadline})
     assert consultation.phase() == "open"
     assert consultation.current_version.published_at is not None
-    client.post(f"/staff/consultations/{consultation.slug}/close")
+    asked = client.post(f"/staff/consultations/{consultation.slug}/close")
+    assert "Close the consultation now" in asked.get_data(as_text=True)
+    assert consultation.status == "open"  # nothing happens before the yes
+    client.post(f"/staff/consultations/{consultation.slug}/close", data={"confirmed": "yes"})
     assert consultation.phase() == "closed"
-    client.post(f"/staff/consultations/{consultation.slug}/archive")
+    client.post(f"/staff/consultations/{consultation.slug}/archive", data={"confirmed": "yes"})
     assert consultation.phase() == "archived"
 
 

@@ -231,3 +231,68 @@ function followProgress(cell) {
 document.addEventListener("DOMContentLoaded", () => {
   for (const cell of document.querySelectorAll("[data-progress-live]")) followProgress(cell);
 });
+
+// Confirmation in a dialog before an action that cannot simply be undone. Without this, the
+// server answers the form with a page that asks the same question (app/confirm.py).
+let confirmDialogs = 0;
+
+function confirmBeforeSubmit(form) {
+  form.addEventListener("submit", (event) => {
+    const opener = event.submitter || form.querySelector("[type=submit], button:not([type])");
+    const question = (opener && opener.dataset.confirm) || form.dataset.confirm;
+    if (!question || form.querySelector("input[name=confirmed]")) return;
+    event.preventDefault();
+    confirmDialogs += 1;
+    const dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    const heading = document.createElement("h2");
+    heading.className = "h5";
+    heading.id = `confirm-dialog-${confirmDialogs}`;
+    heading.textContent = question;
+    dialog.setAttribute("aria-labelledby", heading.id);
+    const yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "btn btn-danger";
+    yes.textContent = opener.textContent.replace(/…\s*$/, "").trim();
+    const no = document.createElement("button");
+    no.type = "button";
+    no.className = "btn btn-outline-secondary";
+    no.textContent = form.dataset.confirmCancel || "Cancel";
+    const buttons = document.createElement("div");
+    buttons.className = "d-flex flex-wrap gap-2 mt-3";
+    buttons.append(yes, no);
+    dialog.append(heading, buttons);
+    let confirmed = false;
+    yes.addEventListener("click", () => {
+      confirmed = true;
+      const mark = document.createElement("input");
+      mark.type = "hidden";
+      mark.name = "confirmed";
+      mark.value = "yes";
+      form.append(mark);
+      if (opener.name) {
+        const choice = document.createElement("input");
+        choice.type = "hidden";
+        choice.name = opener.name;
+        choice.value = opener.value;
+        form.append(choice);
+      }
+      dialog.close();
+      form.submit();
+    });
+    no.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (!confirmed) opener.focus(); // back where the person was
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-confirm], form:has([data-confirm])")) {
+    confirmBeforeSubmit(form);
+  }
+});
