@@ -23,17 +23,14 @@ import argparse
 import csv
 import os
 import random
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from support import throwaway_postgres
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -217,22 +214,6 @@ def time_baseline(url: str, path: Path) -> float:
     return elapsed
 
 
-@contextmanager
-def fresh_postgres(server_url: str, suffix: str = "") -> Iterator[str]:
-    """A new database on the server of `server_url`, dropped on the way out."""
-    url = sa.make_url(server_url)
-    name = f"bench_feedback_import_{os.getpid()}{suffix}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(label: str, urls: list[str], path: Path, named: Path, instance: Path) -> None:
     """The file of codes and its baseline; then codes and French names in turn, best of two.
 
@@ -292,7 +273,10 @@ def main() -> None:
         if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
             server = os.environ["DATABASE_URL"]
             with ExitStack() as stack:
-                urls = [stack.enter_context(fresh_postgres(server, f"_{n}")) for n in range(4)]
+                urls = [
+                    stack.enter_context(throwaway_postgres(f"feedback_import_{n}", server))
+                    for n in range(4)
+                ]
                 run("postgresql", urls, path, named, work)
 
 

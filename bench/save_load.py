@@ -29,7 +29,6 @@ import itertools
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -40,21 +39,18 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from support import create_postgres, drop_postgres, free_port, make_app, throwaway_secret_key
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "bench"
 LUA_SCRIPT = BENCH_DIR / "save_load.lua"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-ADMIN_URL = os.environ.get(
-    "BENCH_POSTGRES_ADMIN_URL",
-    os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"),
-)
 REDIS_URL = "redis://127.0.0.1:6379/14"
 SLUG = "pact-for-the-future-opportunities"
 SECTION_PATH = f"/consultations/{SLUG}/respond/sections/0"
@@ -383,12 +379,6 @@ def load(
 # --- processes and services ----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def redis_answers() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
@@ -476,43 +466,7 @@ class Gunicorn:
         return keep
 
 
-def create_database() -> str:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"agora_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_database(url: str) -> None:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = url.rsplit("/", 1)[1]
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 # --- the database through Agora's models ---------------------------------------------------
-
-
-def make_agora(database_url: str, instance_dir: Path):
-    from app import create_app
-
-    return create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=database_url,
-        INSTANCE_DIR=instance_dir,
-        MAIL_FILE_DIR=str(instance_dir / "mail"),
-    )
 
 
 def prepare_database(agora, users: int) -> list[tuple[str, int]]:
@@ -705,7 +659,7 @@ def main() -> int:
     # Before config.py is imported: nothing of this run is written into the repository.
     os.environ["AGORA_INSTANCE_DIR"] = str(instance_dir)
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))  # a throw-away key for this run
+    throwaway_secret_key()
     sys.dont_write_bytecode = True
     sys.path.insert(0, str(ROOT))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below
@@ -730,14 +684,14 @@ def main() -> int:
     servers: list[Gunicorn] = []
     database_url = None
     try:
-        database_url = create_database()
+        database_url = create_postgres("save_load")
         env["DATABASE_URL"] = database_url
         print(
             f"database {database_url.rsplit('/', 1)[1]}; Redis "
             f"{REDIS_URL if redis else 'not answering: none'}; {os.cpu_count()} CPUs; "
             f"load from {'wrk' if use_wrk else 'a Python client'}"
         )
-        agora = make_agora(database_url, instance_dir)
+        agora = make_app(database_url, instance_dir)
         accounts = prepare_database(agora, args.users)
 
         # Agora.
@@ -822,7 +776,7 @@ def main() -> int:
         for server in servers:
             server.stop()
         if database_url:
-            drop_database(database_url)
+            drop_postgres(database_url)
         shutil.rmtree(work_dir, ignore_errors=True)
 
 

@@ -44,26 +44,21 @@ import os
 import pstats
 import random
 import re
-import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from support import create_postgres, drop_postgres, make_app, throwaway_secret_key
 
 ROOT = Path(__file__).resolve().parents[1]
-ADMIN_URL = os.environ.get(
-    "BENCH_POSTGRES_ADMIN_URL",
-    os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"),
-)
 REDIS_URL = "redis://127.0.0.1:6379/12"
 SLUG = "pact-for-the-future-opportunities"  # the demo consultation
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "agora-bench"
@@ -132,47 +127,12 @@ def vectors_for_corpus(corpus, seed: int, limit: int, cache: bool) -> tuple[np.n
 # --- the database --------------------------------------------------------------------------
 
 
-def create_postgres(label: str) -> str:
-    import sqlalchemy as sa
-
-    name = f"bench_synthesis_{label}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return sa.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres(url: str) -> None:
-    import sqlalchemy as sa
-
-    name = sa.make_url(url).database
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def throwaway_secret_key() -> str:
-    """The app refuses to start without a key: one for this run, shared with its workers."""
-    return os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-
-
-def make_app(database_url: str, instance_dir: Path):
-    from app import create_app
+def agora_app(database_url: str, instance_dir: Path):
+    """The app as its workers see it: Celery on the benchmark's Redis database."""
     from config import Config, _redis_celery
 
-    return create_app(
-        "development",
-        SECRET_KEY=throwaway_secret_key(),
-        SQLALCHEMY_DATABASE_URI=database_url,
-        INSTANCE_DIR=instance_dir,
-        MAIL_FILE_DIR=str(instance_dir / "mail"),
-        CELERY={**Config.CELERY, **_redis_celery(REDIS_URL)},
+    return make_app(
+        database_url, instance_dir, CELERY={**Config.CELERY, **_redis_celery(REDIS_URL)}
     )
 
 
@@ -662,10 +622,10 @@ def run_size(args, n_items: int, work_dir: Path) -> Measure:
     workers: list[Worker] = []
     try:
         if args.database == "postgres":
-            database_url = create_postgres(label)
+            database_url = create_postgres(f"synthesis_{label}")
         else:
             database_url = f"sqlite:///{work_dir / f'synthesis-{label}.sqlite'}"
-        app = make_app(database_url, instance_dir)
+        app = agora_app(database_url, instance_dir)
         with app.app_context():
             loaded, seconds = timed(
                 load_database, corpus, vectors, args.seed, not args.cold_answers
