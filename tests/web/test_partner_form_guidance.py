@@ -135,3 +135,18 @@ def test_each_comment_on_a_submission_page_carries_its_own_language(
     )
     assert re.search(r'lang="fr">\s*<p>Nous soutenons ce paragraphe\.', page)
     assert re.search(r'lang="es">\s*<p>No compartimos este enfoque\.', page)
+
+
+def test_a_receipt_carries_a_short_number_people_can_read_out(db, organisation):
+    from app.models import SubmissionRevision
+    from app.services.feedback import submissions
+    from tests.helpers import make_submitted
+
+    consultation = make_consultation(slug="pact-for-the-future-opportunities")
+    first = consultation.current_version.paragraphs[0]
+    submission = make_submitted(consultation, organisation, [(first, "support", "", "", "en")])
+    assert submissions.receipt_number(submission) == f"PFO-{submission.id:04d}"
+    for number in (1, 2):
+        submission.revisions.append(SubmissionRevision(lock_version=number, action="submitted"))
+    db.session.commit()
+    assert submissions.receipt_number(submission) == f"PFO-{submission.id:04d}-2"

@@ -187,10 +187,46 @@ def get_for_reader(
     return submission
 
 
+# Short words left out of a consultation's initials ("Pact for the Future" gives PF).
+MINOR_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "for",
+        "in",
+        "of",
+        "on",
+        "the",
+        "to",
+        "de",
+        "del",
+        "des",
+        "du",
+        "el",
+        "en",
+        "et",
+        "la",
+        "las",
+        "le",
+        "les",
+        "los",
+        "para",
+        "pour",
+        "y",
+    ]
+)
+
+
 def receipt_number(submission: Submission) -> str:
-    """The number the receipt page and the PDF both show, naming the version submitted."""
-    version = submission.submitted_lock_version or 0
-    return f"{submission.consultation.slug}-{submission.id}-{version}"
+    """A short number people can read out, the same on the page and the PDF: the
+    consultation's initials and the submission's number ("PFO-0042"), then how many times
+    it was submitted when more than once ("PFO-0042-2")."""
+    words = [w for w in submission.consultation.slug.split("-") if w.isalpha()]
+    initials = "".join(w[0] for w in words if w not in MINOR_WORDS)[:4].upper() or "AG"
+    number = f"{initials}-{submission.id:04d}"
+    times = sum(1 for r in submission.revisions if r.action == "submitted")
+    return f"{number}-{times}" if times > 1 else number
 
 
 def for_consultation(consultation: Consultation) -> list[Submission]:
