@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
 
     set_database_timeouts(app)
     db.init_app(app)
+    end_sessions_quietly(app)
     use_write_ahead_log(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
@@ -97,6 +98,24 @@ def set_database_timeouts(app: Flask) -> None:
     )
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def end_sessions_quietly(app: Flask) -> None:
+    """End each request's database session even when the database just went away.
+
+    Its rollback fails when PostgreSQL is shutting down; raised from the teardown, that
+    would turn an answer already made into a 500. Registered after Flask-SQLAlchemy's own
+    teardown, so it runs first (teardowns run in reverse order) and leaves it nothing to do.
+    """
+    from app.extensions import db
+
+    @app.teardown_appcontext
+    def _end_session(_error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+            app.logger.warning("database session ended with a failed rollback", exc_info=True)
+            db.session.registry.clear()
 
 
 def use_write_ahead_log(app: Flask) -> None:

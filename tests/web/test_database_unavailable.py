@@ -5,6 +5,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app import create_app
+from app.extensions import db as _db
 from app.models import Consultation
 from app.services import demo
 
@@ -98,6 +100,33 @@ def test_a_sign_in_the_database_could_not_record_leaves_the_browser_signed_out(c
     )
     assert again.status_code == 302
     assert client.get("/my-consultations").status_code == 200
+
+
+def test_a_page_made_before_the_database_went_away_is_still_answered(tmp_path):
+    """The request's closing rollback fails as PostgreSQL shuts down: the page stands."""
+    # An app of its own: each request then ends its own app context, as in production.
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.sqlite'}",
+        INSTANCE_DIR=tmp_path,
+    )
+    with app.app_context():
+        _db.create_all()
+        demo.seed()
+        engine = _db.engine
+
+    def shutting_down(_connection):
+        raise sa.exc.OperationalError(
+            "ROLLBACK", {}, Exception("terminating connection due to administrator command")
+        )
+
+    sa.event.listen(engine, "rollback", shutting_down)
+    try:
+        response = app.test_client().get(f"/consultations/{SLUG}")
+    finally:
+        sa.event.remove(engine, "rollback", shutting_down)
+    assert response.status_code == 200
+    assert "Pact for the Future" in response.get_data(as_text=True)
 
 
 def test_the_503_page_reads_in_french(client, db, database_gone):
