@@ -78,6 +78,7 @@ class Stats:
     statuses: dict = field(default_factory=lambda: defaultdict(Counter))
     unavailable_ms: list = field(default_factory=list)
     lost_sockets: int = 0
+    cpu: float = 0.0  # the server's CPU seconds, where measured
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, route: str, status: int, ms: float) -> None:
@@ -597,6 +598,7 @@ def bare_rush(run: Run) -> Stats:
             thread.start()
         for thread in threads:
             thread.join()
+        stats.cpu = cpu_seconds(server.process)
     finally:
         server.stop()
     return stats
@@ -737,8 +739,10 @@ def report(run: Run, fault: Fault, partners, problems, figures, mail, mail_wait,
             "(baseline: same clients and pauses, after the rush)"
         )
     print("CPU seconds during the rush: " + ", ".join(f"{k} {v:.0f}" for k, v in run.cpu.items()))
+    bare_total = sum(sum(c.values()) for c in bare.statuses.values())
     print(
-        f"gunicorn CPU per request: {1000 * run.cpu['gunicorn'] / max(total, 1):.1f} ms, "
+        f"gunicorn CPU per request: {1000 * run.cpu['gunicorn'] / max(total, 1):.1f} ms "
+        f"(bare insert: {1000 * bare.cpu / max(bare_total, 1):.1f} ms), "
         f"PostgreSQL CPU per request: {1000 * run.cpu['PostgreSQL'] / max(total, 1):.1f} ms"
     )
     server_errors = Counter()
