@@ -45,8 +45,12 @@ def syntheses(slug: str):
 def run_synthesis(slug: str):
     item = consultations.get_by_slug(slug)
     if ConfirmForm().validate_on_submit():
-        synthesis = runs.request_synthesis(current_user, item, ip=client_ip())
-        flash(_("Synthesis %(number)d is queued.", number=synthesis.number), "success")
+        try:
+            synthesis = runs.request_synthesis(current_user, item, ip=client_ip())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Synthesis %(number)d is queued.", number=synthesis.number), "success")
     return redirect(url_for("staff.syntheses", slug=slug))
 
 

@@ -90,3 +90,13 @@ def test_removing_a_question_asks_first(client, auth, users, db):
     client.post(path, data={"confirmed": "yes"})
     assert db.session.scalar(sa.select(sa.func.count(Question.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
+
+
+def test_compiling_with_no_submission_explains_why_not(client, auth, users, db):
+    consultation = make_consultation()
+    auth.login(users["staff"].email)
+    page = client.post(
+        f"/staff/consultations/{consultation.slug}/syntheses", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "There is nothing to compile yet: no organisation has submitted its feedback." in page
+    assert db.session.scalar(sa.select(sa.func.count(Synthesis.id))) == 0

@@ -35,8 +35,11 @@ def watermark(consultation: Consultation) -> dict:
     }
 
 
-def request_synthesis(actor: User, consultation: Consultation, ip: str | None = None) -> Synthesis:
-    """Queue a synthesis of what has been submitted; one already under way is returned instead."""
+def request_synthesis(
+    actor: User, consultation: Consultation, ip: str | None = None, allow_empty: bool = False
+) -> Synthesis:
+    """Queue a synthesis of what has been submitted (refused when nothing is, unless
+    `allow_empty`); one already under way is returned instead."""
     access.require(actor, "synthesis.run")
     under_way = db.session.scalar(
         sa.select(Synthesis).where(
@@ -46,6 +49,14 @@ def request_synthesis(actor: User, consultation: Consultation, ip: str | None = 
     )
     if under_way is not None:
         return under_way
+    taken = watermark(consultation)
+    if not taken["submissions"] and not allow_empty:
+        raise Conflict(
+            _l(
+                "There is nothing to compile yet: no organisation has submitted its feedback."
+                " A synthesis reads submitted feedback only; drafts stay with their authors."
+            )
+        )
     number = (
         db.session.scalar(
             sa.select(sa.func.max(Synthesis.number)).where(
@@ -57,7 +68,7 @@ def request_synthesis(actor: User, consultation: Consultation, ip: str | None = 
     synthesis = Synthesis(
         consultation=consultation,
         number=number,
-        watermark=watermark(consultation),
+        watermark=taken,
         requested_by_id=getattr(actor, "id", None),
     )
     db.session.add(synthesis)
