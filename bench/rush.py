@@ -52,7 +52,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import save_load  # noqa: E402 - bench/ is not a package
-from save_load import Gunicorn, drop_database, make_agora, percentile, prepare_database  # noqa: E402
+from save_load import Gunicorn, percentile, prepare_database  # noqa: E402
+from support import ADMIN_URL, create_postgres, drop_postgres, make_app  # noqa: E402
 
 from tests.services import OwnPostgres, OwnRedis  # noqa: E402
 
@@ -476,11 +477,11 @@ class Run:
         self.redis_url = redis_url
         if self.postgres:
             self.postgres.init()
-            save_load.ADMIN_URL = self.postgres.admin_url
-        self.database_url = save_load.create_database()
+        self.admin_url = self.postgres.admin_url if self.postgres else ADMIN_URL
+        self.database_url = create_postgres("rush", self.admin_url)
         os.environ["AGORA_INSTANCE_DIR"] = str(self.folder)
         os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-        self.agora = make_agora(self.database_url, self.folder)
+        self.agora = make_app(self.database_url, self.folder)
         self.accounts = prepare_database(self.agora, self.args.users)
         self.env = {
             **os.environ,
@@ -519,7 +520,7 @@ class Run:
                 db.engine.dispose()
         if getattr(self, "database_url", None):
             with contextlib.suppress(Exception):
-                drop_database(self.database_url)
+                drop_postgres(self.database_url, self.admin_url)
         if self.postgres:
             self.postgres.destroy()
         if self.redis:
@@ -566,7 +567,7 @@ class Run:
             "heavy worker": cpu_seconds(self.heavy),
             "beat": cpu_seconds(self.beat),
             "clients": time.process_time(),
-            "PostgreSQL": postgres_cpu_seconds(self.database_url),
+            "PostgreSQL": postgres_cpu_seconds(self.database_url, self.admin_url),
         }
 
 
@@ -616,12 +617,12 @@ def cpu_seconds(process: subprocess.Popen) -> float:
     return total
 
 
-def postgres_cpu_seconds(database_url: str) -> float:
+def postgres_cpu_seconds(database_url: str, admin_url: str) -> float:
     """CPU time of the PostgreSQL backends serving this run's database (same machine only)."""
     import sqlalchemy as sa
 
     name = database_url.rsplit("/", 1)[1]
-    engine = sa.create_engine(save_load.ADMIN_URL)
+    engine = sa.create_engine(admin_url)
     try:
         with engine.connect() as connection:
             pids = connection.scalars(
