@@ -159,8 +159,8 @@ def _paragraph_page(consultation, synthesis, item: dict, note_form=None, posted=
         decisions=decisions,
         decision_forms=forms,
         note_form=note_form or NoteForm(formdata=None),
-        notes=review.notes_on(synthesis, item),
-        feedback=drilldown.feedback_items(synthesis, everyone, drilldown.Filters()),
+        notes=review.notes_on(current_user, synthesis, item),
+        feedback=drilldown.feedback_items(current_user, synthesis, everyone, drilldown.Filters()),
     )
 
 
@@ -194,6 +194,7 @@ def feedback(slug: str, number: int):
     }
     if "question" in args:
         chosen = drilldown.select_answers(
+            current_user,
             synthesis,
             filters,
             args.get("question", type=query_int),
@@ -213,7 +214,7 @@ def feedback(slug: str, number: int):
         duplicate=args.get("duplicate", type=query_int),
     )
     found = drilldown.feedback_page(
-        synthesis, selection, filters, args.get("page", 1, type=page_number)
+        current_user, synthesis, selection, filters, args.get("page", 1, type=page_number)
     )
     return render_template("council/feedback.html", selection=selection, found=found, **context)
 

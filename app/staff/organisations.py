@@ -13,13 +13,15 @@ from app.utils import attach_error, client_ip
 
 @bp.get("/organisations")
 def organisations_list():
-    return render_template("staff/organisations.html", organisations=organisations.list_all())
+    return render_template(
+        "staff/organisations.html", organisations=organisations.list_all(current_user)
+    )
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
 def edit_organisation(organisation_id: int | None = None):
-    organisation = organisations.get(organisation_id) if organisation_id else None
+    organisation = organisations.get(current_user, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
@@ -38,7 +40,7 @@ def edit_organisation(organisation_id: int | None = None):
         else:
             flash(_("%(name)s is saved.", name=saved.name), "success")
             return redirect(url_for("staff.organisations_list"))
-    members = organisations.members(organisation) if organisation else []
+    members = organisations.members(current_user, organisation) if organisation else []
     return render_template(
         "staff/organisation.html", form=form, organisation=organisation, members=members
     )

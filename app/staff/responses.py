@@ -16,7 +16,7 @@ from app.utils import client_ip
 @bp.get("/consultations/<slug>/responses")
 def responses(slug: str):
     item = consultations.get_by_slug(slug)
-    rows = followup.response_table(item)
+    rows = followup.response_table(current_user, item)
     invited = {row.organisation.id for row in rows if row.invitation}
     return render_template(
         "staff/responses.html",
@@ -24,7 +24,7 @@ def responses(slug: str):
         rows=rows,
         counts=followup.state_counts(rows),
         confirm=ConfirmForm(),
-        candidates=[o for o in organisations.list_all() if o.id not in invited],
+        candidates=[o for o in organisations.list_all(current_user) if o.id not in invited],
     )
 
 

@@ -14,14 +14,14 @@ from app.utils import attach_error, client_ip
 
 
 def _organisation_choices() -> list[tuple[int, str]]:
-    return [(0, _("— none —"))] + [(o.id, o.name) for o in organisations.list_all()]
+    return [(0, _("— none —"))] + [(o.id, o.name) for o in organisations.list_all(current_user)]
 
 
 @bp.get("/users")
 def users_list():
     return render_template(
         "staff/users.html",
-        users=accounts.list_users(),
+        users=accounts.list_users(current_user),
         role_form=_role_form(),
         confirm=ConfirmForm(),
     )

@@ -10,18 +10,24 @@ from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
 
 
-def list_all() -> list[Organisation]:
-    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+def list_all(reader: User | None) -> list[Organisation]:
+    """The organisations `reader` may read: every one for staff, their own for a partner."""
+    everyone = db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
+    return [o for o in everyone if access.can(reader, "organisation.read", o)]
 
 
-def get(organisation_id: int) -> Organisation:
+def get(reader: User | None, organisation_id: int) -> Organisation:
+    """One organisation, if `reader` may read it."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound(_l("This organisation does not exist."))
+    access.require(reader, "organisation.read", organisation)
     return organisation
 
 
-def members(organisation: Organisation) -> list[User]:
+def members(reader: User | None, organisation: Organisation) -> list[User]:
+    """The people of an organisation, for those who may read it."""
+    access.require(reader, "organisation.read", organisation)
     return list(db.session.scalars(organisation.members.select().order_by(User.name)))
 
 
@@ -51,7 +57,7 @@ def save(
     )
     if same_name is not None and same_name.id != organisation_id:
         raise Conflict(_l("An organisation with this name already exists."), field="name")
-    organisation = get(organisation_id) if organisation_id else Organisation()
+    organisation = get(actor, organisation_id) if organisation_id else Organisation()
     organisation.name, organisation.kind, organisation.region = name, kind, region
     organisation.country, organisation.verified = country, verified
     db.session.add(organisation)

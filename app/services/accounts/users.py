@@ -173,5 +173,7 @@ def _get_user(user_id: int) -> User:
     return user
 
 
-def list_users() -> list[User]:
+def list_users(reader: User | None) -> list[User]:
+    """Every account, for the staff who manage people."""
+    access.require(reader, "user.list")
     return list(db.session.scalars(sa.select(User).order_by(User.role, User.email)))

@@ -30,7 +30,7 @@ from app.models import (
     User,
 )
 from app.services.accounts import access, audit
-from app.services.errors import DomainError, Forbidden
+from app.services.errors import DomainError
 from app.services.feedback.file_rows import LANGUAGES, STANCES, detail_code
 
 COLUMNS = (
@@ -300,8 +300,7 @@ def export_rows(
     ip: str | None = None,
 ) -> Iterator[Row]:
     """The rows for `actor`, or Forbidden now; an audit event is written when they run out."""
-    if not access.can(actor, "submission.read_all"):
-        raise Forbidden(_l("You do not have permission to do this."))
+    access.require(actor, "export.feedback", consultation)  # the rule its page and command ask
     return _audited(actor, consultation, filters, file_format, ip)
 
 

@@ -137,8 +137,9 @@ def invite_missing(
     return len(new)
 
 
-def response_table(consultation: Consultation) -> list[ResponseRow]:
+def response_table(reader: User | None, consultation: Consultation) -> list[ResponseRow]:
     """Every invited organisation, and every other one that answered, with its state."""
+    access.require(reader, "feedback.follow")
     invitations = {
         i.organisation_id: i
         for i in db.session.scalars(

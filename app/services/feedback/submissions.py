@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -227,16 +226,6 @@ def receipt_number(submission: Submission) -> str:
     number = f"{initials}-{submission.id:04d}"
     times = sum(1 for r in submission.revisions if r.action == "submitted")
     return f"{number}-{times}" if times > 1 else number
-
-
-def for_consultation(consultation: Consultation) -> list[Submission]:
-    return list(
-        db.session.scalars(
-            sa.select(Submission)
-            .where(Submission.consultation_id == consultation.id)
-            .options(so.joinedload(Submission.organisation))
-        )
-    )
 
 
 def partner_overview(user: User) -> dict[str, list[tuple[Consultation, Submission | None]]]:

@@ -20,8 +20,10 @@ from app.models import (
     Section,
     Submission,
     Synthesis,
+    User,
 )
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.services.accounts import access
 from app.services.errors import NotFound
 from app.services.synthesis.review import group_of, paragraph_of
 from app.services.synthesis.stances import MINIMUM, agreement, consensus, rank_paragraphs
@@ -280,9 +282,15 @@ def _selected(synthesis: Synthesis, selection: Selection, filters: Filters, *col
 
 
 def feedback_items(
-    synthesis: Synthesis, selection: Selection, filters: Filters, limit: int = MAX_IDS, offset=0
+    reader: User | None,
+    synthesis: Synthesis,
+    selection: Selection,
+    filters: Filters,
+    limit: int = MAX_IDS,
+    offset=0,
 ) -> list[ParagraphFeedback]:
     """The selected feedback with its organisation and paragraph, in the draft's order."""
+    access.require(reader, "synthesis.read", synthesis)
     stmt = (
         _selected(synthesis, selection, filters, ParagraphFeedback)
         .options(
@@ -297,7 +305,7 @@ def feedback_items(
 
 
 def feedback_page(
-    synthesis: Synthesis, selection: Selection, filters: Filters, page: int = 1
+    reader: User | None, synthesis: Synthesis, selection: Selection, filters: Filters, page: int = 1
 ) -> FeedbackPage:
     """One page of the selected feedback, with how many comments and organisations in all."""
     total, organisations = db.session.execute(
@@ -311,7 +319,7 @@ def feedback_page(
     ).one()
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    items = feedback_items(synthesis, selection, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    items = feedback_items(reader, synthesis, selection, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return FeedbackPage(items, total, organisations, page, pages)
 
 
@@ -334,6 +342,7 @@ def _answer_keys(value: object) -> set[str]:
 
 
 def select_answers(
+    reader: User | None,
     synthesis: Synthesis,
     filters: Filters,
     question_id: int,
@@ -342,6 +351,7 @@ def select_answers(
     ids: list[int] | None = None,
 ) -> AnswerSelection:
     """The answers behind a question's figure: all, one option's, one theme's, or some."""
+    access.require(reader, "synthesis.read", synthesis)
     questions = synthesis.result.get("questions", [])
     question = next((q for q in questions if q.get("id") == question_id), None)
     if question is None:

@@ -91,8 +91,9 @@ def _check_text(text: str, field: str, missing) -> None:
         raise DomainError(_l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}"), field=field)
 
 
-def notes_on(synthesis: Synthesis, paragraph: dict) -> list[CouncilNote]:
+def notes_on(reader: User | None, synthesis: Synthesis, paragraph: dict) -> list[CouncilNote]:
     """The Council's notes on a paragraph (by its number), from any synthesis, oldest first."""
+    access.require(reader, "synthesis.read", synthesis)
     return list(
         db.session.scalars(
             sa.select(CouncilNote)
