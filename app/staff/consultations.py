@@ -1,12 +1,12 @@
 """Staff routes for consultations: import, details, languages, questions, lifecycle."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user
 
 from app import confirm
 from app.forms import CONTROL_CHARACTER_MESSAGE, has_control_characters
-from app.i18n import localize
+from app.i18n import LANGUAGE_NAMES, localize
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import questions, translations
 from app.services.drafts.importer import ImportFormatError
@@ -123,7 +123,10 @@ def open_for_comment(slug: str):
                 closes_at=zone_to_utc(form.closes_at.data, current_user.timezone),
                 opens_at=zone_to_utc(form.opens_at.data, current_user.timezone),
                 ip=client_ip(),
+                untranslated_ok=confirm.confirmed(),
             )
+        except consultations.Untranslated as error:
+            return _ask_to_open_untranslated(item, error.missing)
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -148,6 +151,26 @@ def change_phase(slug: str, action: str):
         except DomainError as error:
             flash(error.message, "error")
     return redirect(url_for("staff.manage", slug=slug))
+
+
+def _ask_to_open_untranslated(item, missing: dict[str, list[str]]):
+    details = [
+        ngettext(
+            "%(language)s: paragraph %(numbers)s has no text.",
+            "%(language)s: paragraphs %(numbers)s have no text.",
+            len(numbers),
+            language=LANGUAGE_NAMES.get(lang, lang),
+            numbers=", ".join(numbers),
+        )
+        for lang, numbers in missing.items()
+    ]
+    details.append(_("Readers of those languages will see the original text instead."))
+    return confirm.ask(
+        _("Open the consultation with paragraphs not translated?"),
+        _("Open it with these paragraphs untranslated"),
+        url_for("staff.manage", slug=item.slug),
+        details,
+    )
 
 
 def _ask_phase_change(item, action: str):

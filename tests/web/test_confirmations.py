@@ -100,3 +100,16 @@ def test_compiling_with_no_submission_explains_why_not(client, auth, users, db):
     ).get_data(as_text=True)
     assert "There is nothing to compile yet: no organisation has submitted its feedback." in page
     assert db.session.scalar(sa.select(sa.func.count(Synthesis.id))) == 0
+
+
+def test_a_fully_translated_draft_opens_without_asking(client, auth, users, db):
+    from datetime import timedelta
+
+    texts = {
+        n: {"en": f"Text {n}.", "fr": f"Texte {n}.", "es": f"Texto {n}."} for n in ("1", "2", "3")
+    }
+    consultation = make_consultation(status="draft", texts=texts)
+    auth.login(users["staff"].email)
+    deadline = (utcnow() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    client.post(f"/staff/consultations/{consultation.slug}/open", data={"closes_at": deadline})
+    assert consultation.phase() == "open"

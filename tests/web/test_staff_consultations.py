@@ -218,7 +218,13 @@ def test_open_then_close_then_archive(client, auth, users, db):
     consultation = make_consultation(status="draft")
     auth.login("staff@example.org")
     deadline = (utcnow() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
-    client.post(f"/staff/consultations/{consultation.slug}/open", data={"closes_at": deadline})
+    path = f"/staff/consultations/{consultation.slug}/open"
+    asked = client.post(path, data={"closes_at": deadline}).get_data(as_text=True)
+    # Only English exists: opening asks first, naming what is missing.
+    assert "Open the consultation with paragraphs not translated?" in asked
+    assert "Français: paragraphs 1, 2, 3 have no text." in asked
+    assert consultation.phase() == "draft"
+    client.post(path, data={"closes_at": deadline, "confirmed": "yes"})
     assert consultation.phase() == "open"
     assert consultation.current_version.published_at is not None
     asked = client.post(f"/staff/consultations/{consultation.slug}/close")
@@ -248,7 +254,7 @@ def test_scheduled_opening_is_upcoming_until_its_date(client, auth, users, db):
     closes = (utcnow() + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")
     client.post(
         f"/staff/consultations/{consultation.slug}/open",
-        data={"opens_at": opens, "closes_at": closes},
+        data={"opens_at": opens, "closes_at": closes, "confirmed": "yes"},
     )
     assert consultation.phase() == "upcoming"
     assert consultation.phase(now=utcnow() + timedelta(days=3)) == "open"

@@ -212,14 +212,24 @@ def _details(consultation: Consultation) -> dict:
     }
 
 
+class Untranslated(Conflict):
+    """Paragraphs lack a text in some languages: opening waits for the person's yes."""
+
+    def __init__(self, missing: dict[str, list[str]]) -> None:
+        super().__init__(_l("Some paragraphs are not translated."))
+        self.missing = missing
+
+
 def open_consultation(
     actor: User,
     consultation: Consultation,
     closes_at: datetime,
     opens_at: datetime | None = None,
     ip: str | None = None,
+    untranslated_ok: bool = True,
 ) -> None:
-    """Open for comment now or from `opens_at`, until `closes_at` (both UTC)."""
+    """Open for comment now or from `opens_at`, until `closes_at` (both UTC); unless
+    `untranslated_ok`, a draft with untranslated paragraphs raises Untranslated first."""
     access.require(actor, "consultation.manage")
     if consultation.status == "archived":
         raise Conflict(_l("An archived consultation cannot be opened again."))
@@ -230,6 +240,9 @@ def open_consultation(
         )
     if not consultation.current_version or not consultation.current_version.paragraphs:
         raise Conflict(_l("A consultation needs a draft with paragraphs before it opens."))
+    missing = untranslated_paragraphs(consultation.current_version)
+    if missing and not untranslated_ok and consultation.status == "draft":
+        raise Untranslated(missing)
     consultation.status = "open"
     consultation.opens_at, consultation.closes_at = opens_at, closes_at
     version = consultation.current_version
@@ -283,3 +296,10 @@ def translation_coverage(version: DocumentVersion | None) -> dict[str, int]:
     """How many paragraphs of `version` have a text in each language."""
     paragraphs = version.paragraphs if version else []
     return {lang: sum(1 for p in paragraphs if p.text.get(lang)) for lang in LANGUAGES}
+
+
+def untranslated_paragraphs(version: DocumentVersion | None) -> dict[str, list[str]]:
+    """The numbers of the paragraphs of `version` without a text, for each language missing some."""
+    paragraphs = version.paragraphs if version else []
+    missing = {lang: [p.number for p in paragraphs if not p.text.get(lang)] for lang in LANGUAGES}
+    return {lang: numbers for lang, numbers in missing.items() if numbers}
