@@ -9,9 +9,20 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, g
 from flask_login import current_user
 
 from app.extensions import babel
+from app.lazy_text import lazy_gettext as _l
 from app.models.consultation import PHASE_LABELS
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+# The Councils' names as staff type them (in English), read in the reader's language.
+COUNCIL_NAMES = {
+    "Policy Council on Opportunities for All, Culture and City Diplomacy": _l(
+        "Policy Council on Opportunities for All, Culture and City Diplomacy"
+    ),
+    "UCLG Policy Council on Opportunities for All, Culture and City Diplomacy": _l(
+        "UCLG Policy Council on Opportunities for All, Culture and City Diplomacy"
+    ),
+}
 
 
 def select_locale() -> str:
@@ -105,3 +116,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         datetimeformat=format_datetime, dateformat=format_date, timeformat=format_time
     )
+
+
+def council_name(name: str | None) -> str:
+    """A Council's name in the reader's language where it is a known one; else as typed."""
+    name = (name or "").strip()
+    known = COUNCIL_NAMES.get(name)
+    return str(known) if known is not None else name

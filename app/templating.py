@@ -20,11 +20,13 @@ def paragraphs(text: str | None) -> Markup:
 def init_app(app: Flask) -> None:
     from flask_babel import format_decimal
 
+    from app.i18n import council_name
     from app.models.feedback import STANCES
     from app.services.synthesis.amendments import describe, source_language
     from app.services.textdiff import word_diff
 
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["council_name"] = council_name
     app.jinja_env.filters["number"] = format_decimal  # 10,000 / 10 000 / 10.000 by locale
     app.jinja_env.globals.update(
         word_diff=word_diff,

@@ -114,3 +114,21 @@ def test_my_consultations_names_the_next_step_for_each_consultation(
     )
     page = client.get("/my-consultations").get_data(as_text=True)
     assert "Continue your answer" in page and "Start your answer" not in page
+
+
+def test_the_councils_name_is_read_in_the_readers_language(client):
+    from flask_babel import force_locale
+
+    from app.i18n import council_name
+
+    name = "Policy Council on Opportunities for All, Culture and City Diplomacy"
+    with force_locale("fr"):
+        assert council_name(name) == (
+            "Conseil politique sur les opportunités pour toutes et tous, la culture"
+            " et la diplomatie des villes"
+        )
+    with force_locale("es"):
+        assert council_name(name) == (
+            "Consejo Político sobre Oportunidades para Todos, Cultura y Diplomacia de las Ciudades"
+        )
+    assert council_name("A council staff typed") == "A council staff typed"
