@@ -12,16 +12,8 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.synthesis import compute, runs, vectors
 from tests.conftest import invite_organisations, make_user
+from tests.factories import answered_consultation
 from tests.helpers import make_consultation
-
-COMMENTS = [
-    "Culture must be recognised as the fourth pillar of sustainable development.",
-    "La culture doit être reconnue comme quatrième pilier du développement durable.",
-    "La cultura debe reconocerse como cuarto pilar del desarrollo sostenible.",
-    "Cities need stable funding to guarantee decent work for young people.",
-    "Les villes ont besoin de financements stables pour garantir un travail décent aux jeunes.",
-    "Las ciudades necesitan financiación estable para garantizar trabajo digno a los jóvenes.",
-]
 
 
 @pytest.fixture
@@ -32,36 +24,7 @@ def consultation(db):
 @pytest.fixture
 def submitted(db, consultation):
     """Six organisations each submitted feedback on paragraph 1 (and two on paragraph 2)."""
-    from app.models import Organisation
-
-    first, second = consultation.current_version.paragraphs[:2]
-    stances = ["support", "support", "support", "amend", "oppose", "amend"]
-    for index, (stance, comment) in enumerate(zip(stances, COMMENTS, strict=True)):
-        organisation = Organisation(name=f"Org {index}", kind="ngo", region="europe")
-        db.session.add(organisation)
-        db.session.commit()
-        invite_organisations(db, consultation, organisation)
-        member = make_user(db, f"m{index}@org.example.org", "partner", organisation)
-        amendment = "First paragraph, with culture." if stance == "amend" else ""
-        result = feedback.save_paragraphs(
-            member, consultation, [ParagraphInput(first.id, stance, comment, amendment)], 0
-        )
-        if index < 2:
-            result = feedback.save_paragraphs(
-                member,
-                consultation,
-                [ParagraphInput(second.id, "oppose", "No.", "")],
-                result.submission.lock_version,
-            )
-        base = feedback.save_answers(
-            member,
-            consultation,
-            {consultation.questions[0].id: "4"},
-            "",
-            result.submission.lock_version,
-        )
-        submissions.submit(member, consultation, base.submission.lock_version)
-    return consultation
+    return answered_consultation(db, consultation)
 
 
 def test_a_synthesis_is_a_row_then_sections_then_a_merge(app, users, submitted, db):
