@@ -7,6 +7,7 @@ from app.public import bp
 from app.services.accounts import access
 from app.services.accounts import users as accounts
 from app.services.consultations import lifecycle as consultations
+from app.services.consultations import timeline
 from app.services.reports import decisions
 from app.services.synthesis import runs
 from app.utils import query_int, safe_next_url
@@ -29,6 +30,8 @@ def consultation(slug: str):
         version=version,
         has_syntheses=bool(runs.readable(current_user, item)),
         has_decisions=decisions.has_published(current_user, item),
+        steps=timeline.steps(item),
+        participation=timeline.participation(item),
         invitation_advice=(
             access.invitation_advice() if access.can(current_user, "invitation.ask", item) else None
         ),

@@ -132,3 +132,24 @@ def test_the_councils_name_is_read_in_the_readers_language(client):
             "Consejo Político sobre Oportunidades para Todos, Cultura y Diplomacia de las Ciudades"
         )
     assert council_name("A council staff typed") == "A council staff typed"
+
+
+def test_the_consultation_page_shows_its_stages_and_once_public_who_took_part(client, db):
+    consultation = make_consultation()
+    page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert "Open for comment" in page and "Comments close" in page
+    assert "Synthesis of the feedback published" in page
+    assert 'aria-current="step"' in page and "took part" not in page
+    db.session.add(
+        Synthesis(
+            consultation=consultation,
+            number=1,
+            status="done",
+            result={"participation": {"submissions": 3, "organisations": 3, "by_language": {}}},
+            released_to="public",
+            released_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert "3 organisations took part · 3 submissions" in page

@@ -1,0 +1,78 @@
+"""Where a consultation stands, for its public page: open → closes → synthesis → decisions,
+and how many took part once a synthesis is public."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.lazy_text import lazy_gettext as _l
+from app.models import Consultation, Synthesis
+
+STEP_LABELS = {
+    "open": _l("Open for comment"),
+    "closes": _l("Comments close"),
+    "synthesis": _l("Synthesis of the feedback published"),
+    "decisions": _l("The Council's decisions published"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    at: datetime | None
+    done: bool
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS[self.key])
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Counts from the latest public synthesis."""
+
+    submissions: int
+    organisations: int
+    by_language: dict[str, int]
+
+
+def _public_syntheses(consultation: Consultation) -> list[Synthesis]:
+    return list(
+        db.session.scalars(
+            sa.select(Synthesis)
+            .where(
+                Synthesis.consultation_id == consultation.id,
+                Synthesis.status == "done",
+                Synthesis.released_to == "public",
+            )
+            .order_by(Synthesis.number)
+        )
+    )
+
+
+def steps(consultation: Consultation) -> list[Step]:
+    """The four steps of the consultation, each with its date where it has one."""
+    phase = consultation.phase()
+    public = _public_syntheses(consultation)
+    decided = [s.decisions_published_at for s in public if s.decisions_published_at]
+    return [
+        Step("open", consultation.opens_at, phase in ("open", "closed", "archived")),
+        Step("closes", consultation.closes_at, phase in ("closed", "archived")),
+        Step("synthesis", public[0].released_at if public else None, bool(public)),
+        Step("decisions", min(decided) if decided else None, bool(decided)),
+    ]
+
+
+def participation(consultation: Consultation) -> Participation | None:
+    """How many took part, as the latest public synthesis counted; None before one is public."""
+    public = _public_syntheses(consultation)
+    counts = (public[-1].result or {}).get("participation") if public else None
+    if not counts:
+        return None
+    return Participation(
+        counts.get("submissions", 0),
+        counts.get("organisations", 0),
+        dict(counts.get("by_language", {})),
+    )
