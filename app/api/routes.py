@@ -1,4 +1,4 @@
-"""Routes of the JSON API; the shapes are promised in INTERFACES.md."""
+"""Routes of the JSON API; the synthesis' shape is documented in docs/synthesis-json.md."""
 
 from flask import jsonify
 from flask_login import current_user
@@ -7,7 +7,7 @@ from app.api import bp
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultation_service
 from app.services.consultations.serializers import consultation_detail, consultation_summary
-from app.services.synthesis import runs
+from app.services.synthesis import runs, schema
 
 
 @bp.get("/consultations")
@@ -28,4 +28,4 @@ def consultation(slug: str):
 def synthesis(slug: str, number: int | None = None):
     item = consultation_service.get_by_slug(slug)
     found = runs.get_readable(current_user, item, number)
-    return jsonify(found.result)
+    return jsonify(schema.as_json(found))

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.services.accounts.access import COMMAND_LINE
 from app.services.consultations import lifecycle as consultations
 from app.services.reports import synthesis as reports
-from app.services.synthesis import runs
+from app.services.synthesis import runs, schema
 
 REPORT_WRITERS = {"pdf": reports.write_pdf, "docx": reports.write_docx}
 
@@ -72,7 +72,7 @@ def show_command(
     if fmt in REPORT_WRITERS:
         REPORT_WRITERS[fmt](synthesis, language, output, reader=COMMAND_LINE)
         return
-    text = json.dumps(synthesis.result, ensure_ascii=False, indent=2)
+    text = json.dumps(schema.as_json(synthesis), ensure_ascii=False, indent=2)
     if output:
         Path(output).write_text(text + "\n", encoding="utf-8")
     else:

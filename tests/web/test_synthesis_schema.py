@@ -1,6 +1,7 @@
 """The synthesis result's schema: written by the real merge, read back whole, and documented."""
 
 import dataclasses
+import json
 import re
 import types
 import typing
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.synthesis import schema
+from app.services.accounts.tokens import create as create_token
+from app.services.synthesis import runs, schema
 from tests.factories import answered_consultation, computed_synthesis
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "synthesis-json.md"
@@ -94,3 +96,24 @@ def documented_keys() -> dict[str, set[str]]:
 
 def test_the_document_lists_exactly_the_schemas_keys():
     assert documented_keys() == schema_keys()
+
+
+def test_the_api_and_the_cli_give_every_documented_key_even_for_an_older_result(
+    client, runner, users, synthesis, db, tmp_path
+):
+    stored = dict(synthesis.result)
+    del stored["consensus_minimum"]  # as a synthesis computed before the key existed
+    synthesis.result = stored
+    runs.release(users["staff"], synthesis, "council")
+    _, token = create_token(users["council"], "report script")
+    url = f"/api/v1/consultations/{synthesis.consultation.slug}/syntheses/1"
+    given = client.get(url, headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert set(given) == documented_keys()["result"]
+    assert given["consensus_minimum"] is None
+    assert set(given["paragraphs"][0]) == documented_keys()["paragraphs[]"]
+    out = tmp_path / "s.json"
+    shown = runner.invoke(
+        args=["synthesis", "show", synthesis.consultation.slug, "--format", "json", "-o", str(out)]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(out.read_text()) == given

@@ -13,7 +13,8 @@ from app.models import (
     Synthesis,
     SynthesisPart,
 )
-from app.services.synthesis import amendments, embedding, quotes, runs, stances
+from app.services.feedback import moderation
+from app.services.synthesis import amendments, embedding, quotes, runs, schema, stances
 from app.services.synthesis.merge import consensus_minimum, merge_result
 from app.services.synthesis.vectors import vectors_for
 
@@ -24,7 +25,8 @@ def section_items(synthesis: Synthesis, numbers: list[str]):
     """The feedback of the synthesis' submissions on these paragraph numbers (any version)."""
     from app.models import Organisation, Paragraph
 
-    return db.session.execute(
+    # What moderation hid reads as empty: no count, group or quote comes from it.
+    rows = db.session.execute(
         sa.select(ParagraphFeedback, Paragraph.number, Organisation.name)
         .join(Paragraph, ParagraphFeedback.paragraph_id == Paragraph.id)
         .join(Submission, ParagraphFeedback.submission_id == Submission.id)
@@ -35,6 +37,7 @@ def section_items(synthesis: Synthesis, numbers: list[str]):
         )
         .order_by(ParagraphFeedback.id)
     ).all()
+    return moderation.without_hidden(rows)
 
 
 def run_section(synthesis_id: int, section_id: int) -> None:
@@ -56,10 +59,12 @@ def run_section(synthesis_id: int, section_id: int) -> None:
         paragraph_result(p, by_number.get(p.number, []), vectors, original_language)
         for p in section.paragraphs
     ]
-    runs.store_part(synthesis_id, section_id, {"paragraphs": paragraphs})
+    runs.store_part(synthesis_id, section_id, {"paragraphs": schema.dump(paragraphs)})
 
 
-def paragraph_result(paragraph, items, vectors: dict, original_language: str) -> dict:
+def paragraph_result(
+    paragraph, items, vectors: dict, original_language: str
+) -> schema.ParagraphResult:
     """Stance counts and their feedback, agreement, amendment groups and quotes of a paragraph."""
     counts = stances.stance_counts([item.stance for item, _ in items if item.stance])
     ids_by_stance: dict[str, list[int]] = {stance: [] for stance in stances.STANCES}
@@ -73,34 +78,40 @@ def paragraph_result(paragraph, items, vectors: dict, original_language: str) ->
         original_language,
         vectors=edit_vectors,
     )
-    return {
-        "id": paragraph.id,
-        "number": paragraph.number,
-        "section_id": paragraph.section_id,
-        "text": dict(paragraph.text),
-        "stance_counts": counts,
-        "stance_feedback_ids": ids_by_stance,
-        "agreement": stances.agreement(counts),
-        "consensus": stances.consensus(counts, consensus_minimum()),
-        "feedback_count": len(items),
-        "amendment_groups": [
-            {
-                "key": group_key(group.feedback_ids),
-                "feedback_ids": group.feedback_ids,
-                "text": group.text,
-                "diff": [list(piece) for piece in group.diff],
-                "organisations": group.organisations,
-                "language": group.language,
-                "change": amendments.describe(group.diff),
-                "variants": [
-                    {**variant, "diff": [list(piece) for piece in variant["diff"]]}
+    return schema.ParagraphResult(
+        id=paragraph.id,
+        number=paragraph.number,
+        section_id=paragraph.section_id,
+        text=dict(paragraph.text),
+        stance_counts=counts,
+        stance_feedback_ids=ids_by_stance,
+        agreement=stances.agreement(counts),
+        consensus=stances.consensus(counts, consensus_minimum()),
+        feedback_count=len(items),
+        amendment_groups=[
+            schema.AmendmentGroup(
+                key=group_key(group.feedback_ids),
+                feedback_ids=group.feedback_ids,
+                text=group.text,
+                diff=[list(piece) for piece in group.diff],
+                organisations=group.organisations,
+                language=group.language,
+                change=[schema.Change(**c) for c in amendments.describe(group.diff)],
+                variants=[
+                    schema.AmendmentVariant(
+                        language=variant["language"],
+                        text=variant["text"],
+                        diff=[list(piece) for piece in variant["diff"]],
+                        change=[schema.Change(**c) for c in variant["change"]],
+                        feedback_ids=variant["feedback_ids"],
+                    )
                     for variant in group.variants
                 ],
-            }
+            )
             for group in groups
         ],
-        "quotes": paragraph_quotes(items, vectors),
-    }
+        quotes=paragraph_quotes(items, vectors),
+    )
 
 
 def edit_vectors(pairs: list[tuple[int, str]]) -> np.ndarray:
@@ -114,19 +125,19 @@ def group_key(feedback_ids: list[int]) -> str:
     return hashlib.sha1(",".join(map(str, sorted(feedback_ids))).encode()).hexdigest()
 
 
-def paragraph_quotes(items, vectors: dict) -> list[dict]:
+def paragraph_quotes(items, vectors: dict) -> list[schema.Quote]:
     commented = [(item, org) for item, org in items if item.comment and item.id in vectors]
     if not commented:
         return []
     matrix = np.stack([vectors[item.id] for item, _ in commented])
     chosen = quotes.representative(list(range(len(commented))), matrix, n=QUOTES_PER_PARAGRAPH)
     return [
-        {
-            "feedback_id": commented[i][0].id,
-            "text": commented[i][0].comment,
-            "organisation": commented[i][1],
-            "language": commented[i][0].language,
-        }
+        schema.Quote(
+            feedback_id=commented[i][0].id,
+            text=commented[i][0].comment,
+            organisation=commented[i][1],
+            language=commented[i][0].language,
+        )
         for i in chosen
     ]
 
@@ -146,5 +157,9 @@ def run_merge(synthesis_id: int) -> None:
     missing = [s.id for s in sections if s.id not in parts]
     if missing:
         raise RuntimeError(f"sections {missing} are not done yet")
-    paragraphs = [p for s in sections for p in parts[s.id]["paragraphs"]]
-    runs.finish(synthesis_id, merge_result(synthesis, paragraphs))
+    paragraphs = [
+        schema.load_as(schema.ParagraphResult, p)
+        for s in sections
+        for p in parts[s.id]["paragraphs"]
+    ]
+    runs.finish(synthesis_id, schema.dump(merge_result(synthesis, paragraphs)))

@@ -16,8 +16,9 @@ from app.models import (
     Synthesis,
 )
 from app.models.common import utcnow
+from app.services.feedback import moderation
 from app.services.synthesis import campaigns as campaign_finder
-from app.services.synthesis import stances, themes
+from app.services.synthesis import schema, stances, themes
 from app.services.synthesis.vectors import vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
@@ -28,8 +29,10 @@ def consensus_minimum() -> int:
     return int(current_app.config.get("SYNTHESIS_CONSENSUS_MINIMUM", stances.MINIMUM))
 
 
-def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
-    """The synthesis as INTERFACES.md describes it, from the sections' paragraphs."""
+def merge_result(
+    synthesis: Synthesis, paragraphs: list[schema.ParagraphResult]
+) -> schema.SynthesisResult:
+    """The whole synthesis (docs/synthesis-json.md), from the sections' paragraphs."""
     consultation = synthesis.consultation
     submission_ids = synthesis.watermark.get("submission_ids", [])
     submissions = db.session.execute(
@@ -45,52 +48,61 @@ def merge_result(synthesis: Synthesis, paragraphs: list[dict]) -> dict:
             ParagraphFeedback.language,
             ParagraphFeedback.submission_id,
         )
-        .where(ParagraphFeedback.submission_id.in_(submission_ids), ParagraphFeedback.comment != "")
+        .where(
+            ParagraphFeedback.submission_id.in_(submission_ids),
+            ParagraphFeedback.comment != "",
+            ParagraphFeedback.id.not_in(moderation.hidden_targets("comment")),
+        )
         .order_by(ParagraphFeedback.id)
     ).all()
     vectors = vector_matrix("item", [(c.id, c.comment) for c in comments])
     campaigns = campaign_finder.find_campaigns(
         [(c.id, organisation_of[c.submission_id].name, c.comment, c.language) for c in comments],
         vectors,
-        quoted_from_draft=[text for p in paragraphs for text in p["text"].values()],
+        quoted_from_draft=[text for p in paragraphs for text in p.text.values()],
     )
     kind_of = {c.id: organisation_of[c.submission_id].kind for c in comments}
     theme_entries = theme_list(comments, vectors, organisation_of, campaigns)
-    return {
-        "consultation": consultation.slug,
-        "number": synthesis.number,
-        "created_at": utcnow().isoformat(),
-        "version": consultation.current_version.number,
-        "watermark": {**synthesis.watermark, "items": sum(p["feedback_count"] for p in paragraphs)},
-        "participation": participation(consultation, submissions, comments),
-        "sections": [
-            {"id": s.id, "position": s.position, "heading": dict(s.heading)}
+    return schema.SynthesisResult(
+        consultation=consultation.slug,
+        number=synthesis.number,
+        created_at=utcnow().isoformat(),
+        version=consultation.current_version.number,
+        watermark=schema.load_as(
+            schema.Watermark,
+            {**synthesis.watermark, "items": sum(p.feedback_count for p in paragraphs)},
+        ),
+        participation=participation(consultation, submissions, comments),
+        sections=[
+            schema.SectionHeading(id=s.id, position=s.position, heading=dict(s.heading))
             for s in consultation.current_version.sections
         ],
-        "paragraphs": paragraphs,
-        "ranking": stances.rank_paragraphs(
-            [(p["number"], p["stance_counts"]) for p in paragraphs], consensus_minimum()
+        paragraphs=paragraphs,
+        ranking=schema.Ranking(
+            **stances.rank_paragraphs(
+                [(p.number, p.stance_counts) for p in paragraphs], consensus_minimum()
+            )
         ),
-        "consensus_minimum": consensus_minimum(),
-        "themes": theme_entries,
-        "duplicates": [
-            {
-                "feedback_ids": g.feedback_ids,
-                "text": g.text,
-                "count": g.count,
-                "organisations": g.organisations,
-                "languages": g.languages,
-                "texts": g.texts,
-                "by_kind": dict(Counter(kind_of[f] for f in g.feedback_ids)),
-            }
+        consensus_minimum=consensus_minimum(),
+        themes=theme_entries,
+        duplicates=[
+            schema.Campaign(
+                feedback_ids=g.feedback_ids,
+                text=g.text,
+                count=g.count,
+                organisations=g.organisations,
+                languages=g.languages,
+                texts=g.texts,
+                by_kind=dict(Counter(kind_of[f] for f in g.feedback_ids)),
+            )
             for g in campaigns
         ],
-        "questions": question_results(consultation, submission_ids, organisation_of),
-        "changes_since_previous": changes(synthesis, paragraphs, len(submissions), theme_entries),
-    }
+        questions=question_results(consultation, submission_ids, organisation_of),
+        changes_since_previous=changes(synthesis, paragraphs, len(submissions), theme_entries),
+    )
 
 
-def participation(consultation, submissions, comments) -> dict:
+def participation(consultation, submissions, comments) -> schema.Participation:
     organisations = {o.id: o for _, o in submissions}
     invited = db.session.execute(
         sa.select(Organisation)
@@ -98,21 +110,23 @@ def participation(consultation, submissions, comments) -> dict:
         .where(ConsultationInvitation.consultation_id == consultation.id)
         .order_by(Organisation.name)
     ).scalars()
-    return {
-        "submissions": len(submissions),
-        "organisations": len(organisations),
-        "by_kind": dict(Counter(o.kind for o in organisations.values())),
-        "by_region": dict(Counter(o.region for o in organisations.values())),
-        "by_language": dict(Counter(c.language for c in comments if c.language)),
-        "invited_not_answered": [
-            {"id": o.id, "name": o.name, "kind": o.kind, "region": o.region}
+    return schema.Participation(
+        submissions=len(submissions),
+        organisations=len(organisations),
+        by_kind=dict(Counter(o.kind for o in organisations.values())),
+        by_region=dict(Counter(o.region for o in organisations.values())),
+        by_language=dict(Counter(c.language for c in comments if c.language)),
+        invited_not_answered=[
+            schema.InvitedOrganisation(id=o.id, name=o.name, kind=o.kind, region=o.region)
             for o in invited
             if o.id not in organisations
         ],
-    }
+    )
 
 
-def theme_list(comments, vectors: np.ndarray, organisation_of: dict, campaigns) -> list[dict]:
+def theme_list(
+    comments, vectors: np.ndarray, organisation_of: dict, campaigns
+) -> list[schema.Theme]:
     """Themes over the paragraph comments (`vectors`: their rows, in the same order); a
     campaign counts once, through one of its copies."""
     if len(comments) < MIN_TEXTS_FOR_THEMES:
@@ -133,48 +147,53 @@ def theme_list(comments, vectors: np.ndarray, organisation_of: dict, campaigns) 
     return [theme_data(t, comments, organisation_of) for t in found]
 
 
-def theme_data(theme, items, organisation_of) -> dict:
+def theme_data(theme, items, organisation_of) -> schema.Theme:
     members = [items[i] for i in theme.member_indexes]
-    return {
-        "label": theme.label,
-        "size": len(members),
-        "feedback_ids": [m.id for m in members],
-        "organisations": sorted({organisation_of[m.submission_id].name for m in members}),
-        "languages": dict(Counter(m.language for m in members if m.language)),
-        "quotes": [
-            {
-                "feedback_id": items[i].id,
-                "text": items[i].comment,
-                "organisation": organisation_of[items[i].submission_id].name,
-                "language": items[i].language,
-            }
+    return schema.Theme(
+        label=theme.label,
+        size=len(members),
+        feedback_ids=[m.id for m in members],
+        organisations=sorted({organisation_of[m.submission_id].name for m in members}),
+        languages=dict(Counter(m.language for m in members if m.language)),
+        quotes=[
+            schema.Quote(
+                feedback_id=items[i].id,
+                text=items[i].comment,
+                organisation=organisation_of[items[i].submission_id].name,
+                language=items[i].language,
+            )
             for i in theme.quotes
         ],
-    }
+    )
 
 
-def question_results(consultation, submission_ids: list[int], organisation_of: dict) -> list:
+def question_results(
+    consultation, submission_ids: list[int], organisation_of: dict
+) -> list[schema.QuestionResult]:
     answers = db.session.scalars(
-        sa.select(Answer).where(Answer.submission_id.in_(submission_ids))
+        sa.select(Answer).where(
+            Answer.submission_id.in_(submission_ids),
+            Answer.id.not_in(moderation.hidden_targets("answer")),
+        )
     ).all()
     results = []
     for question in consultation.questions:
         given = [
             a for a in answers if a.question_id == question.id and a.value not in (None, "", [])
         ]
-        entry = {
-            "id": question.id,
-            "kind": question.kind,
-            "prompt": dict(question.prompt),
-            "options": [dict(o) for o in question.options],
-            "answers": len(given),
-            "distribution": {},
-            "themes": [],
-        }
+        entry = schema.QuestionResult(
+            id=question.id,
+            kind=question.kind,
+            prompt=dict(question.prompt),
+            options=[dict(o) for o in question.options],
+            answers=len(given),
+            distribution={},
+            themes=[],
+        )
         if question.kind == "multiple":
-            entry["distribution"] = dict(Counter(str(v) for a in given for v in a.value))
+            entry.distribution = dict(Counter(str(v) for a in given for v in a.value))
         elif question.kind in ("single", "scale"):
-            entry["distribution"] = dict(Counter(str(a.value) for a in given))
+            entry.distribution = dict(Counter(str(a.value) for a in given))
         elif len(given) >= MIN_TEXTS_FOR_THEMES:
             found = themes.find_themes(
                 vector_matrix("answer", [(a.id, a.value) for a in given]),
@@ -182,21 +201,21 @@ def question_results(consultation, submission_ids: list[int], organisation_of: d
                 [a.language for a in given],
                 [organisation_of[a.submission_id].name for a in given],
             )
-            entry["themes"] = [
-                {
-                    "label": t.label,
-                    "size": len(t.member_indexes),
-                    "answer_ids": [given[i].id for i in t.member_indexes],
-                    "quotes": [
-                        {
-                            "answer_id": given[i].id,
-                            "text": given[i].value,
-                            "organisation": organisation_of[given[i].submission_id].name,
-                            "language": given[i].language,
-                        }
+            entry.themes = [
+                schema.AnswerTheme(
+                    label=t.label,
+                    size=len(t.member_indexes),
+                    answer_ids=[given[i].id for i in t.member_indexes],
+                    quotes=[
+                        schema.AnswerQuote(
+                            answer_id=given[i].id,
+                            text=given[i].value,
+                            organisation=organisation_of[given[i].submission_id].name,
+                            language=given[i].language,
+                        )
                         for i in t.quotes
                     ],
-                }
+                )
                 for t in found
             ]
         results.append(entry)
@@ -204,8 +223,11 @@ def question_results(consultation, submission_ids: list[int], organisation_of: d
 
 
 def changes(
-    synthesis: Synthesis, paragraphs: list[dict], submissions: int, theme_entries: list[dict]
-) -> dict:
+    synthesis: Synthesis,
+    paragraphs: list[schema.ParagraphResult],
+    submissions: int,
+    theme_entries: list[schema.Theme],
+) -> schema.Changes:
     """What moved since the previous finished synthesis of the consultation."""
     previous = db.session.scalar(
         sa.select(Synthesis)
@@ -216,32 +238,29 @@ def changes(
         )
         .order_by(Synthesis.number.desc())
     )
-    if previous is None or not previous.result:
-        return {"previous": None, "submissions": submissions, "paragraphs": [], "new_themes": []}
-    before = {p["number"]: p["stance_counts"] for p in previous.result.get("paragraphs", [])}
+    earlier = schema.result_of(previous) if previous is not None else None
+    if earlier is None:
+        return schema.Changes(previous=None, submissions=submissions, paragraphs=[], new_themes=[])
+    before = {p.number: p.stance_counts for p in earlier.paragraphs}
     moved = []
     for paragraph in paragraphs:
-        old = before.get(paragraph["number"], {})
-        delta = {k: v - old.get(k, 0) for k, v in paragraph["stance_counts"].items()}
+        old = before.get(paragraph.number, {})
+        delta = {k: v - old.get(k, 0) for k, v in paragraph.stance_counts.items()}
         if any(delta.values()):
-            moved.append({"number": paragraph["number"], "delta": delta})
-    return {
-        "previous": previous.number,
-        "submissions": submissions - previous.result["participation"]["submissions"],
-        "paragraphs": moved,
-        "new_themes": [
-            t["label"]
-            for t in theme_entries
-            if not _seen_before(t, previous.result.get("themes", []))
-        ],
-    }
+            moved.append(schema.Moved(number=paragraph.number, delta=delta))
+    return schema.Changes(
+        previous=previous.number,
+        submissions=submissions - earlier.participation.submissions,
+        paragraphs=moved,
+        new_themes=[t.label for t in theme_entries if not _seen_before(t, earlier.themes)],
+    )
 
 
-def _seen_before(theme: dict, earlier: list[dict]) -> bool:
+def _seen_before(theme: schema.Theme, earlier: list[schema.Theme]) -> bool:
     """A theme is not new when most of an earlier theme's feedback is in it."""
-    members = set(theme["feedback_ids"])
+    members = set(theme.feedback_ids)
     return any(
-        len(members & set(old["feedback_ids"])) >= 0.5 * min(len(members), len(old["feedback_ids"]))
+        len(members & set(old.feedback_ids)) >= 0.5 * min(len(members), len(old.feedback_ids))
         for old in earlier
-        if old["feedback_ids"]
+        if old.feedback_ids
     )

@@ -278,6 +278,12 @@ def result_of(synthesis) -> SynthesisResult | None:
     return typed
 
 
+def as_json(synthesis) -> dict:
+    """What the API and `synthesis show --format json` give: exactly the schema's keys."""
+    typed = result_of(synthesis)
+    return dump(typed) if typed is not None else {}
+
+
 @typing.no_type_check
 def _hints(kind: type) -> dict[str, Any]:
     hints = _HINTS.get(kind)
