@@ -16,6 +16,7 @@ from app.models.feedback import (
     Submission,
     SubmissionRevision,
 )
+from app.models.moderation import Moderation
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
 from app.models.synthesis import (
@@ -46,6 +47,7 @@ __all__ = [
     "AuditEvent",
     "Consultation",
     "DocumentVersion",
+    "Moderation",
     "Organisation",
     "OutboxMessage",
     "Paragraph",

@@ -22,6 +22,7 @@ from app.staff import (  # noqa: E402,F401
     audit,
     consultations,
     feedback_import,
+    moderation,
     organisations,
     outbox,
     responses,

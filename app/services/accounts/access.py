@@ -177,6 +177,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "decisions.publish": _is_staff,
     "decisions.read": _can_read_decisions,
     "feedback.follow": _is_staff,
+    "feedback.moderate": _is_staff,
     "audit.read": _is_staff,
     "export.feedback": _can_export_feedback,
     "export.read": _is_requester,

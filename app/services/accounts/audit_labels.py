@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "decisions.unpublished": _l("Decisions withdrawn from publication"),
     "feedback.exported": _l("Feedback exported"),
     "feedback.imported": _l("Feedback imported"),
+    "feedback.hidden": _l("Text hidden by moderation"),
+    "feedback.unhidden": _l("Hidden text shown again"),
     "organisation.saved": _l("Organisation saved"),
     "question.deleted": _l("Question deleted"),
     "question.saved": _l("Question saved"),

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services.accounts import access, audit
 from app.services.errors import DomainError
+from app.services.feedback import moderation
 from app.services.feedback.file_rows import LANGUAGES, STANCES, detail_code
 
 COLUMNS = (
@@ -39,7 +40,9 @@ COLUMNS = (
     "submitted_at",
 )  # fmt: skip
 SECTION, PARAGRAPH, STANCE = (COLUMNS.index(c) for c in ("section", "paragraph", "stance"))
-FILTER_KEYS = ("section", "paragraph", "stance", "kind", "region", "language", "from", "to")
+FILTER_KEYS = (
+    "section", "paragraph", "stance", "kind", "region", "language", "from", "to", "hidden",
+)  # fmt: skip
 BATCH = 2000
 
 Row = tuple[object, ...]
@@ -61,6 +64,8 @@ class ExportFilters:
     language: str | None = None
     submitted_from: date | None = None
     submitted_to: date | None = None
+    # "include": texts moderation hid are exported too (staff only, and the audit line says so).
+    hidden: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         """The filters given, under their command-line keys, as text (for JSON and audit)."""
@@ -102,7 +107,12 @@ def parse_filters(consultation: Consultation, given: Mapping[str, str | None]) -
     start, end = _date(values.get("from"), "from"), _date(values.get("to"), "to")
     if start and end and start > end:
         raise ExportFilterError(_l("The first date is after the last one."), field="to")
-    return ExportFilters(section, paragraph, stance, kind, region, language, start, end)
+    hidden = values.get("hidden", "").lower() or None
+    if hidden not in {None, "include"}:
+        raise ExportFilterError(
+            _l("Write hidden=include to export the texts moderation hid."), field="hidden"
+        )
+    return ExportFilters(section, paragraph, stance, kind, region, language, start, end, hidden)
 
 
 def _code(vocabulary: str, text: str | None, key: str) -> str | None:
@@ -179,8 +189,18 @@ def _submitted(consultation: Consultation, filters: ExportFilters) -> list[sa.Co
     return conditions
 
 
+def _unless_hidden(filters: ExportFilters, part: str, column: sa.ColumnElement) -> sa.ColumnElement:
+    """The text, or "" where moderation hid it and the export does not ask for hidden texts."""
+    if filters.hidden == "include":
+        return column
+    hidden = ParagraphFeedback.id.in_(moderation.hidden_targets(part))
+    return sa.case((hidden, ""), else_=column)
+
+
 def _items_query(consultation: Consultation, filters: ExportFilters) -> sa.Select:
     item = ParagraphFeedback
+    comment = _unless_hidden(filters, "comment", item.comment)
+    amendment = _unless_hidden(filters, "amendment", item.amendment)
     query = (
         sa.select(
             item.id,
@@ -194,8 +214,8 @@ def _items_query(consultation: Consultation, filters: ExportFilters) -> sa.Selec
             Paragraph.section_id,
             Paragraph.number,
             item.stance,
-            item.comment,
-            item.amendment,
+            comment,
+            amendment,
             Submission.submitted_at,
         )  # fmt: skip
         .join(Submission, Submission.id == item.submission_id)
@@ -205,7 +225,7 @@ def _items_query(consultation: Consultation, filters: ExportFilters) -> sa.Selec
         .join(DocumentVersion, DocumentVersion.id == Section.version_id)
         .where(
             *_submitted(consultation, filters),
-            sa.or_(item.stance.is_not(None), item.comment != "", item.amendment != ""),
+            sa.or_(item.stance.is_not(None), comment != "", amendment != ""),
         )
         .order_by(
             DocumentVersion.number, Section.position, Paragraph.position, Organisation.name, item.id
@@ -243,6 +263,8 @@ def _general_query(consultation: Consultation, filters: ExportFilters) -> sa.Sel
     )
     if filters.language:
         query = query.where(Submission.general_language == filters.language)
+    if filters.hidden != "include":
+        query = query.where(Submission.id.not_in(moderation.hidden_targets("general")))
     return query
 
 
@@ -301,6 +323,8 @@ def export_rows(
 ) -> Iterator[Row]:
     """The rows for `actor`, or Forbidden now; an audit event is written when they run out."""
     access.require(actor, "export.feedback", consultation)  # the rule its page and command ask
+    if filters.hidden == "include":
+        access.require(actor, "feedback.moderate", consultation)
     return _audited(actor, consultation, filters, file_format, ip)
 
 

@@ -78,6 +78,8 @@ def start(
     """Queue an export for `actor`; the worker is told once the job is committed."""
     writer = _writer(kind, file_format)
     access.require(actor, writer.rule, synthesis or consultation)
+    if (filters or {}).get("hidden") == "include":
+        access.require(actor, "feedback.moderate", consultation)
     _check_active_jobs(actor)
     public_id = secrets.token_urlsafe(18)
     name = consultation.slug + (f"-{kind}-{synthesis.number}" if synthesis else f"-{kind}")
