@@ -63,6 +63,8 @@ class ImportProblem:
     code: str
     message: LazyString
     line: int | None
+    # "problem": something may be wrong; "note": what the importer did, for information.
+    severity: str = "problem"
 
 
 @dataclass
@@ -220,14 +222,16 @@ def parse_blocks(blocks: list[Block], inline: bool) -> ParsedDraft:
         preamble, pre_blocks = _Part(), []
         problems.append(_untitled_problem(sections))
     elif any(b.kind != TITLE for b in pre_blocks):
+        first = _preamble_start(pre_blocks, _guess_title(pre_blocks, inline), inline)
         problems.append(
             ImportProblem(
                 "text_before_heading",
                 _l(
                     "The text before the first heading (line %(line)s) was kept as the preamble.",
-                    line=pre_blocks[0].line,
+                    line=first.line,
                 ),
-                pre_blocks[0].line,
+                first.line,
+                severity="note",
             )
         )
     parsed = [_finish(section) for section in sections]
@@ -289,6 +293,16 @@ def _untitled_problem(sections: list[_Section]) -> ImportProblem:
         line=line,
     )
     return ImportProblem("paragraphs_before_heading", message, line)
+
+
+def _preamble_start(pre_blocks: list[Block], title: str, inline: bool) -> Block:
+    """The first block of text before the first heading that is not the title."""
+    clean = strip_inline if inline else _squeeze
+    for block in pre_blocks:
+        text = clean(block.text)
+        if block.kind != TITLE and text.strip() and _one_line(text) != title:
+            return block
+    return pre_blocks[0]
 
 
 def _guess_title(pre_blocks: list[Block], inline: bool) -> str:
