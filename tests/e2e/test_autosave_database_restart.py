@@ -4,6 +4,7 @@ The server runs on a PostgreSQL cluster of the test's own, stopped under the par
 """
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -100,3 +101,32 @@ def test_text_typed_during_a_restart_is_kept_in_the_browser_and_saved_after(
     assert stored == FIRST + MORE
     assert page.evaluate("Object.keys(localStorage).length") == 0
     context.close()
+
+
+def test_signing_out_forgets_the_text_kept_in_the_browser(browser, tmp_path):
+    from tests.e2e.conftest import serving
+
+    with serving(tmp_path) as (_app, url):
+        page = browser.new_context(locale="en-GB").new_page()
+        page.goto(f"{url}/login")
+        page.fill("#email", "partner@righttothecity.example.org")
+        page.fill("#password", demo.DEMO_PASSWORD)
+        page.click("main form [type=submit]")
+        page.goto(f"{url}/consultations/{SLUG}/respond/sections/0")
+        pid = page.eval_on_selector("textarea[name^=comment-]", "n => n.name.split('-')[1]")
+        with server_unreachable(page, url):
+            page.type(f"#comment-{pid}", "Not saved yet.")
+            page.wait_for_function("Object.keys(localStorage).length === 1")
+        page.click("nav form[action$='/logout'] [type=submit]")
+        page.wait_for_url(f"{url}/**")
+        assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+@contextmanager
+def server_unreachable(page, url: str):
+    """Autosave posts answer as if the server could not be reached, for the block."""
+    page.route(f"{url}/consultations/**", lambda route: route.abort())
+    try:
+        yield
+    finally:
+        page.unroute(f"{url}/consultations/**")

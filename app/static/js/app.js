@@ -173,8 +173,22 @@ function enableAutosave(form) {
   });
 }
 
+// Signing out forgets the text kept in this browser: the next person here must not see it.
+function forgetUnsavedOnSignOut() {
+  for (const form of document.querySelectorAll("form[action$='/logout']")) {
+    form.addEventListener("submit", () => {
+      try {
+        for (const key of Object.keys(window.localStorage)) {
+          if (key.startsWith(LOCAL_COPY_PREFIX)) window.localStorage.removeItem(key);
+        }
+      } catch (error) { /* storage off */ }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-autosave]")) enableAutosave(form);
+  forgetUnsavedOnSignOut();
 });
 
 // The proposed-wording box opens when the partner chooses "Support with amendments".
