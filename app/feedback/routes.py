@@ -14,7 +14,7 @@ from app.feedback.forms import SubmissionForm, answer_inputs, general_comment, p
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
-from app.services.feedback import progress, submissions
+from app.services.feedback import moderation, progress, submissions
 from app.services.feedback import saving as feedback
 from app.services.feedback.saving import SaveResult, ValidationFailed
 from app.services.reports import decisions
@@ -269,4 +269,5 @@ def read_submission(slug: str, submission_id: int):
         consultation=consultation,
         submission=submission,
         sections=submissions.outline(consultation, submission),
+        hidden=moderation.hidden_from(current_user, submission),
     )

@@ -157,3 +157,35 @@ def test_the_rules_page_is_public(client):
     page = client.get("/rules").get_data(as_text=True)
     assert "<h1>Rules for feedback</h1>" in page
     assert "No personal data about someone else" in page
+
+
+def test_the_council_reads_a_submission_without_its_hidden_comment_and_its_authors_keep_it(
+    client, auth, users, submitted, db
+):
+    item = item_of(db, HIDDEN)
+    moderation.hide(users["staff"], submitted, item.submission, "comment", item.id, "abuse")
+    url = f"/consultations/{submitted.slug}/submissions/{item.submission_id}"
+
+    auth.login("council@example.org")
+    council = client.get(url).get_data(as_text=True)
+    auth.logout()
+    auth.login("m0@org.example.org")
+    author = client.get(url).get_data(as_text=True)
+
+    assert HIDDEN not in council and "Hidden by the secretariat" in council
+    assert HIDDEN in author and "Hidden by the secretariat" not in author
+
+
+def test_the_council_drill_down_leaves_a_hidden_comment_out(client, auth, users, submitted, db):
+    synthesis = computed_synthesis(db, users["staff"], submitted)
+    synthesis.released_to = "council"
+    db.session.commit()
+    item = item_of(db, HIDDEN)
+    url = f"/council/{submitted.slug}/syntheses/{synthesis.number}/feedback?paragraph=1"
+    auth.login("council@example.org")
+    assert HIDDEN in client.get(url).get_data(as_text=True)
+
+    moderation.hide(users["staff"], submitted, item.submission, "comment", item.id, "abuse")
+
+    page = client.get(url).get_data(as_text=True)
+    assert HIDDEN not in page and "Org 0" in page  # its stance still stands

@@ -51,6 +51,17 @@ def active(submission: Submission) -> dict[tuple[str, int], Moderation]:
     return {(m.part, m.target_id): m for m in rows}
 
 
+def hidden_from(reader: User | None, submission: Submission) -> set[str]:
+    """The texts of a submission this reader is not shown ("comment:12"): none for staff,
+    who see them marked, nor for the organisation that wrote them."""
+    access.require(reader, "submission.read", submission)
+    if access.can(reader, "feedback.moderate") or (
+        getattr(reader, "organisation_id", None) == submission.organisation_id
+    ):
+        return set()
+    return {f"{part}:{target_id}" for part, target_id in active(submission)}
+
+
 def texts(reader: User, submission: Submission) -> list[HiddenText]:
     """Every text of a submission staff may hide or show again, in the draft's order."""
     access.require(reader, "feedback.moderate", submission)

@@ -25,6 +25,7 @@ from app.models import (
 from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.accounts import access
 from app.services.errors import NotFound
+from app.services.feedback import moderation
 from app.services.synthesis.review import group_of, paragraph_of
 from app.services.synthesis.stances import MINIMUM, agreement, consensus, rank_paragraphs
 
@@ -301,7 +302,10 @@ def feedback_items(
         .limit(limit)
         .offset(offset)
     )
-    return list(db.session.scalars(stmt))
+    items = list(db.session.scalars(stmt))
+    if access.can(reader, "feedback.moderate"):
+        return items  # staff read hidden texts, marked on the moderation page
+    return [item for (item,) in moderation.without_hidden([(i,) for i in items])]
 
 
 def feedback_page(
@@ -379,6 +383,8 @@ def select_answers(
         stmt = stmt.where(Organisation.region == filters.region)
     if filters.language:
         stmt = stmt.where(Answer.language == filters.language)
+    if not access.can(reader, "feedback.moderate"):
+        stmt = stmt.where(Answer.id.not_in(moderation.hidden_targets("answer")))
     answers = [a for a in db.session.scalars(stmt) if a.value not in (None, "", [])]
     if option is not None:
         answers = [a for a in answers if option in _answer_keys(a.value)]
