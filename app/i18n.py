@@ -11,8 +11,7 @@ from flask_login import current_user
 from app.extensions import babel
 from app.lazy_text import lazy_gettext as _l
 from app.models.consultation import PHASE_LABELS
-
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+from app.vocabulary import LANGUAGE_NAMES
 
 # The Councils' names as staff type them (in English), read in the reader's language.
 COUNCIL_NAMES = {

@@ -21,9 +21,9 @@ def init_app(app: Flask) -> None:
     from flask_babel import format_decimal
 
     from app.i18n import council_name
-    from app.models.feedback import STANCES
     from app.services.synthesis.amendments import describe, source_language
     from app.services.textdiff import word_diff
+    from app.vocabulary import STANCE_LABELS as STANCES
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["council_name"] = council_name

@@ -4,10 +4,11 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from app.forms import BaseForm
-from app.i18n import LANGUAGE_NAMES, timezone_choices
+from app.i18n import timezone_choices
 from app.lazy_text import lazy_gettext as _l
 from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from app.services.accounts.tokens import DEFAULT_LIFETIME, LIFETIMES
+from app.vocabulary import LANGUAGE_NAMES
 
 
 class PreferencesForm(BaseForm):

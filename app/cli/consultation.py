@@ -11,6 +11,7 @@ from app.services.accounts.access import COMMAND_LINE
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import translations
 from app.services.drafts.importer import ParsedDraft, parse_file
+from app.vocabulary import LANGUAGES
 
 
 def read_draft_file(path: str) -> ParsedDraft:
@@ -31,7 +32,7 @@ consultation_cli = AppGroup("consultation", help="Import drafts and run consulta
 @consultation_cli.command("import")
 @click.argument("file")
 @click.option("--slug", required=True, help="Address of the consultation, e.g. pact-2026.")
-@click.option("--lang", "language", required=True, type=click.Choice(["en", "fr", "es"]))
+@click.option("--lang", "language", required=True, type=click.Choice(list(LANGUAGES)))
 @click.option("--title", default="", help="Title; default: the title found in the file.")
 @reports_errors
 def import_command(file: str, slug: str, language: str, title: str) -> None:
@@ -51,7 +52,7 @@ def import_command(file: str, slug: str, language: str, title: str) -> None:
 @consultation_cli.command("translate")
 @click.argument("slug")
 @click.argument("file")
-@click.option("--lang", "language", required=True, type=click.Choice(["en", "fr", "es"]))
+@click.option("--lang", "language", required=True, type=click.Choice(list(LANGUAGES)))
 @click.option("--title", default="", help="Title in this language.")
 @reports_errors
 def translate_command(slug: str, file: str, language: str, title: str) -> None:

@@ -13,6 +13,7 @@ from app.services.accounts.access import COMMAND_LINE
 from app.services.consultations import lifecycle as consultations
 from app.services.reports import synthesis as reports
 from app.services.synthesis import runs, schema
+from app.vocabulary import LANGUAGES
 
 REPORT_WRITERS = {"pdf": reports.write_pdf, "docx": reports.write_docx}
 
@@ -52,7 +53,7 @@ synthesis_cli = AppGroup("synthesis", help="Read syntheses.")
 @click.option("--format", "fmt", type=click.Choice(["json", "pdf", "docx"]), default="json")
 @click.option(
     "--language",
-    type=click.Choice(["en", "fr", "es"]),
+    type=click.Choice(list(LANGUAGES)),
     default="en",
     show_default=True,
     help="Language of a PDF or DOCX report.",

@@ -4,11 +4,10 @@ from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import BaseForm
-from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.synthesis import DECISIONS
 from app.services.synthesis.review import MAX_TEXT
+from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 
 
 class FilterForm(BaseForm):

@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 from app.council import bp
 from app.council.forms import CompareForm, DecisionForm, FilterForm, NoteForm
 from app.exports.forms import ReportForm
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.synthesis import DECISIONS
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError, NotFound
 from app.services.synthesis import charts, drilldown, review, stances
 from app.utils import attach_error, client_ip, page_number, query_int
+from app.vocabulary import ORGANISATION_KINDS, REGIONS
 
 
 @bp.context_processor

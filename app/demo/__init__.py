@@ -8,8 +8,9 @@ so a translator edits one file. The files are read when `flask seed-demo` asks, 
 import json
 from pathlib import Path
 
+from app.vocabulary import LANGUAGES
+
 FOLDER = Path(__file__).parent
-LANGUAGES = ("en", "fr", "es")
 
 
 def _read(name: str) -> dict | list:

@@ -7,12 +7,11 @@ from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from app.forms import BaseForm
-from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
 from app.models import ExportJob
-from app.models.feedback import STANCES
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.exports.feedback_rows import FILTER_KEYS, heading
+from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
+from app.vocabulary import STANCE_LABELS as STANCES
 
 ANY = [("", _l("Any"))]
 FIELDS = {"from": "submitted_from", "to": "submitted_to"}  # filter key → form field

@@ -12,13 +12,9 @@ from app.models.common import JSONType, UTCDateTime, utcnow
 from app.models.consultation import Consultation, DocumentVersion, Paragraph, Question
 from app.models.organisation import Organisation
 from app.models.user import User
+from app.vocabulary import STANCE_LABELS
 
-STANCES = {
-    "support": _l("Support"),
-    "amend": _l("Support with amendments"),
-    "oppose": _l("Oppose"),
-    "none": _l("No position"),
-}
+STANCES = STANCE_LABELS  # by this name the pages and forms know them
 
 SUBMISSION_STATUSES = {
     "draft": _l("Draft saved"),

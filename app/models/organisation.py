@@ -6,27 +6,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.lazy_text import lazy_gettext as _l
 from app.models.common import UTCDateTime, utcnow
-
-ORGANISATION_KINDS = {
-    "town_hall_partner": _l("Town Hall partner"),
-    "un_agency": _l("UN agency"),
-    "ngo": _l("NGO"),
-    "lrg_network": _l("Local and regional government network"),
-    "academic": _l("Academic"),
-    "other": _l("Other"),
-}
-
-REGIONS = {
-    "africa": _l("Africa"),
-    "asia_pacific": _l("Asia-Pacific"),
-    "eurasia": _l("Eurasia"),
-    "europe": _l("Europe"),
-    "latin_america": _l("Latin America"),
-    "middle_east_west_asia": _l("Middle East and West Asia"),
-    "north_america": _l("North America"),
-}
+from app.vocabulary import ORGANISATION_KINDS, REGIONS  # noqa: F401 - imported from here too
 
 
 class Organisation(db.Model):

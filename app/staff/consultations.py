@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app import confirm
 from app.forms import CONTROL_CHARACTER_MESSAGE, has_control_characters
-from app.i18n import LANGUAGE_NAMES, localize
+from app.i18n import localize
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import questions, translations
 from app.services.drafts.importer import ImportFormatError
@@ -24,8 +24,8 @@ from app.staff.forms import (
 )
 from app.staff.uploaded import forget, read_draft
 from app.utils import attach_error, client_ip, zone_to_utc
-
-LANGS = ("en", "fr", "es")
+from app.vocabulary import LANGUAGE_NAMES
+from app.vocabulary import LANGUAGES as LANGS
 
 
 @bp.get("/")

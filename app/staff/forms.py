@@ -17,11 +17,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import BaseForm
-from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
 from app.models.consultation import QUESTION_KINDS
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.models.user import ROLES
+from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 
 DRAFT_FILE_HINT = _l("A .pdf, .docx, .txt or .md file, up to 10 MB.")
 # What the browser offers to choose; the importer also reads a PDF by its content.

@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Organisation, User
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
+from app.vocabulary import ORGANISATION_KINDS, REGIONS
 
 
 def list_all(reader: User | None) -> list[Organisation]:

@@ -13,9 +13,9 @@ from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.drafts.importer import ParsedDraft
 from app.services.errors import Conflict, DomainError, NotFound
+from app.vocabulary import LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGES = ("en", "fr", "es")
 
 
 def get_by_slug(slug: str) -> Consultation:

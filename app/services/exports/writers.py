@@ -19,6 +19,7 @@ from app.lazy_text import lazy_gettext as _l
 from app.services.exports.feedback_rows import COLUMNS, PARAGRAPH, SECTION, STANCE, Row
 from app.services.exports.xlsx_stream import Sheet, StreamedWorkbook
 from app.services.spreadsheet_safety import FORMULA_STARTS, neutralise
+from app.vocabulary import STANCES
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -34,7 +35,6 @@ WIDTHS = {
     "paragraph": 10, "stance": 9, "comment": 60, "amendment": 60, "submitted_at": 21,
 }  # fmt: skip
 SUMMARY_COLUMNS = ("section", "paragraph", "support", "amend", "oppose", "none", "total")
-STANCES = ("support", "amend", "oppose", "none")
 FEEDBACK_SHEET = _l("Feedback")
 GENERAL_SHEET = _l("General comments")
 SUMMARY_SHEET = _l("Summary")

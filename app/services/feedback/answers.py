@@ -8,7 +8,6 @@ from app.models.common import utcnow
 from app.services import language
 from app.services.errors import DomainError
 from app.services.feedback.editing import (
-    LANGUAGES,
     Edit,
     SaveResult,
     Stored,
@@ -25,6 +24,7 @@ from app.services.feedback.editing import (
     submission_of,
     too_long,
 )
+from app.vocabulary import LANGUAGES
 
 
 def _is_index(value: object) -> bool:

@@ -22,7 +22,6 @@ from app.services.accounts import access
 from app.services.errors import Conflict, DomainError
 
 MAX_TEXT = 10_000
-LANGUAGES = ("en", "fr", "es")
 # Autosaves of the same items by the same person closer than this make one history entry.
 COALESCE_WITHIN = timedelta(minutes=5)
 

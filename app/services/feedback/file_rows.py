@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from flask_babel.speaklater import LazyString
 
+from app import vocabulary
 from app.lazy_text import lazy_gettext as _l
 from app.services.archives import XLSX_LIMITS, ArchiveRefused, check_office_file
 from app.services.drafts.importer import ImportFormatError, decode_text
@@ -26,8 +27,8 @@ DETAILS = ("organisation_kind", "region", "country")  # of an organisation the f
 REQUIRED = ("ref", "organisation", *DETAILS, "language", "paragraph", "stance", "comment")
 REQUIRED += ("amendment", "submitted_at")
 DELIMITERS = (",", ";", "\t")
-STANCES = frozenset({"support", "amend", "oppose", "none"})
-LANGUAGES = frozenset({"en", "fr", "es"})
+STANCES = frozenset(vocabulary.STANCES)
+LANGUAGES = frozenset(vocabulary.LANGUAGES)
 MAX_TEXT = 10_000
 MAX_NAME = 200
 MAX_REF = 120

@@ -18,11 +18,11 @@ from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, User
-from app.models.feedback import STANCES
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.accounts import access
 from app.services.feedback.file_rows import REQUIRED
 from app.services.feedback.vocabulary import LANGUAGE_CODES, fold, vocabularies
+from app.vocabulary import ORGANISATION_KINDS, REGIONS
+from app.vocabulary import STANCE_LABELS as STANCES
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FEEDBACK_ROWS = 1000  # rows of the workbook's first sheet that carry the drop-downs

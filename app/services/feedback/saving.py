@@ -26,12 +26,10 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
-from app.models.feedback import STANCES
 from app.services import language
 from app.services.errors import DomainError, NotFound
 from app.services.feedback.answers import save_answers
 from app.services.feedback.editing import (
-    LANGUAGES,
     Change,
     Edit,
     EditClash,
@@ -52,6 +50,8 @@ from app.services.feedback.editing import (
     too_long,
     writing_version,
 )
+from app.vocabulary import LANGUAGES
+from app.vocabulary import STANCE_LABELS as STANCES
 
 __all__ = [
     "EditClash",

@@ -19,11 +19,10 @@ from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
 from app.lazy_text import lazy_gettext as _l
-from app.models.feedback import STANCES
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
+from app.vocabulary import LANGUAGES, ORGANISATION_KINDS, REGIONS
+from app.vocabulary import STANCE_LABELS as STANCES
 
-LOCALES = ("en", "fr", "es")
-LANGUAGE_CODES = ("en", "fr", "es")
+LOCALES = LANGUAGE_CODES = LANGUAGES  # the pages' languages, and those a file may name
 # CLDR "territories" that are groupings or placeholders, not countries.
 NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "XA", "XB", "QO"})
 # How alike a typed value and an accepted one must be for the second to be suggested.

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import _, force_locale, ngettext
 
 from app.extensions import db
-from app.i18n import LANGUAGE_NAMES, Localized, localize
+from app.i18n import Localized, localize
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     AmendmentDecision,
@@ -36,6 +36,7 @@ from app.services.reports.pdf import (
     user_text,
 )
 from app.services.synthesis.review import decisions_of
+from app.vocabulary import LANGUAGE_NAMES
 
 OUTCOMES = {
     "accept": _l("Accepted"),

@@ -26,8 +26,9 @@ import typst
 from flask_babel import _, format_date, format_time
 from fontTools.ttLib import TTFont
 
-from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name
+from app.i18n import Localized, current_timezone_name
 from app.services.reports.bidi import is_rtl
+from app.vocabulary import LANGUAGE_NAMES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 FONT_PATHS = [

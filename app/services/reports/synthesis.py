@@ -22,15 +22,13 @@ from flask_babel import (
     ngettext,
 )
 
-from app.i18n import LANGUAGE_NAMES, Localized, current_timezone_name, localize
+from app.i18n import Localized, current_timezone_name, localize
 from app.models import AmendmentDecision, Synthesis, User
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.accounts import access
 from app.services.reports import synthesis_pdf
 from app.services.reports.synthesis_annex import Annex
 from app.services.reports.synthesis_docx import write_report
 from app.services.reports.synthesis_model import (
-    STANCE_ORDER,
     Campaign,
     Changes,
     Decision,
@@ -51,6 +49,8 @@ from app.services.reports.synthesis_model import (
 )
 from app.services.reports.synthesis_wordings import wording
 from app.services.synthesis import charts, drilldown, review, stances
+from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
+from app.vocabulary import STANCES as STANCE_ORDER
 
 
 def build_report(synthesis: Synthesis, language: str, reader: User) -> SynthesisReport:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Organisation, Paragraph, ParagraphFeedback, Submission, Synthesis
-from app.models.feedback import STANCES
 from app.services.reports.bidi import is_rtl
+from app.vocabulary import STANCE_LABELS as STANCES
 
 # Submissions per annex query: bounds the rows held at once and the query's parameters.
 ANNEX_SLICE = 1_000

@@ -13,7 +13,6 @@ from typing import IO
 
 from flask_babel import _, ngettext
 
-from app.i18n import LANGUAGE_NAMES
 from app.services.reports.bidi import is_rtl
 from app.services.reports.docx_builder import DocxBuilder, shade
 from app.services.reports.synthesis_model import (
@@ -24,7 +23,8 @@ from app.services.reports.synthesis_model import (
     Theme,
     Wording,
 )
-from app.services.synthesis.drilldown import STANCE_ORDER
+from app.vocabulary import LANGUAGE_NAMES
+from app.vocabulary import STANCES as STANCE_ORDER
 
 # Light tints of each stance's chart colour (as in the PDF), by the stance's share 1–4.
 HEAT_FILLS = {

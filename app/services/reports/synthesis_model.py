@@ -14,13 +14,12 @@ from typing import IO
 from app.i18n import Localized
 from app.lazy_text import lazy_gettext as _l
 from app.services.reports.synthesis_annex import Annex
-from app.services.synthesis import charts, drilldown
+from app.services.synthesis import charts
 
 Progress = Callable[[int, int], None]
 Target = str | Path | IO[bytes]
 Localizer = Callable[[dict | str | None], Localized]
 
-STANCE_ORDER = drilldown.STANCE_ORDER
 # The parts of a report in their order; both writers title them with these words.
 PARTS = {
     "participation": _l("Participation"),

@@ -25,13 +25,13 @@ from app.services.reports.pdf import (
     user_text,
 )
 from app.services.reports.synthesis_model import (
-    STANCE_ORDER,
     Figure,
     Progress,
     Quote,
     SynthesisReport,
     Theme,
 )
+from app.vocabulary import STANCES as STANCE_ORDER
 
 # The stages a PDF goes through, and where each starts on the job's progress bar.
 STAGES = {

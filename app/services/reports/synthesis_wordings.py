@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask_babel import _, ngettext
 
-from app.i18n import LANGUAGE_NAMES
 from app.services.reports.synthesis_model import Decision, Sibling, Wording
 from app.services.synthesis import amendments
+from app.vocabulary import LANGUAGE_NAMES
 
 
 def wording(index: int, group: dict, decision: Decision | None, language: str) -> Wording:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from app.models.feedback import STANCES
+from app.vocabulary import STANCE_LABELS as STANCES
+from app.vocabulary import STANCES as STANCE_ORDER
 
-STANCE_ORDER = ("support", "amend", "oppose", "none")
 # Contrast against white: 5.4, 5.2, 6.6 and 5.8 to 1 (WCAG 1.4.11 asks for 3 to 1).
 STANCE_FILLS = {"support": "#1b7a3d", "amend": "#a15c00", "oppose": "#b42318", "none": "#5f6670"}
 BAR_FILL = "#0b5394"  # 7.8 to 1

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.i18n import LANGUAGE_NAMES
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Answer,
@@ -22,14 +21,14 @@ from app.models import (
     Synthesis,
     User,
 )
-from app.models.organisation import ORGANISATION_KINDS, REGIONS
 from app.services.accounts import access
 from app.services.errors import NotFound
 from app.services.feedback import moderation
 from app.services.synthesis.review import group_of, paragraph_of
 from app.services.synthesis.stances import MINIMUM, agreement, consensus, rank_paragraphs
+from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
+from app.vocabulary import STANCES as STANCE_ORDER
 
-STANCE_ORDER = ("support", "amend", "oppose", "none")
 MAX_IDS = 500
 PAGE_SIZE = 50
 

@@ -16,8 +16,8 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from app.services.synthesis.embedding import Embedder
+from app.vocabulary import LANGUAGES
 
-LANGUAGES = ("en", "fr", "es")
 # Words that every consultation comment uses, whatever it is about.
 _DOMAIN = """council text draft paragraph proposal propose position cities city members member
 network organisation organisations year years also conseil texte projet paragraphe position

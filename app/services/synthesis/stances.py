@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from app.lazy_text import lazy_gettext as _l
+from app.vocabulary import STANCES
 
-STANCES = ("support", "amend", "oppose", "none")
 # Where each stance sits between rejection (0) and support (1): amending is partial support.
 POSITION = {"support": 1.0, "amend": 0.5, "oppose": 0.0}
 # Spellings of "no position" found in forms, imports and the model (None: nothing chosen).
