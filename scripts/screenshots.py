@@ -1,9 +1,14 @@
-"""Regenerate the README screenshots: `PYTHONPATH=. .venv/bin/python scripts/screenshots.py`."""
+"""Regenerate the README screenshots: `PYTHONPATH=. .venv/bin/python scripts/screenshots.py`.
+
+The main pages in English, French and Spanish, each person signed in as the demo accounts
+are; the synthesis report's page (synthesis-report-fr.png) is made with the report tests.
+"""
 
 import tempfile
 import threading
 from pathlib import Path
 
+import pyotp
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -21,6 +26,49 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+LOCALES = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES"}
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    if page.url.endswith("/login/second-factor"):
+        page.fill("#code", pyotp.TOTP(demo.DEMO_TOTP_SECRET).now())
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+
+def shoot(browser, base: str, language: str) -> None:
+    """The public page, then the partner's, the Council's and the secretariat's first pages."""
+    context = browser.new_context(locale=LOCALES[language], viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/consultations/{SLUG}")
+    page.screenshot(path=OUT / f"consultation-{language}.png")
+    people = {
+        "en": ("staff@example.org", "dashboard"),
+        "fr": ("council@example.org", "syntheses"),
+        "es": ("partner@unicef.example.org", "my-consultations"),
+    }
+    email, name = people[language]
+    sign_in(page, base, email)
+    page.screenshot(path=OUT / f"{name}-{language}.png")
+    if language == "es":
+        page.goto(f"{base}/consultations/{SLUG}/respond/sections/0")
+        page.locator("textarea[name^=comment-]").first.fill(
+            "Proponemos nombrar explícitamente a la infancia y a la juventud."
+        )
+        page.locator("input[type=radio][value=amend]").first.check()
+        amendment = page.locator("textarea[name^=amendment-]").first
+        amendment.fill(amendment.input_value().replace("inclusiva", "inclusiva y joven"))
+        with page.expect_navigation():
+            page.locator("form[data-autosave] button[name=next][value='0']").click()
+        page.screenshot(path=OUT / "section-es.png")
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.screenshot(path=OUT / "section-es-320.png")
+    context.close()
 
 
 def main() -> None:
@@ -39,26 +87,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.server_port}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        french = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 800})
-        page = french.new_page()
-        page.goto(f"{base}/consultations/{SLUG}")
-        page.screenshot(path=OUT / "consultation-fr.png")
-        spanish = browser.new_context(locale="es-ES", viewport={"width": 1100, "height": 1000})
-        page = spanish.new_page()
-        page.goto(f"{base}/login")
-        page.fill("#email", "partner@unicef.example.org")
-        page.fill("#password", demo.DEMO_PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(f"{base}/")
-        page.goto(f"{base}/consultations/{SLUG}/respond/sections/0")
-        first = page.locator("textarea[name^=comment-]").first
-        first.fill("Proponemos nombrar explícitamente a la infancia y a la juventud.")
-        page.locator("input[type=radio][value=amend]").first.check()
-        amendment = page.locator("textarea[name^=amendment-]").first
-        amendment.fill(amendment.input_value().replace("inclusiva", "inclusiva y joven"))
-        page.get_by_role("button", name="Guardar esta sección").click()
-        page.wait_for_load_state()
-        page.screenshot(path=OUT / "section-es.png")
+        for language in LOCALES:
+            shoot(browser, base, language)
         browser.close()
     server.shutdown()
 
