@@ -43,6 +43,10 @@ class User(UserMixin, db.Model):
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     totp_enabled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     totp_last_step: so.Mapped[int | None]
+    # Erasure: asked for by the person from My account, done by an administrator. An erased
+    # account keeps its row (audit lines and revisions point to it) under a pseudonym.
+    erasure_requested_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     organisation: so.Mapped[Organisation | None] = so.relationship(back_populates="members")
 

@@ -21,6 +21,7 @@ def require_staff():
 from app.staff import (  # noqa: E402,F401
     audit,
     consultations,
+    erasure,
     feedback_import,
     moderation,
     organisations,

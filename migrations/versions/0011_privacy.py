@@ -1,4 +1,5 @@
-"""Moderation: texts staff hid from public view, with the reason and who showed them again.
+"""Moderation: texts staff hid from public view, with the reason and who showed them again;
+erasure: when a person asked for it and when their account was erased.
 
 Revision ID: 0011
 Revises: 0010
@@ -39,9 +40,15 @@ def upgrade():
     with op.batch_alter_table('moderation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_moderation_submission_id'), ['submission_id'], unique=False)
         batch_op.create_index('ix_moderation_part_target', ['part', 'target_id'], unique=False)
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('erasure_requested_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('erased_at')
+        batch_op.drop_column('erasure_requested_at')
     with op.batch_alter_table('moderation', schema=None) as batch_op:
         batch_op.drop_index('ix_moderation_part_target')
         batch_op.drop_index(batch_op.f('ix_moderation_submission_id'))

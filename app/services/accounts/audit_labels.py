@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "user.enabled": _l("Account enabled"),
     "user.invite": _l("Person invited"),
     "user.role_changed": _l("Role changed"),
+    "user.erasure_requested": _l("Erasure asked for"),
+    "user.erasure_cancelled": _l("Erasure request withdrawn"),
+    "user.erased": _l("Person erased"),
 }
 
 

@@ -348,6 +348,20 @@ def download(user: User | None, public_id: str, ip: str | None = None) -> Delive
     return Delivery(path, job.filename, _writer(job.kind, job.file_format).mimetype)
 
 
+def delete_all_of(user: User) -> int:
+    """Delete every export file `user` asked for and mark its job expired (the caller asked
+    access and commits); how many there were."""
+    folder = export_folder()
+    jobs = db.session.scalars(sa.select(ExportJob).where(ExportJob.requested_by_id == user.id))
+    count = 0
+    for job in jobs:
+        if job.stored_as:
+            (folder / job.stored_as).unlink(missing_ok=True)
+            _part(folder, job, job.attempts).unlink(missing_ok=True)
+        job.status, count = "expired", count + 1
+    return count
+
+
 def purge_expired(now: datetime | None = None) -> int:
     """Delete the files whose time is up and mark their jobs expired; how many there were."""
     now = now or utcnow()
