@@ -11,7 +11,7 @@ from app.models.synthesis import DECISIONS
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError, NotFound
-from app.services.synthesis import charts, drilldown, review, stances
+from app.services.synthesis import charts, drilldown, review, schema, stances
 from app.utils import attach_error, client_ip, page_number, query_int
 from app.vocabulary import ORGANISATION_KINDS, REGIONS
 
@@ -65,18 +65,18 @@ def overview(slug: str, number: int):
     consultation, synthesis = _load(slug, number)
     form = FilterForm(formdata=request.args)
     form.validate()
-    filters = _filters()
+    filters, result = _filters(), schema.result_of(synthesis)
     return render_template(
         "council/overview.html",
         consultation=consultation,
         synthesis=synthesis,
-        result=synthesis.result,
+        result=result,
         form=form,
         filters=filters,
         sections=drilldown.stance_table(synthesis, filters),
-        bars=drilldown.participation_bars(synthesis.result),
-        ranking=drilldown.ranking(synthesis.result),
-        consensus_minimum=drilldown.consensus_minimum(synthesis.result),
+        bars=drilldown.participation_bars(result),
+        ranking=drilldown.ranking(result),
+        consensus_minimum=drilldown.consensus_minimum(result),
         report_form=ReportForm(language=str(get_locale())),
     )
 
@@ -109,7 +109,7 @@ def decide(slug: str, number: int, paragraph: str, key: str):
     consultation, synthesis = _load(slug, number)
     access.require(current_user, "synthesis.review", synthesis)
     item = review.paragraph_of(synthesis, paragraph)
-    index = item["amendment_groups"].index(review.group_of(item, key))
+    index = item.amendment_groups.index(review.group_of(item, key))
     form = DecisionForm(prefix=f"g{index}")
     if form.validate_on_submit():
         try:
@@ -130,32 +130,44 @@ def decide(slug: str, number: int, paragraph: str, key: str):
     return _paragraph_page(consultation, synthesis, item, posted={key: form}), 422
 
 
-def _paragraph_url(synthesis, item: dict, anchor: str) -> str:
+def _paragraph_url(synthesis, item: schema.ParagraphResult, anchor: str) -> str:
     return url_for(
         ".paragraph",
         slug=synthesis.consultation.slug,
         number=synthesis.number,
-        paragraph=item["number"],
+        paragraph=item.number,
         _anchor=anchor,
     )
 
 
-def _paragraph_page(consultation, synthesis, item: dict, note_form=None, posted=None):
+def _name_for_wording(form: DecisionForm, index: int) -> DecisionForm:
+    """Name each field after its wording, so that two wordings' fields and errors differ."""
+    form.reason.label.text = _("Reason for the decision on wording %(index)d", index=index)
+    form.decision.label.text = _("Decision on wording %(index)d", index=index)
+    form.submit.label.text = _("Record the decision on wording %(index)d", index=index)
+    return form
+
+
+def _paragraph_page(
+    consultation, synthesis, item: schema.ParagraphResult, note_form=None, posted=None
+):
     decisions = review.decisions_of(synthesis)
     forms = {}
-    for index, group in enumerate(item.get("amendment_groups", [])):
-        current = decisions.get(group["key"])
+    for index, group in enumerate(item.amendment_groups):
+        current = decisions.get(group.key)
         data = {"decision": current.decision, "reason": current.reason} if current else None
-        forms[group["key"]] = (posted or {}).get(group["key"]) or DecisionForm(
+        form = (posted or {}).get(group.key) or DecisionForm(
             formdata=None, prefix=f"g{index}", data=data
         )
-    everyone = drilldown.select_feedback(synthesis, drilldown.Filters(), number=item["number"])
+        forms[group.key] = _name_for_wording(form, index + 1)
+    everyone = drilldown.select_feedback(synthesis, drilldown.Filters(), number=item.number)
     return render_template(
         "council/paragraph.html",
         consultation=consultation,
         synthesis=synthesis,
+        result=schema.result_of(synthesis),
         paragraph=item,
-        neighbours=review.neighbours(synthesis, item["number"]),
+        neighbours=review.neighbours(synthesis, item.number),
         decisions=decisions,
         decision_forms=forms,
         note_form=note_form or NoteForm(formdata=None),
@@ -171,7 +183,7 @@ def themes(slug: str, number: int):
         "council/themes.html",
         consultation=consultation,
         synthesis=synthesis,
-        result=synthesis.result,
+        result=schema.result_of(synthesis),
     )
 
 
