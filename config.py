@@ -144,6 +144,12 @@ class Config:
     # between), then marks it failed for staff to retry; done messages are kept this long.
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "14"))
+    # How long personal data is kept, in days (0 keeps it for ever); purged every night and
+    # shown by `flask retention run --dry-run`. See app/services/retention.py.
+    RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "30"))
+    RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "90"))
+    RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
+    RETENTION_ARCHIVED_DAYS = int(os.environ.get("RETENTION_ARCHIVED_DAYS", "365"))
     # Queues (mail, default, heavy), routes and each task's time limits: app/celery_app.py
     # and app/tasks/.
     CELERY = {
@@ -167,6 +173,7 @@ class Config:
                 "task": "app.tasks.reminders.send_deadline_reminders",
                 "schedule": 3600.0,
             },
+            "retention-purge": {"task": "app.tasks.retention.purge", "schedule": 86400.0},
         },
     }
 

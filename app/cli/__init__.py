@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from app.cli.consultation import consultation_cli
     from app.cli.feedback import feedback_cli
     from app.cli.maintenance import seed_demo_command, translate_cli
+    from app.cli.retention import retention_cli
     from app.cli.synthesis import synthesis_cli, synthesize_command
     from app.cli.vectors import vectors_cli
 
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(vectors_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(retention_cli)

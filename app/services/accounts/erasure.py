@@ -70,6 +70,15 @@ def erase(admin: User, user_id: int, ip: str | None = None) -> User:
         raise Conflict(_l("This person is already erased."))
     if user.id == admin.id:
         raise Conflict(_l("Another administrator erases your own account."))
+    revoked, exports = pseudonymise(user)
+    audit.record(admin, "user.erased", user, ip=ip, tokens_revoked=revoked, exports=exports)
+    db.session.commit()
+    return user
+
+
+def pseudonymise(user: User) -> tuple[int, int]:
+    """The erasure itself (the caller asked access, audits and commits): tokens revoked and
+    exports deleted."""
     name = pseudonym()
     user.name = name
     user.email = f"{name.lower()}-{user.id}@erased.invalid"
@@ -81,7 +90,4 @@ def erase(admin: User, user_id: int, ip: str | None = None) -> User:
     revoked = signin.revoke_api_tokens(user)
     db.session.execute(sa.delete(AccountToken).where(AccountToken.user_id == user.id))
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    exports = jobs.delete_all_of(user)
-    audit.record(admin, "user.erased", user, ip=ip, tokens_revoked=revoked, exports=exports)
-    db.session.commit()
-    return user
+    return revoked, jobs.delete_all_of(user)
