@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "organisation.saved": _l("Organisation saved"),
     "question.deleted": _l("Question deleted"),
     "question.saved": _l("Question saved"),
+    "retention.purged": _l("Data kept past its time removed"),
     "submission.read": _l("Submission read"),
     "submission.submitted": _l("Submission sent"),
     "submission.withdrawn": _l("Submission withdrawn"),
