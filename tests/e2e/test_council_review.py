@@ -144,7 +144,12 @@ def seed_released_synthesis() -> None:
             }
         ],
         "questions": [],
-        "changes_since_previous": {"previous": None, "submissions": 3, "paragraphs": []},
+        "changes_since_previous": {
+            "previous": None,
+            "submissions": 3,
+            "paragraphs": [],
+            "new_themes": [],
+        },
     }
     db.session.add(
         Synthesis(

@@ -70,8 +70,8 @@ def submit(consultation, member, items):
 
 def decide(synthesis, council, number: str, amendment: str, decision: str, reason: str) -> None:
     paragraph = review.paragraph_of(synthesis, number)
-    [group] = [g for g in paragraph["amendment_groups"] if amendment in g["text"]]
-    review.decide(council, synthesis, paragraph, group["key"], decision, reason)
+    [group] = [g for g in paragraph.amendment_groups if amendment in g.text]
+    review.decide(council, synthesis, paragraph, group.key, decision, reason)
 
 
 @pytest.fixture

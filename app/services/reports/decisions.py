@@ -35,6 +35,7 @@ from app.services.reports.pdf import (
     render_pdf,
     user_text,
 )
+from app.services.synthesis import schema
 from app.services.synthesis.review import decisions_of
 from app.vocabulary import LANGUAGE_NAMES
 
@@ -101,25 +102,25 @@ def you_said_we_did(synthesis: Synthesis, language: str) -> DecisionsReport:
     consultation = synthesis.consultation
     original = consultation.original_language
     decisions = decisions_of(synthesis)
-    result = synthesis.result or {}
+    result = schema.result_of(synthesis)
     by_section: dict[int, list[DecidedParagraph]] = {}
     counts = dict.fromkeys(OUTCOMES, 0)
     with force_locale(language):
-        for paragraph in result.get("paragraphs", []):
+        for paragraph in result.paragraphs:
             groups = _decided_groups(paragraph, decisions)
             if not groups:
                 continue
             for group in groups:
                 counts[group.decision] += 1
-            by_section.setdefault(paragraph.get("section_id"), []).append(
+            by_section.setdefault(paragraph.section_id, []).append(
                 DecidedParagraph(
-                    paragraph["number"], localize(paragraph["text"], original, language), groups
+                    paragraph.number, localize(paragraph.text, original, language), groups
                 )
             )
     sections = [
-        DecidedSection(localize(s["heading"], original, language), by_section[s["id"]])
-        for s in result.get("sections", [])
-        if s["id"] in by_section
+        DecidedSection(localize(s.heading, original, language), by_section[s.id])
+        for s in result.sections
+        if s.id in by_section
     ]
     return DecisionsReport(
         slug=consultation.slug,
@@ -133,18 +134,20 @@ def you_said_we_did(synthesis: Synthesis, language: str) -> DecisionsReport:
     )
 
 
-def _decided_groups(paragraph: dict, decisions: dict[str, AmendmentDecision]) -> list[DecidedGroup]:
+def _decided_groups(
+    paragraph: schema.ParagraphResult, decisions: dict[str, AmendmentDecision]
+) -> list[DecidedGroup]:
     groups = []
-    for index, group in enumerate(paragraph.get("amendment_groups", []), start=1):
-        decision = decisions.get(group["key"])
+    for index, group in enumerate(paragraph.amendment_groups, start=1):
+        decision = decisions.get(group.key)
         if decision is None or decision.decision not in OUTCOMES:
             continue
         groups.append(
             DecidedGroup(
                 index=index,
-                text=group["text"],
-                diff=[(op, text) for op, text in group["diff"]],
-                organisations=list(group.get("organisations", [])),
+                text=group.text,
+                diff=[(op, text) for op, text in group.diff],
+                organisations=list(group.organisations),
                 decision=decision.decision,
                 outcome=str(OUTCOMES[decision.decision]),
                 reason=decision.reason,

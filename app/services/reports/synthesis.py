@@ -48,7 +48,7 @@ from app.services.reports.synthesis_model import (
     anchor,
 )
 from app.services.reports.synthesis_wordings import wording
-from app.services.synthesis import charts, drilldown, review, stances
+from app.services.synthesis import charts, drilldown, review, schema, stances
 from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 from app.vocabulary import STANCES as STANCE_ORDER
 
@@ -59,7 +59,7 @@ def build_report(synthesis: Synthesis, language: str, reader: User) -> Synthesis
     The Council's decisions appear only for a `reader` who may read them (access
     "decisions.read"), and who decided only for those who review syntheses or run them.
     """
-    result = synthesis.result or {}
+    result = schema.result_of(synthesis)
     consultation = synthesis.consultation
     original = consultation.original_language
 
@@ -69,32 +69,31 @@ def build_report(synthesis: Synthesis, language: str, reader: User) -> Synthesis
         )
 
     with force_locale(language):
-        figures = result.get("participation", {})
-        by_number = {p["number"]: p for p in result.get("paragraphs", [])}
+        figures = result.participation
+        by_number = {p.number: p for p in result.paragraphs}
         ranking = drilldown.ranking(result)
         return SynthesisReport(
             language=language,
             number=synthesis.number,
             title=text(consultation.title),
             compiled_on=format_date(synthesis.finished_at or synthesis.created_at, "long"),
-            counted_until=_moment(result.get("watermark", {}).get("taken_at")),
-            submissions=int(figures.get("submissions", 0)),
-            organisations=int(figures.get("organisations", 0)),
-            items=int(result.get("watermark", {}).get("items", 0)),
+            counted_until=_moment(result.watermark.taken_at),
+            submissions=figures.submissions,
+            organisations=figures.organisations,
+            items=result.watermark.items,
             stance_names=charts.stance_labels(),
             participation=_participation(result),
             not_answered=[
-                f"{o['name']} ({_kind_and_region(o)})"
-                for o in figures.get("invited_not_answered", [])
+                f"{o.name} ({_kind_and_region(o)})" for o in figures.invited_not_answered
             ],
             heat_map=_heat_map(synthesis, text),
             consensus=[_ranked(by_number, n) for n in ranking.get("consensus", [])],
             contested=[_ranked(by_number, n) for n in ranking.get("contested", [])],
             paragraphs=_paragraphs(synthesis, text, reader),
-            themes=[_theme(t, text) for t in result.get("themes", [])],
-            campaigns=[_campaign(d, language) for d in result.get("duplicates", [])],
-            questions=[_question(q, text) for q in result.get("questions", [])],
-            changes=_changes(result.get("changes_since_previous") or {}, text),
+            themes=[_theme(t, text) for t in result.themes],
+            campaigns=[_campaign(d, language) for d in result.duplicates],
+            questions=[_question(q, text) for q in result.questions],
+            changes=_changes(result.changes_since_previous, text),
             annex=Annex(synthesis, list(by_number)),
             opposed=[_ranked(by_number, n) for n in ranking.get("opposed", [])],
             consensus_note=consensus_note(drilldown.consensus_minimum(result)),
@@ -124,8 +123,8 @@ def _moment(iso: str | None) -> str:
     return f"{format_datetime(datetime.fromisoformat(iso), 'medium')} ({current_timezone_name()})"
 
 
-def _kind_and_region(organisation: dict) -> str:
-    kind, region = organisation.get("kind"), organisation.get("region")
+def _kind_and_region(organisation: schema.InvitedOrganisation) -> str:
+    kind, region = organisation.kind, organisation.region
     return f"{ORGANISATION_KINDS.get(kind, kind)}, {REGIONS.get(region, region)}"
 
 
@@ -133,7 +132,7 @@ def _percent(value: float | None) -> str:
     return format_percent(value) if value is not None else "—"
 
 
-def _participation(result: dict) -> list[Figure]:
+def _participation(result: schema.SynthesisResult) -> list[Figure]:
     bars = drilldown.participation_bars(result)
     organisations, comments = _("Organisations"), _("Comments")
     return [
@@ -151,7 +150,7 @@ def _heat_map(synthesis: Synthesis, text: Localizer) -> list[HeatSection]:
     for section in drilldown.stance_table(synthesis, drilldown.Filters()):
         rows = []
         for row in section.rows:
-            number, total = row.paragraph["number"], row.total
+            number, total = row.paragraph.number, row.total
             levels = {s: math.ceil(row.counts[s] / total * 4) if total else 0 for s in STANCE_ORDER}
             top = max(STANCE_ORDER, key=lambda s: row.counts[s]) if total else None
             rows.append(
@@ -162,60 +161,58 @@ def _heat_map(synthesis: Synthesis, text: Localizer) -> list[HeatSection]:
     return sections
 
 
-def _campaign(entry: dict, language: str) -> Campaign:
+def _campaign(entry: schema.Campaign, language: str) -> Campaign:
     """A campaign, read in `language` where one of its copies is in it."""
-    texts = entry.get("texts") or {}
-    shown = language if language in texts else None
-    languages = sorted((entry.get("languages") or {}).items())
-    kinds = sorted((entry.get("by_kind") or {}).items())
+    shown = language if language in entry.texts else None
     return Campaign(
-        texts[shown] if shown else entry["text"],
-        int(entry.get("count") or len(entry["feedback_ids"])),
-        entry.get("organisations", []),
-        [(LANGUAGE_NAMES.get(code, code), n) for code, n in languages],
-        [(str(ORGANISATION_KINDS.get(kind, kind)), n) for kind, n in kinds],
+        entry.texts[shown] if shown else entry.text,
+        entry.count or len(entry.feedback_ids),
+        entry.organisations,
+        [(LANGUAGE_NAMES.get(code, code), n) for code, n in sorted(entry.languages.items())],
+        [(str(ORGANISATION_KINDS.get(k, k)), n) for k, n in sorted(entry.by_kind.items())],
         shown,
-        list(entry.get("feedback_ids", [])),
+        list(entry.feedback_ids),
     )
 
 
-def _ranked(by_number: dict, number: str) -> Ranked:
-    return Ranked(number, anchor("p", number), _percent(by_number.get(number, {}).get("agreement")))
+def _ranked(by_number: dict[str, schema.ParagraphResult], number: str) -> Ranked:
+    paragraph = by_number.get(number)
+    return Ranked(number, anchor("p", number), _percent(paragraph and paragraph.agreement))
 
 
 def _paragraphs(synthesis: Synthesis, text: Localizer, reader: User) -> list[ParagraphPart]:
-    result = synthesis.result or {}
-    headings = {s["id"]: s.get("heading") or {} for s in result.get("sections", [])}
+    result = schema.result_of(synthesis)
+    headings = {s.id: s.heading for s in result.sections}
     shown = access.can(reader, "decisions.read", synthesis)
     decisions = review.decisions_of(synthesis) if shown else {}
     with_names = access.can(reader, "synthesis.review", synthesis) or access.can(
         reader, "synthesis.run"
     )
     parts = []
-    for p in result.get("paragraphs", []):
-        counts = {s: int(p.get("stance_counts", {}).get(s, 0)) for s in STANCE_ORDER}
+    for p in result.paragraphs:
+        counts = {s: int(p.stance_counts.get(s, 0)) for s in STANCE_ORDER}
         direction = drilldown.paragraph_consensus(result, p)
         wordings = [
             wording(
                 index,
                 group,
-                _decision(decisions.get(group.get("key")), with_names),
+                _decision(decisions.get(group.key), with_names),
                 str(get_locale()),
             )
-            for index, group in enumerate(p.get("amendment_groups", []), start=1)
+            for index, group in enumerate(p.amendment_groups, start=1)
         ]
         parts.append(
             ParagraphPart(
-                number=p["number"],
-                anchor=anchor("p", p["number"]),
-                section=text(headings.get(p.get("section_id"))),
-                text=text(p.get("text")),
+                number=p.number,
+                anchor=anchor("p", p.number),
+                section=text(headings.get(p.section_id)),
+                text=text(p.text),
                 counts=counts,
                 total=sum(counts.values()),
-                agreement=_percent(p.get("agreement")),
+                agreement=_percent(p.agreement),
                 summary=charts.describe_stances(counts),
                 wordings=wordings,
-                quotes=[_quote(q) for q in p.get("quotes", [])],
+                quotes=[_quote(q) for q in p.quotes],
                 consensus=str(stances.CONSENSUS_LABELS[direction]),
                 consensus_key=direction,
             )
@@ -234,61 +231,57 @@ def _decision(row: AmendmentDecision | None, with_names: bool) -> Decision | Non
     )
 
 
-def _quote(quote: dict) -> Quote:
-    return Quote(
-        quote.get("text", ""),
-        quote.get("organisation", ""),
-        quote.get("language"),
-        quote.get("feedback_id"),
-    )
+def _quote(quote: schema.Quote | schema.AnswerQuote) -> Quote:
+    kept = quote.feedback_id if isinstance(quote, schema.Quote) else quote.answer_id
+    return Quote(quote.text, quote.organisation, quote.language, kept)
 
 
-def _theme(theme: dict, text: Localizer) -> Theme:
-    languages = sorted((theme.get("languages") or {}).items())
+def _theme(theme: schema.Theme | schema.AnswerTheme, text: Localizer) -> Theme:
+    if isinstance(theme, schema.Theme):
+        members, organisations, languages = theme.feedback_ids, theme.organisations, theme.languages
+    else:
+        members, organisations, languages = theme.answer_ids, [], {}
     return Theme(
-        label=text(theme.get("label")),
-        size=int(
-            theme.get("size") or len(theme.get("feedback_ids") or theme.get("answer_ids") or [])
-        ),
-        organisations=theme.get("organisations", []),
-        languages=[(LANGUAGE_NAMES.get(code, code), n) for code, n in languages],
-        quotes=[_quote(q) for q in theme.get("quotes", [])],
+        label=text(theme.label),
+        size=theme.size or len(members),
+        organisations=organisations,
+        languages=[(LANGUAGE_NAMES.get(code, code), n) for code, n in sorted(languages.items())],
+        quotes=[_quote(q) for q in theme.quotes],
     )
 
 
-def _question(question: dict, text: Localizer) -> QuestionPart:
-    kind, distribution = question.get("kind"), question.get("distribution") or {}
+def _question(question: schema.QuestionResult, text: Localizer) -> QuestionPart:
+    kind, distribution = question.kind, question.distribution
     figure = None
     if kind in ("scale", "single", "multiple"):
         if kind == "scale":
             choices = [(str(n), f"{n} / 5") for n in range(1, 6)]
         else:
-            options = question.get("options") or []
-            choices = [(str(i), text(option).text) for i, option in enumerate(options)]
+            choices = [(str(i), text(option).text) for i, option in enumerate(question.options)]
         figure = Figure(
-            f"chart-q{question.get('id')}",
+            f"chart-q{question.id}",
             _("Answers"),
             _("Answer"),
             _("Organisations"),
             [(label, int(distribution.get(key, 0))) for key, label in choices],
         )
     return QuestionPart(
-        prompt=text(question.get("prompt")),
-        answers=int(question.get("answers") or 0),
+        prompt=text(question.prompt),
+        answers=question.answers,
         figure=figure,
-        themes=[_theme(t, text) for t in question.get("themes", [])],
+        themes=[_theme(t, text) for t in question.themes],
     )
 
 
-def _changes(changes: dict, text: Localizer) -> Changes:
+def _changes(changes: schema.Changes, text: Localizer) -> Changes:
     return Changes(
-        previous=changes.get("previous"),
-        submissions=int(changes.get("submissions") or 0),
+        previous=changes.previous,
+        submissions=changes.submissions,
         moved=[
-            Moved(m["number"], {s: int(m.get("delta", {}).get(s, 0)) for s in STANCE_ORDER})
-            for m in changes.get("paragraphs", [])
+            Moved(m.number, {s: int(m.delta.get(s, 0)) for s in STANCE_ORDER})
+            for m in changes.paragraphs
         ],
-        new_themes=[text(label) for label in changes.get("new_themes", [])],
+        new_themes=[text(label) for label in changes.new_themes],
     )
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Organisation, Paragraph, ParagraphFeedback, Submission, Synthesis
 from app.services.reports.bidi import is_rtl
+from app.services.synthesis import schema
 from app.vocabulary import STANCE_LABELS as STANCES
 
 # Submissions per annex query: bounds the rows held at once and the query's parameters.
@@ -128,8 +129,9 @@ class Annex:
 
 def _submissions_by_organisation(synthesis: Synthesis) -> list[int]:
     """The ids of the synthesis' submissions, by organisation name in the database's order."""
-    mark = (synthesis.result or {}).get("watermark") or synthesis.watermark or {}
-    counted = set(mark.get("submission_ids") or [])
+    result = schema.result_of(synthesis)
+    kept = result.watermark.submission_ids if result else synthesis.watermark.get("submission_ids")
+    counted = set(kept or [])
     ids = db.session.scalars(
         sa.select(Submission.id)
         .join(Organisation, Submission.organisation_id == Organisation.id)

@@ -6,19 +6,21 @@ from __future__ import annotations
 from flask_babel import _, ngettext
 
 from app.services.reports.synthesis_model import Decision, Sibling, Wording
-from app.services.synthesis import amendments
+from app.services.synthesis import amendments, schema
 from app.vocabulary import LANGUAGE_NAMES
 
 
-def wording(index: int, group: dict, decision: Decision | None, language: str) -> Wording:
+def wording(
+    index: int, group: schema.AmendmentGroup, decision: Decision | None, language: str
+) -> Wording:
     """A group of wordings, diffed against the reader's language of the draft where one of
     them was written from it, the same change from the other languages beside it."""
-    variants = group.get("variants") or []
-    shown = next((v for v in variants if v.get("language") == language), None) or next(
-        (v for v in variants if v.get("language") == group.get("language")), None
+    variants = group.variants
+    shown = next((v for v in variants if v.language == language), None) or next(
+        (v for v in variants if v.language == group.language), None
     )
-    diff = [(op, piece) for op, piece in (shown or group).get("diff", [])]
-    source = (shown or {}).get("language")
+    diff = [(op, piece) for op, piece in (shown or group).diff]
+    source = shown.language if shown else None
     note = ""
     if source and source != language:
         note = _(
@@ -30,11 +32,11 @@ def wording(index: int, group: dict, decision: Decision | None, language: str) -
         Sibling(
             _(
                 "The same change written from the %(language)s text of the draft",
-                language=LANGUAGE_NAMES.get(v["language"], v["language"]),
+                language=LANGUAGE_NAMES.get(v.language, v.language),
             )
-            + f" ({_wordings(len(v.get('feedback_ids', [])))})",
-            [(op, piece) for op, piece in v.get("diff", [])],
-            change_sentence(v.get("change") or amendments.describe(v.get("diff", []))),
+            + f" ({_wordings(len(v.feedback_ids))})",
+            [(op, piece) for op, piece in v.diff],
+            change_sentence(v.change or _described(v.diff)),
         )
         for v in variants
         if v is not shown
@@ -42,32 +44,37 @@ def wording(index: int, group: dict, decision: Decision | None, language: str) -
     return Wording(
         index,
         diff,
-        group.get("organisations", []),
-        len(group.get("feedback_ids", [])),
+        group.organisations,
+        len(group.feedback_ids),
         decision,
-        list(group.get("feedback_ids", [])),
-        change_sentence((shown or group).get("change") or amendments.describe(diff)),
+        list(group.feedback_ids),
+        change_sentence((shown or group).change or _described(diff)),
         note,
         siblings,
     )
+
+
+def _described(diff) -> list[schema.Change]:
+    """The changes of a diff kept before syntheses kept them (see amendments.describe)."""
+    return [schema.Change(**c) for c in amendments.describe([tuple(piece) for piece in diff])]
 
 
 def _wordings(count: int) -> str:
     return ngettext("%(num)d wording", "%(num)d wordings", count)
 
 
-def change_sentence(changes: list[dict]) -> str:
+def change_sentence(changes: list[schema.Change]) -> str:
     """What a wording changes as one sentence ("inserts: …, after: …"), in the locale."""
     said = []
     for c in changes:
-        text, old, after = c.get("text", ""), c.get("old", ""), c.get("after", "")
-        if c.get("op") == "insert":
+        text, old, after = c.text, c.old, c.after
+        if c.op == "insert":
             said.append(
                 _("inserts: %(text)s, after: %(after)s", text=text, after=after)
                 if after
                 else _("inserts at the start: %(text)s", text=text)
             )
-        elif c.get("op") == "remove":
+        elif c.op == "remove":
             said.append(
                 _("removes: %(text)s, after: %(after)s", text=text, after=after)
                 if after

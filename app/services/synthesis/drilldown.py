@@ -5,6 +5,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -24,11 +25,13 @@ from app.models import (
 from app.services.accounts import access
 from app.services.errors import NotFound
 from app.services.feedback import moderation
+from app.services.synthesis import schema
 from app.services.synthesis.review import group_of, paragraph_of
 from app.services.synthesis.stances import MINIMUM, agreement, consensus, rank_paragraphs
 from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 from app.vocabulary import STANCES as STANCE_ORDER
 
+T = TypeVar("T")
 MAX_IDS = 500
 PAGE_SIZE = 50
 
@@ -65,7 +68,7 @@ class Filters:
 
 @dataclass
 class StanceRow:
-    paragraph: dict
+    paragraph: schema.ParagraphResult
     counts: dict[str, int]
     agreement: float | None
     consensus: str  # which way the stances go: one of stances.CONSENSUS
@@ -82,8 +85,7 @@ class SectionRows:
 
 
 def _submission_ids(synthesis: Synthesis) -> list[int]:
-    mark = synthesis.result.get("watermark") or synthesis.watermark or {}
-    return [i for i in mark.get("submission_ids", []) if isinstance(i, int)]
+    return list(schema.result_of(synthesis).watermark.submission_ids)
 
 
 def _scoped(stmt: sa.Select, synthesis: Synthesis, filters: Filters) -> sa.Select:
@@ -92,7 +94,7 @@ def _scoped(stmt: sa.Select, synthesis: Synthesis, filters: Filters) -> sa.Selec
     Paragraphs are matched by number, as the synthesis matches them, so that feedback
     given on an earlier version of the draft counts for the same paragraph.
     """
-    numbers = [p["number"] for p in synthesis.result.get("paragraphs", [])]
+    numbers = [p.number for p in schema.result_of(synthesis).paragraphs]
     stmt = (
         stmt.join(Submission, ParagraphFeedback.submission_id == Submission.id)
         .join(Organisation, Submission.organisation_id == Organisation.id)
@@ -137,56 +139,57 @@ def filtered_counts(synthesis: Synthesis, filters: Filters) -> dict[str, dict[st
 def stance_table(synthesis: Synthesis, filters: Filters) -> list[SectionRows]:
     """The draft section by section, each paragraph with its stance counts, agreement and
     which way they go."""
-    result = synthesis.result
+    result = schema.result_of(synthesis)
     minimum = consensus_minimum(result)
     counted = filtered_counts(synthesis, filters) if filters.active else None
-    sections = {
-        s["id"]: SectionRows(s.get("heading") or {}, []) for s in result.get("sections", [])
-    }
+    sections = {s.id: SectionRows(s.heading, []) for s in result.sections}
     loose = SectionRows({}, [])
-    for paragraph in result.get("paragraphs", []):
+    for paragraph in result.paragraphs:
         if counted is None:
-            counts = {s: int(paragraph["stance_counts"].get(s, 0)) for s in STANCE_ORDER}
-            score = paragraph.get("agreement")
+            counts = {s: int(paragraph.stance_counts.get(s, 0)) for s in STANCE_ORDER}
+            score = paragraph.agreement
             # Syntheses made before the direction was kept have it worked out again.
-            direction = paragraph.get("consensus") or consensus(counts, minimum)
+            direction = paragraph.consensus or consensus(counts, minimum)
         else:
-            counts = counted.get(paragraph["number"], dict.fromkeys(STANCE_ORDER, 0))
+            counts = counted.get(paragraph.number, dict.fromkeys(STANCE_ORDER, 0))
             score, direction = agreement(counts), consensus(counts, minimum)
-        sections.get(paragraph.get("section_id"), loose).rows.append(
+        sections.get(paragraph.section_id, loose).rows.append(
             StanceRow(paragraph, counts, score, direction)
         )
     return [s for s in [*sections.values(), loose] if s.rows]
 
 
-def consensus_minimum(result: dict) -> int:
+def consensus_minimum(result: schema.SynthesisResult) -> int:
     """The number of organisations below which the synthesis said "too few answers to tell"."""
-    return int(result.get("consensus_minimum") or MINIMUM)
+    return int(result.consensus_minimum or MINIMUM)
 
 
-def paragraph_consensus(result: dict, paragraph: dict) -> str:
+def paragraph_consensus(result: schema.SynthesisResult, paragraph: schema.ParagraphResult) -> str:
     """Which way a paragraph's stances go (one of stances.CONSENSUS), as the synthesis said."""
-    counts = paragraph.get("stance_counts") or {}
-    return paragraph.get("consensus") or consensus(counts, consensus_minimum(result))
+    return paragraph.consensus or consensus(paragraph.stance_counts, consensus_minimum(result))
 
 
-def ranking(result: dict) -> dict[str, list[str]]:
+def ranking(result: schema.SynthesisResult) -> dict[str, list[str]]:
     """Broadly supported, broadly opposed and contested paragraphs, as the synthesis ranked
     them; worked out again for a synthesis made before opposition had a list of its own."""
-    kept = result.get("ranking") or {}
-    if "opposed" in kept:
-        return kept
-    counted = [(p["number"], p.get("stance_counts") or {}) for p in result.get("paragraphs", [])]
+    kept = result.ranking
+    if kept.opposed is not None:
+        return {"consensus": kept.consensus, "contested": kept.contested, "opposed": kept.opposed}
+    counted = [(p.number, p.stance_counts) for p in result.paragraphs]
     return rank_paragraphs(counted, consensus_minimum(result))
 
 
-def participation_bars(result: dict) -> dict[str, list[tuple[str, str, int]]]:
+def participation_bars(result: schema.SynthesisResult) -> dict[str, list[tuple[str, str, int]]]:
     """(key, translated label, count) for each kind, region and language, largest first."""
-    labels = {"by_kind": ORGANISATION_KINDS, "by_region": REGIONS, "by_language": LANGUAGE_NAMES}
-    figures = result.get("participation", {})
+    figures = result.participation
+    columns = {
+        "by_kind": (figures.by_kind, ORGANISATION_KINDS),
+        "by_region": (figures.by_region, REGIONS),
+        "by_language": (figures.by_language, LANGUAGE_NAMES),
+    }
     bars = {}
-    for name, names in labels.items():
-        rows = [(key, str(names.get(key, key)), int(n)) for key, n in figures.get(name, {}).items()]
+    for name, (counts, names) in columns.items():
+        rows = [(key, str(names.get(key, key)), int(n)) for key, n in counts.items()]
         bars[name] = sorted(rows, key=lambda row: (-row[2], row[1]))
     return bars
 
@@ -206,8 +209,9 @@ class Selection:
     ids: list[int] | None = None
     number: str | None = None
     stance: str | None = None
-    paragraph: dict | None = None
-    item: dict | None = None  # the theme, campaign or amendment group
+    paragraph: schema.ParagraphResult | None = None
+    # the theme, campaign or amendment group
+    item: schema.Theme | schema.Campaign | schema.AmendmentGroup | None = None
     index: int | None = None
     requested: int = 0
 
@@ -227,7 +231,7 @@ def parse_ids(values: Iterable[str]) -> list[int]:
     return list(dict.fromkeys(found))[:MAX_IDS]
 
 
-def _nth(entries: list | None, index: int, message) -> dict:
+def _nth(entries: list[T] | None, index: int, message) -> T:
     if not entries or not 0 <= index < len(entries):
         raise NotFound(message)
     return entries[index]
@@ -244,28 +248,26 @@ def select_feedback(
     duplicate: int | None = None,
 ) -> Selection:
     """The selection a drill-down link asks for; NotFound for what the synthesis lacks."""
-    result = synthesis.result
+    result = schema.result_of(synthesis)
     if theme is not None:
-        item = _nth(result.get("themes"), theme, _l("This synthesis has no such theme."))
-        return Selection("theme", ids=list(item.get("feedback_ids", [])), item=item, index=theme)
+        item = _nth(result.themes, theme, _l("This synthesis has no such theme."))
+        return Selection("theme", ids=list(item.feedback_ids), item=item, index=theme)
     if duplicate is not None:
-        item = _nth(result.get("duplicates"), duplicate, _l("This synthesis has no such campaign."))
-        return Selection(
-            "duplicate", ids=list(item.get("feedback_ids", [])), item=item, index=duplicate
-        )
+        found = _nth(result.duplicates, duplicate, _l("This synthesis has no such campaign."))
+        return Selection("duplicate", ids=list(found.feedback_ids), item=found, index=duplicate)
     if ids is not None:
         return Selection("ids", ids=ids, requested=len(ids))
     if number is None:
         return Selection("all")
     paragraph = paragraph_of(synthesis, number)
     if group is not None:
-        item = group_of(paragraph, group)
-        return Selection("group", ids=list(item["feedback_ids"]), paragraph=paragraph, item=item)
+        wording = group_of(paragraph, group)
+        return Selection("group", ids=list(wording.feedback_ids), paragraph=paragraph, item=wording)
     if stance is not None and stance not in STANCE_ORDER:
         raise NotFound(_l("There is no such stance."))
     if filters.active:
         return Selection("paragraph", number=number, stance=stance, paragraph=paragraph)
-    by_stance = paragraph.get("stance_feedback_ids", {})
+    by_stance = paragraph.stance_feedback_ids
     chosen = [i for s in ([stance] if stance else STANCE_ORDER) for i in by_stance.get(s, [])]
     return Selection("paragraph", ids=chosen, stance=stance, paragraph=paragraph)
 
@@ -328,16 +330,16 @@ def feedback_page(
 
 @dataclass
 class AnswerSelection:
-    question: dict
+    question: schema.QuestionResult
     option: str | None
-    theme: dict | None
+    theme: schema.AnswerTheme | None
     answers: list[Answer]
 
 
-def _options(question: dict) -> set[str]:
-    if question.get("kind") == "scale":
+def _options(question: schema.QuestionResult) -> set[str]:
+    if question.kind == "scale":
         return {"1", "2", "3", "4", "5"}
-    return {str(i) for i in range(len(question.get("options") or []))}
+    return {str(i) for i in range(len(question.options))}
 
 
 def _answer_keys(value: object) -> set[str]:
@@ -355,15 +357,13 @@ def select_answers(
 ) -> AnswerSelection:
     """The answers behind a question's figure: all, one option's, one theme's, or some."""
     access.require(reader, "synthesis.read", synthesis)
-    questions = synthesis.result.get("questions", [])
-    question = next((q for q in questions if q.get("id") == question_id), None)
+    questions = schema.result_of(synthesis).questions
+    question = next((q for q in questions if q.id == question_id), None)
     if question is None:
         raise NotFound(_l("This synthesis has no such question."))
     if option is not None and option not in _options(question):
         raise NotFound(_l("This question has no such answer."))
-    chosen = (
-        _nth(question.get("themes"), theme, _l("No such theme.")) if theme is not None else None
-    )
+    chosen = _nth(question.themes, theme, _l("No such theme.")) if theme is not None else None
     stmt = (
         sa.select(Answer)
         .join(Submission, Answer.submission_id == Submission.id)
@@ -388,7 +388,7 @@ def select_answers(
     if option is not None:
         answers = [a for a in answers if option in _answer_keys(a.value)]
     if chosen is not None:
-        wanted = set(chosen.get("answer_ids") or chosen.get("feedback_ids") or [])
+        wanted = set(chosen.answer_ids)
         answers = [a for a in answers if a.id in wanted]
     if ids is not None:
         answers = [a for a in answers if a.id in set(ids)]

@@ -20,7 +20,7 @@ from app.models.common import utcnow
 from app.models.synthesis import DECISIONS
 from app.services.accounts import access, audit
 from app.services.errors import DomainError, NotFound
-from app.services.synthesis import runs
+from app.services.synthesis import runs, schema
 
 MAX_TEXT = 5_000
 
@@ -62,17 +62,17 @@ def get(user: User | None, consultation: Consultation, number: int) -> Synthesis
     return synthesis
 
 
-def paragraph_of(synthesis: Synthesis, number: str) -> dict:
+def paragraph_of(synthesis: Synthesis, number: str) -> schema.ParagraphResult:
     """The paragraph numbered `number` in the synthesis, or NotFound."""
-    for paragraph in synthesis.result.get("paragraphs", []):
-        if paragraph["number"] == number:
+    for paragraph in schema.result_of(synthesis).paragraphs:
+        if paragraph.number == number:
             return paragraph
     raise NotFound(_l("This synthesis has no paragraph %(number)s.", number=number))
 
 
 def neighbours(synthesis: Synthesis, number: str) -> tuple[str | None, str | None]:
     """The numbers of the paragraphs before and after `number`."""
-    numbers = [p["number"] for p in synthesis.result.get("paragraphs", [])]
+    numbers = [p.number for p in schema.result_of(synthesis).paragraphs]
     at = numbers.index(number)
     return (numbers[at - 1] if at else None, numbers[at + 1] if at + 1 < len(numbers) else None)
 
@@ -91,7 +91,9 @@ def _check_text(text: str, field: str, missing) -> None:
         raise DomainError(_l("Use at most %(n)s characters.", n=f"{MAX_TEXT:,}"), field=field)
 
 
-def notes_on(reader: User | None, synthesis: Synthesis, paragraph: dict) -> list[CouncilNote]:
+def notes_on(
+    reader: User | None, synthesis: Synthesis, paragraph: schema.ParagraphResult
+) -> list[CouncilNote]:
     """The Council's notes on a paragraph (by its number), from any synthesis, oldest first."""
     access.require(reader, "synthesis.read", synthesis)
     return list(
@@ -100,7 +102,7 @@ def notes_on(reader: User | None, synthesis: Synthesis, paragraph: dict) -> list
             .join(Paragraph, CouncilNote.paragraph_id == Paragraph.id)
             .where(
                 CouncilNote.consultation_id == synthesis.consultation_id,
-                Paragraph.number == paragraph["number"],
+                Paragraph.number == paragraph.number,
             )
             .options(so.selectinload(CouncilNote.author))
             .order_by(CouncilNote.created_at, CouncilNote.id)
@@ -109,7 +111,11 @@ def notes_on(reader: User | None, synthesis: Synthesis, paragraph: dict) -> list
 
 
 def add_note(
-    user: User, synthesis: Synthesis, paragraph: dict, text: str, ip: str | None = None
+    user: User,
+    synthesis: Synthesis,
+    paragraph: schema.ParagraphResult,
+    text: str,
+    ip: str | None = None,
 ) -> CouncilNote:
     """Add a Council member's note on a paragraph."""
     access.require(user, "synthesis.review", synthesis)
@@ -117,7 +123,7 @@ def add_note(
     _check_text(text, "note", _l("Write the note."))
     note = CouncilNote(
         consultation_id=synthesis.consultation_id,
-        paragraph_id=paragraph["id"],
+        paragraph_id=paragraph.id,
         author_id=user.id,
         text=text,
     )
@@ -129,16 +135,16 @@ def add_note(
         note,
         ip,
         synthesis=synthesis.number,
-        paragraph=paragraph["number"],
+        paragraph=paragraph.number,
     )
     db.session.commit()
     return note
 
 
-def group_of(paragraph: dict, key: str) -> dict:
+def group_of(paragraph: schema.ParagraphResult, key: str) -> schema.AmendmentGroup:
     """The paragraph's amendment group with this key, or NotFound."""
-    for group in paragraph.get("amendment_groups", []):
-        if group["key"] == key:
+    for group in paragraph.amendment_groups:
+        if group.key == key:
             return group
     raise NotFound(_l("This paragraph has no such group of proposed wordings."))
 
@@ -156,7 +162,7 @@ def decisions_of(synthesis: Synthesis) -> dict[str, AmendmentDecision]:
 def decide(
     user: User,
     synthesis: Synthesis,
-    paragraph: dict,
+    paragraph: schema.ParagraphResult,
     key: str,
     decision: str,
     reason: str,
@@ -192,9 +198,7 @@ def _write_decision(user, synthesis, paragraph, key, decision, reason, ip) -> Am
     )
     previous = (row.decision, row.reason) if row else (None, None)
     if row is None:
-        row = AmendmentDecision(
-            synthesis_id=synthesis.id, paragraph_id=paragraph["id"], group_key=key
-        )
+        row = AmendmentDecision(synthesis_id=synthesis.id, paragraph_id=paragraph.id, group_key=key)
         db.session.add(row)
     row.decision, row.reason = decision, reason
     row.decided_by_id, row.decided_at = user.id, utcnow()
@@ -205,7 +209,7 @@ def _write_decision(user, synthesis, paragraph, key, decision, reason, ip) -> Am
         row,
         ip,
         synthesis=synthesis.number,
-        paragraph=paragraph["number"],
+        paragraph=paragraph.number,
         decision=decision,
         reason=reason,
         previous_decision=previous[0],
@@ -247,19 +251,19 @@ class Comparison:
 
 def compare(before: Synthesis, after: Synthesis) -> Comparison:
     """Participation and stance counts of two syntheses, paragraphs matched by number."""
-    pa = before.result.get("participation", {})
-    pb = after.result.get("participation", {})
+    first, second = schema.result_of(before), schema.result_of(after)
+    pa, pb = first.participation, second.participation
     totals = [
-        CompareRow(k, int(pa.get(k, 0)), int(pb.get(k, 0)))
+        CompareRow(k, int(getattr(pa, k)), int(getattr(pb, k)))
         for k in ("submissions", "organisations")
     ]
     groups = {}
     for name in ("by_kind", "by_region", "by_language"):
-        a, b = pa.get(name, {}), pb.get(name, {})
+        a, b = getattr(pa, name), getattr(pb, name)
         keys = sorted(set(a) | set(b), key=lambda k: (-int(b.get(k, 0)), k))
         groups[name] = [CompareRow(k, int(a.get(k, 0)), int(b.get(k, 0))) for k in keys]
-    counts_a = {p["number"]: p["stance_counts"] for p in before.result.get("paragraphs", [])}
-    counts_b = {p["number"]: p["stance_counts"] for p in after.result.get("paragraphs", [])}
+    counts_a = {p.number: p.stance_counts for p in first.paragraphs}
+    counts_b = {p.number: p.stance_counts for p in second.paragraphs}
     numbers = list(dict.fromkeys([*counts_b, *counts_a]))
     paragraphs = [ParagraphComparison(n, counts_a.get(n), counts_b.get(n)) for n in numbers]
     return Comparison(totals, groups, paragraphs)
