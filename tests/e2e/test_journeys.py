@@ -21,6 +21,13 @@ pytestmark = pytest.mark.e2e
 
 TIMEOUT_MS = 10_000
 
+# Whether the sticky save bar covers the line being typed into.
+COVERED_BY_SAVE_BAR = """() => {
+  const bar = document.querySelector('.save-bar').getBoundingClientRect();
+  const field = document.activeElement.getBoundingClientRect();
+  const caret = Math.min(field.bottom, innerHeight);
+  return bar.top < innerHeight && caret > bar.top + 1;
+}"""
 BROWSER_LOCALES = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES"}
 PASSWORD = "demo-password-2026"
 
@@ -103,7 +110,9 @@ def test_partner_in_spanish_lands_on_their_consultations_and_submits_again(serve
     walk.follow(re.compile(r"."), within="nav.submission-progress li:nth-child(2)")
     assert re.search(r"/respond/sections/1$", walk.page.url)
 
-    # A stance by keyboard: the wording box opens on "Support with amendments".
+    # A stance by keyboard: the wording box opens on "Support with amendments". The window is
+    # short enough for the save bar to matter, tall enough for it to stay on screen.
+    walk.page.set_viewport_size({"width": 1100, "height": 760})
     support = walk.words("Support")
     first = walk.page.get_by_role("radio", name=re.compile("^" + re.escape(support) + " —")).first
     walk.focus(first)
@@ -116,6 +125,8 @@ def test_partner_in_spanish_lands_on_their_consultations_and_submits_again(serve
     walk.focus(walk.page.locator("details.wording textarea").first)
     walk.page.keyboard.press("Control+End")
     walk.page.keyboard.type(" Con las zonas rurales.")
+    # Scrolling is smooth: wait for the page to come to rest clear of the bar.
+    walk.page.wait_for_function(f"() => !({COVERED_BY_SAVE_BAR})()")
     walk.follow(walk.words("Save this section"), role="button")
     banner = walk.page.locator(".resubmit-banner")
     expect(banner).to_be_visible()

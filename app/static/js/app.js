@@ -191,6 +191,26 @@ document.addEventListener("DOMContentLoaded", () => {
   forgetUnsavedOnSignOut();
 });
 
+// The sticky save bar never hides the field being typed into: when the field reaches under
+// the bar (or below the window), the page moves up just enough, never past the field's top.
+function keepFieldClearOfSaveBar(form) {
+  const bar = form.querySelector(".save-bar");
+  if (!bar) return;
+  const clear = (event) => {
+    const field = event.target;
+    if (!field.matches("textarea, input, select") || getComputedStyle(bar).position !== "sticky") return;
+    const box = field.getBoundingClientRect();
+    const limit = Math.min(bar.getBoundingClientRect().top, window.innerHeight) - 8;
+    if (box.bottom > limit) window.scrollBy(0, Math.min(box.bottom - limit, box.top - 8));
+  };
+  form.addEventListener("focusin", clear);
+  form.addEventListener("input", clear);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-autosave]")) keepFieldClearOfSaveBar(form);
+});
+
 // The proposed-wording box opens when the partner chooses "Support with amendments".
 function openWordingOnAmend(box) {
   const stances = document.getElementById(box.dataset.wordingFor);
