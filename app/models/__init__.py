@@ -19,6 +19,7 @@ from app.models.feedback import (
 from app.models.moderation import Moderation
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
+from app.models.privacy import PrivacyNotice
 from app.models.synthesis import (
     AmendmentDecision,
     ApiToken,
@@ -51,6 +52,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "Paragraph",
+    "PrivacyNotice",
     "Question",
     "RecoveryCode",
     "Section",

@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
     # account keeps its row (audit lines and revisions point to it) under a pseudonym.
     erasure_requested_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The version of the privacy notice the person accepted, and when.
+    privacy_version: so.Mapped[int | None]
+    privacy_accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     organisation: so.Mapped[Organisation | None] = so.relationship(back_populates="members")
 

@@ -26,6 +26,7 @@ from app.staff import (  # noqa: E402,F401
     moderation,
     organisations,
     outbox,
+    privacy,
     responses,
     syntheses,
     users,

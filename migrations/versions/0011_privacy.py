@@ -1,5 +1,6 @@
 """Moderation: texts staff hid from public view, with the reason and who showed them again;
-erasure: when a person asked for it and when their account was erased.
+erasure: when a person asked for it and when their account was erased; the privacy notice's
+versions and the version each person accepted.
 
 Revision ID: 0011
 Revises: 0010
@@ -8,6 +9,7 @@ Create Date: 2026-12-06 08:15:00
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0011'
@@ -43,10 +45,27 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('erasure_requested_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('privacy_version', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('privacy_accepted_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        'privacy_notice',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('text', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+        sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('published_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['published_by_id'], ['user.id'],
+                                name=op.f('fk_privacy_notice_published_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_notice')),
+        sa.UniqueConstraint('version', name=op.f('uq_privacy_notice_version')),
+    )
 
 
 def downgrade():
+    op.drop_table('privacy_notice')
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('privacy_accepted_at')
+        batch_op.drop_column('privacy_version')
         batch_op.drop_column('erased_at')
         batch_op.drop_column('erasure_requested_at')
     with op.batch_alter_table('moderation', schema=None) as batch_op:

@@ -20,6 +20,9 @@ OPERATOR = "run by the operator's `flask` command on the server"
 NEEDS_NO_RULE = {
     "accounts.access.is_invited": "part of the rules themselves",
     "accounts.audit.record": STEP,
+    "accounts.privacy.current": "the notice in force is public",
+    "accounts.privacy.needs_consent": OWN_ACCOUNT,
+    "accounts.privacy.accept": OWN_ACCOUNT,
     "accounts.refusals.record_refusal": "writes the trail line of a refused request",
     "accounts.audit.verify": OPERATOR,
     "accounts.links.issue": WORKER,

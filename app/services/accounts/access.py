@@ -163,6 +163,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "user.list": _is_staff,
     "user.manage": _is_admin,
     "user.erase": _is_admin,
+    "privacy.manage": _is_admin,
     "staff.area": _is_staff,
     "outbox.manage": _is_staff,
     "partner.home": _is_partner,

@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "feedback.hidden": _l("Text hidden by moderation"),
     "feedback.unhidden": _l("Hidden text shown again"),
     "organisation.saved": _l("Organisation saved"),
+    "privacy.accepted": _l("Privacy notice accepted"),
+    "privacy.published": _l("Privacy notice published"),
     "question.deleted": _l("Question deleted"),
     "question.saved": _l("Question saved"),
     "retention.purged": _l("Data kept past its time removed"),
