@@ -16,8 +16,7 @@ from app.services.accounts.access import COMMAND_LINE
 from app.services.reports import synthesis as report_service
 from app.services.reports import synthesis_annex, synthesis_model
 from app.services.synthesis import runs
-from app.services.synthesis.compute import group_key
-from app.services.textdiff import word_diff
+from tests.factories import result_from_rows
 from tests.helpers import make_consultation, make_submitted
 
 COMPILED = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
@@ -30,59 +29,17 @@ CAMPAIGN = "Put culture at the heart of the Pact."
 STANCES = ("support", "amend", "oppose", "none")
 
 
-def _paragraph_entry(paragraph, items, decided_key=None) -> dict:
-    ids = {s: [i.id for i in items if i.stance == s] for s in STANCES}
-    amended = [i for i in items if i.amendment]
-    groups = []
-    if amended:
-        groups.append(
-            {
-                "key": group_key([i.id for i in amended]),
-                "feedback_ids": [i.id for i in amended],
-                "text": WORDING,
-                "diff": [list(piece) for piece in word_diff(paragraph.text["en"], WORDING)],
-                "organisations": sorted(i.submission.organisation.name for i in amended),
-            }
-        )
-    return {
-        "id": paragraph.id,
-        "number": paragraph.number,
-        "section_id": paragraph.section_id,
-        "text": dict(paragraph.text),
-        "stance_counts": {s: len(v) for s, v in ids.items()},
-        "stance_feedback_ids": ids,
-        "agreement": 0.36 if items else None,
-        "feedback_count": len(items),
-        "amendment_groups": groups,
-        "quotes": [
-            {
-                "feedback_id": i.id,
-                "text": i.comment,
-                "organisation": i.submission.organisation.name,
-                "language": i.language,
-            }
-            for i in items
-            if i.comment
-        ][:2],
-    }
-
-
 def _result(consultation, submissions) -> dict:
-    """A synthesis result in the shape INTERFACES.md describes, made from real rows."""
+    """A synthesis result with chosen figures, made from real rows."""
     items = [i for s in submissions for i in s.items]
-    version = consultation.current_version
     scale, single = consultation.questions
-    return {
-        "consultation": consultation.slug,
-        "number": 1,
-        "created_at": COMPILED.isoformat(),
-        "watermark": {
-            "submission_ids": [s.id for s in submissions],
-            "submissions": len(submissions),
-            "items": len(items),
-            "taken_at": COMPILED.isoformat(),
-        },
-        "participation": {
+    return result_from_rows(
+        consultation,
+        submissions,
+        wording=WORDING,
+        agreement=0.36,
+        created_at=COMPILED,
+        participation={
             "submissions": len(submissions),
             "organisations": len(submissions),
             "by_kind": {"un_agency": 2, "ngo": 2},
@@ -92,16 +49,8 @@ def _result(consultation, submissions) -> dict:
                 {"id": 99, "name": "Silent Partners", "kind": "ngo", "region": "asia_pacific"}
             ],
         },
-        "sections": [
-            {"id": s.id, "position": s.position, "heading": dict(s.heading)}
-            for s in version.sections
-        ],
-        "paragraphs": [
-            _paragraph_entry(p, [i for i in items if i.paragraph_id == p.id])
-            for p in version.paragraphs
-        ],
-        "ranking": {"consensus": ["2"], "contested": ["1"]},
-        "themes": [
+        ranking={"consensus": ["2"], "contested": ["1"]},
+        themes=[
             {
                 "label": {"en": "rural areas", "fr": "zones rurales", "es": "zonas rurales"},
                 "size": 2,
@@ -118,7 +67,7 @@ def _result(consultation, submissions) -> dict:
                 ],
             }
         ],
-        "duplicates": [
+        duplicates=[
             {
                 "feedback_ids": [items[0].id, items[2].id],
                 "text": CAMPAIGN,
@@ -126,7 +75,7 @@ def _result(consultation, submissions) -> dict:
                 "organisations": ["FAO", "UNICEF"],
             }
         ],
-        "questions": [
+        questions=[
             {
                 "id": scale.id,
                 "kind": "scale",
@@ -146,13 +95,7 @@ def _result(consultation, submissions) -> dict:
                 "themes": [],
             },
         ],
-        "changes_since_previous": {
-            "previous": None,
-            "submissions": len(submissions),
-            "paragraphs": [],
-            "new_themes": [],
-        },
-    }
+    )
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from app.models import (
     Synthesis,
 )
 from app.models.common import utcnow
+from tests.factories import result_from_rows
 from tests.helpers import make_consultation, make_submitted
 
 STANCES = ("support", "amend", "oppose", "none")
@@ -24,58 +25,16 @@ def submit(db, consultation, organisation, items, answers=None) -> Submission:
     return make_submitted(consultation, organisation, items, answers)
 
 
-def paragraph_entry(paragraph, items) -> dict:
-    ids = {s: [i.id for i in items if i.stance == s] for s in STANCES}
-    amended = [i for i in items if i.amendment]
-    return {
-        "id": paragraph.id,
-        "number": paragraph.number,
-        "section_id": paragraph.section_id,
-        "text": dict(paragraph.text),
-        "stance_counts": {s: len(v) for s, v in ids.items()},
-        "stance_feedback_ids": ids,
-        "agreement": 0.5,
-        "feedback_count": len(items),
-        "amendment_groups": [
-            {
-                "key": "a" * 40,
-                "feedback_ids": [i.id for i in amended],
-                "text": AMENDMENT,
-                "diff": [["same", "Second"], ["del", "."], ["ins", ", for every child."]],
-                "organisations": sorted(i.submission.organisation.name for i in amended),
-            }
-        ]
-        if amended
-        else [],
-        "quotes": [
-            {
-                "feedback_id": i.id,
-                "text": i.comment,
-                "organisation": i.submission.organisation.name,
-                "language": i.language,
-            }
-            for i in items
-            if i.comment
-        ][:2],
-    }
-
-
 def build_result(consultation, submissions, number=1, themes=None, duplicates=None) -> dict:
-    """A small synthesis result in the shape INTERFACES.md describes, from real rows."""
-    items = [i for s in submissions for i in s.items]
-    version = consultation.current_version
+    """A small synthesis result with chosen figures, from real rows."""
     scale = consultation.questions[0]
-    return {
-        "consultation": consultation.slug,
-        "number": number,
-        "created_at": utcnow().isoformat(),
-        "version": 1,
-        "watermark": {
-            "submission_ids": [s.id for s in submissions],
-            "submissions": len(submissions),
-            "items": len(items),
-        },
-        "participation": {
+    return result_from_rows(
+        consultation,
+        submissions,
+        wording=AMENDMENT,
+        key="a" * 40,
+        number=number,
+        participation={
             "submissions": len(submissions),
             "organisations": len(submissions),
             "by_kind": {"un_agency": 2, "ngo": 1},
@@ -85,18 +44,8 @@ def build_result(consultation, submissions, number=1, themes=None, duplicates=No
                 {"id": 99, "name": "Silent Partners", "kind": "ngo", "region": "asia_pacific"}
             ],
         },
-        "sections": [
-            {"id": s.id, "position": s.position, "heading": dict(s.heading)}
-            for s in version.sections
-        ],
-        "paragraphs": [
-            paragraph_entry(p, [i for i in items if i.paragraph_id == p.id])
-            for p in version.paragraphs
-        ],
-        "ranking": {"consensus": ["2"], "contested": ["1"]},
-        "themes": themes or [],
-        "duplicates": duplicates or [],
-        "questions": [
+        ranking={"consensus": ["2"], "contested": ["1"]},
+        questions=[
             {
                 "id": scale.id,
                 "kind": "scale",
@@ -107,13 +56,9 @@ def build_result(consultation, submissions, number=1, themes=None, duplicates=No
                 "themes": [],
             }
         ],
-        "changes_since_previous": {
-            "previous": None,
-            "submissions": len(submissions),
-            "paragraphs": [],
-            "new_themes": [],
-        },
-    }
+        themes=themes,
+        duplicates=duplicates,
+    )
 
 
 @pytest.fixture
