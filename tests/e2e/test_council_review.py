@@ -1,7 +1,5 @@
 """A Council member, in French and by keyboard, reviews a synthesis and decides on a wording."""
 
-import hashlib
-
 import pytest
 import sqlalchemy as sa
 
@@ -13,54 +11,14 @@ from app.models import (
     Synthesis,
 )
 from app.models.common import utcnow
-from app.services.textdiff import word_diff
 from tests.e2e.conftest import serving
 from tests.e2e.keyboard import press_enter_and_wait, tab_to
+from tests.factories import result_from_rows
 from tests.helpers import make_submitted
 
 pytestmark = pytest.mark.e2e
 
 SLUG = "pact-for-the-future-opportunities"
-STANCES = ("support", "amend", "oppose", "none")
-
-
-def _paragraph_result(paragraph, items) -> dict:
-    ids = {s: [i.id for i in items if i.stance == s] for s in STANCES}
-    amended = [i for i in items if i.amendment]
-    original = paragraph.text["en"]
-    groups = []
-    if amended:
-        key = hashlib.sha1(",".join(str(i.id) for i in amended).encode()).hexdigest()
-        groups.append(
-            {
-                "key": key,
-                "feedback_ids": [i.id for i in amended],
-                "text": amended[0].amendment,
-                "diff": [list(p) for p in word_diff(original, amended[0].amendment)],
-                "organisations": sorted(i.submission.organisation.name for i in amended),
-            }
-        )
-    return {
-        "id": paragraph.id,
-        "number": paragraph.number,
-        "section_id": paragraph.section_id,
-        "text": dict(paragraph.text),
-        "stance_counts": {s: len(v) for s, v in ids.items()},
-        "stance_feedback_ids": ids,
-        "agreement": 0.5 if items else None,
-        "feedback_count": len(items),
-        "amendment_groups": groups,
-        "quotes": [
-            {
-                "feedback_id": i.id,
-                "text": i.comment,
-                "organisation": i.submission.organisation.name,
-                "language": i.language,
-            }
-            for i in items
-            if i.comment
-        ],
-    }
 
 
 def seed_released_synthesis() -> None:
@@ -93,13 +51,11 @@ def seed_released_synthesis() -> None:
         ),
     ]
     items = [i for s in submissions for i in s.items]
-    result = {
-        "consultation": SLUG,
-        "number": 1,
-        "created_at": utcnow().isoformat(),
-        "version": 1,
-        "watermark": {"submission_ids": [s.id for s in submissions], "submissions": 3},
-        "participation": {
+    result = result_from_rows(
+        consultation,
+        submissions,
+        wording=wording,
+        participation={
             "submissions": 3,
             "organisations": 3,
             "by_kind": {"un_agency": 2, "town_hall_partner": 1},
@@ -109,16 +65,8 @@ def seed_released_synthesis() -> None:
                 {"id": orgs["ACCORD"].id, "name": "ACCORD", "kind": "ngo", "region": "africa"}
             ],
         },
-        "sections": [
-            {"id": s.id, "position": s.position, "heading": dict(s.heading)}
-            for s in consultation.current_version.sections
-        ],
-        "paragraphs": [
-            _paragraph_result(paragraph, [i for i in items if i.paragraph_id == paragraph.id])
-            for paragraph in p
-        ],
-        "ranking": {"consensus": [p[1].number], "contested": [p[0].number]},
-        "themes": [
+        ranking={"consensus": [p[1].number], "contested": [p[0].number]},
+        themes=[
             {
                 "label": {"en": "Rural areas", "fr": "Zones rurales"},
                 "size": 2,
@@ -135,7 +83,7 @@ def seed_released_synthesis() -> None:
                 ],
             }
         ],
-        "duplicates": [
+        duplicates=[
             {
                 "feedback_ids": [items[1].id, items[3].id],
                 "text": wording,
@@ -143,14 +91,8 @@ def seed_released_synthesis() -> None:
                 "organisations": ["FAO", "UNICEF"],
             }
         ],
-        "questions": [],
-        "changes_since_previous": {
-            "previous": None,
-            "submissions": 3,
-            "paragraphs": [],
-            "new_themes": [],
-        },
-    }
+        questions=[],
+    )
     db.session.add(
         Synthesis(
             consultation=consultation,
