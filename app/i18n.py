@@ -98,6 +98,15 @@ def country_name(code: str | None) -> str:
     return Locale.parse(str(get_locale())).territories.get(code, code)
 
 
+def language_name(code: str | None, sentence_start: bool = False) -> str:
+    """A language named in the reader's language ("anglais" on a French page), for running
+    text; the language menu keeps each language's own name (LANGUAGE_NAMES)."""
+    if not code:
+        return ""
+    name = Locale.parse(str(get_locale())).languages.get(code, code)
+    return name[:1].upper() + name[1:] if sentence_start else name
+
+
 def phase_label(phase: str) -> str:
     return str(PHASE_LABELS.get(phase, phase))
 
@@ -111,6 +120,7 @@ def init_app(app: Flask) -> None:
         current_timezone_name=current_timezone_name,
         phase_label=phase_label,
         country_name=country_name,
+        language_name=language_name,
     )
     app.jinja_env.filters.update(
         datetimeformat=format_datetime, dateformat=format_date, timeformat=format_time

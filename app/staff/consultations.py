@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app import confirm
 from app.forms import CONTROL_CHARACTER_MESSAGE, has_control_characters
-from app.i18n import localize
+from app.i18n import language_name, localize
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import questions, translations
 from app.services.drafts.importer import ImportFormatError
@@ -24,7 +24,6 @@ from app.staff.forms import (
 )
 from app.staff.uploaded import forget, read_draft
 from app.utils import attach_error, client_ip, zone_to_utc
-from app.vocabulary import LANGUAGE_NAMES
 from app.vocabulary import LANGUAGES as LANGS
 
 
@@ -159,7 +158,7 @@ def _ask_to_open_untranslated(item, missing: dict[str, list[str]]):
             "%(language)s: paragraph %(numbers)s has no text.",
             "%(language)s: paragraphs %(numbers)s have no text.",
             len(numbers),
-            language=LANGUAGE_NAMES.get(lang, lang),
+            language=language_name(lang, sentence_start=True),
             numbers=", ".join(numbers),
         )
         for lang, numbers in missing.items()

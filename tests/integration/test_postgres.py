@@ -99,5 +99,5 @@ def test_sign_in_and_throttling_on_postgres(pg_app):
     assert response.headers["Location"].endswith("/login/second-factor")
     code = pyotp.TOTP(demo.DEMO_TOTP_SECRET).now()
     response = client.post("/login/second-factor", data={"code": code})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/staff/"  # staff land on their dashboard
     assert client.get("/staff/").status_code == 200

@@ -1,5 +1,7 @@
 """Campaigns and proposed wordings recognised across languages, with the real encoder."""
 
+import json
+
 from app.services.synthesis import amendments, campaigns, duplicates
 from app.services.synthesis.embedding import default_embedder
 from app.services.textdiff import word_diff
@@ -166,6 +168,7 @@ def test_a_report_shows_the_wording_from_the_readers_draft_and_says_the_change(a
     from flask_babel import force_locale
 
     from app.services.reports.synthesis_wordings import wording
+    from app.services.synthesis import schema
 
     wordings = [
         (1, "FAO", wording_text("fr"), "fr"),
@@ -173,20 +176,33 @@ def test_a_report_shows_the_wording_from_the_readers_draft_and_says_the_change(a
         (3, "UN-Habitat", wording_text("en"), "en"),
     ]
     [group] = amendments.group_wordings(DRAFT_TEXTS, wordings, "en", vectors=embed_edits)
-    stored = {
-        "feedback_ids": group.feedback_ids,
-        "diff": group.diff,
-        "language": group.language,
-        "variants": group.variants,
-    }
+    # As stored: through JSON, as the merge writes it.
+    stored = schema.load_as(
+        schema.AmendmentGroup,
+        json.loads(
+            json.dumps(
+                {
+                    "key": "g1",
+                    "feedback_ids": group.feedback_ids,
+                    "text": "",
+                    "diff": group.diff,
+                    "organisations": [],
+                    "language": group.language,
+                    "variants": group.variants,
+                }
+            )
+        ),
+        strict=False,
+    )
     with app.test_request_context(), force_locale("fr"):
         french = wording(1, stored, None, "fr")
     inserted = "".join(piece for op, piece in french.diff if op == "ins")
     assert "avec la participation des enfants et des jeunes" in inserted
     assert french.source_note == ""
     assert [s.title for s in french.siblings] == [
-        "The same change written from the English text of the draft (2 wordings)"
-    ]  # French text once the catalogues are merged
+        "Le même changement, rédigé à partir d’une autre version du projet (anglais) "
+        "(2 formulations)"
+    ]
     with app.test_request_context(), force_locale("es"):
         spanish = wording(1, stored, None, "es")
     assert "English" in spanish.source_note or "inglés" in spanish.source_note

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import _, force_locale, ngettext
 
 from app.extensions import db
-from app.i18n import Localized, localize
+from app.i18n import Localized, language_name, localize
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     AmendmentDecision,
@@ -37,7 +37,6 @@ from app.services.reports.pdf import (
 )
 from app.services.synthesis import schema
 from app.services.synthesis.review import decisions_of
-from app.vocabulary import LANGUAGE_NAMES
 
 OUTCOMES = {
     "accept": _l("Accepted"),
@@ -201,7 +200,7 @@ def _pdf_data(report: DecisionsReport) -> dict[str, Any]:
         }
         for section in report.sections
     ]
-    language_name = LANGUAGE_NAMES.get(wording_lang or "", wording_lang)
+    wording_language = language_name(wording_lang)
     return {
         "lang": report.language,
         "doc_title": f"{title} — {report.title.text}",
@@ -218,7 +217,7 @@ def _pdf_data(report: DecisionsReport) -> dict[str, Any]:
         "wording_note": _(
             "Proposed wordings are shown as sent, compared with the draft in its original"
             " language (%(language)s).",
-            language=language_name,
+            language=wording_language,
         )
         if wording_lang
         else "",

@@ -26,9 +26,8 @@ import typst
 from flask_babel import _, format_date, format_time
 from fontTools.ttLib import TTFont
 
-from app.i18n import Localized, current_timezone_name
+from app.i18n import Localized, current_timezone_name, language_name
 from app.services.reports.bidi import is_rtl
-from app.vocabulary import LANGUAGE_NAMES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 FONT_PATHS = [
@@ -104,7 +103,7 @@ def fallback_note(item: Localized) -> str:
     """The line saying a text is shown in its original language, or nothing."""
     if not item.is_fallback:
         return ""
-    language = LANGUAGE_NAMES.get(item.language, item.language)
+    language = language_name(item.language)
     return _(
         "Not yet translated: shown in the original language (%(language)s).", language=language
     )

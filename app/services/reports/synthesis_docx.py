@@ -13,6 +13,7 @@ from typing import IO
 
 from flask_babel import _, ngettext
 
+from app.i18n import language_name
 from app.services.reports.bidi import is_rtl
 from app.services.reports.docx_builder import DocxBuilder, shade
 from app.services.reports.synthesis_model import (
@@ -23,7 +24,6 @@ from app.services.reports.synthesis_model import (
     Theme,
     Wording,
 )
-from app.vocabulary import LANGUAGE_NAMES
 from app.vocabulary import STANCES as STANCE_ORDER
 
 # Light tints of each stance's chart colour (as in the PDF), by the stance's share 1–4.
@@ -195,7 +195,7 @@ def _paragraph(doc: DocxBuilder, report: SynthesisReport, part: ParagraphPart) -
     if part.section.text:
         doc.paragraph(part.section.text, italic=True)
     if part.text.is_fallback:
-        language = LANGUAGE_NAMES.get(part.text.language, part.text.language)
+        language = language_name(part.text.language)
         doc.paragraph(
             _("Not yet translated: shown in the original language (%(language)s).",
               language=language),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask_babel import _, ngettext
 
+from app.i18n import language_name
 from app.services.reports.synthesis_model import Decision, Sibling, Wording
 from app.services.synthesis import amendments, schema
-from app.vocabulary import LANGUAGE_NAMES
 
 
 def wording(
@@ -26,13 +26,13 @@ def wording(
         note = _(
             "Compared with the %(language)s text of the draft, which this wording was written "
             "from.",
-            language=LANGUAGE_NAMES.get(source, source),
+            language=language_name(source),
         )
     siblings = [
         Sibling(
             _(
                 "The same change written from the %(language)s text of the draft",
-                language=LANGUAGE_NAMES.get(v.language, v.language),
+                language=language_name(v.language),
             )
             + f" ({_wordings(len(v.feedback_ids))})",
             [(op, piece) for op, piece in v.diff],
