@@ -4,7 +4,22 @@ import pytest
 
 from app.models import Synthesis
 from app.models.common import utcnow
+from tests.factories import result_from_rows
 from tests.helpers import make_consultation
+
+
+def counted(consultation, organisations: int) -> dict:
+    """A synthesis result in which `organisations` organisations each sent one submission."""
+    figures = dict.fromkeys(("by_kind", "by_region", "by_language"), {})
+    return result_from_rows(
+        consultation,
+        [],
+        wording="",
+        participation={"submissions": organisations, "organisations": organisations, **figures},
+        ranking={"consensus": [], "contested": []},
+        questions=[],
+    )
+
 
 LANDINGS = {
     "partner": "/my-consultations",
@@ -55,7 +70,7 @@ def test_a_signed_in_person_opening_sign_in_goes_to_their_area(client, auth, use
 
 def test_council_members_see_only_the_syntheses_released_to_them(client, auth, users, db):
     consultation = make_consultation()
-    result = {"participation": {"submissions": 3}}
+    result = counted(consultation, 3)
     db.session.add_all(
         [
             Synthesis(
@@ -145,7 +160,7 @@ def test_the_consultation_page_shows_its_stages_and_once_public_who_took_part(cl
             consultation=consultation,
             number=1,
             status="done",
-            result={"participation": {"submissions": 3, "organisations": 3, "by_language": {}}},
+            result=counted(consultation, 3),
             released_to="public",
             released_at=utcnow(),
         )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, Synthesis
+from app.services.synthesis import schema
 
 STEP_LABELS = {
     "open": _l("Open for comment"),
@@ -68,11 +69,8 @@ def steps(consultation: Consultation) -> list[Step]:
 def participation(consultation: Consultation) -> Participation | None:
     """How many took part, as the latest public synthesis counted; None before one is public."""
     public = _public_syntheses(consultation)
-    counts = (public[-1].result or {}).get("participation") if public else None
-    if not counts:
+    result = schema.result_of(public[-1]) if public else None
+    if result is None:
         return None
-    return Participation(
-        counts.get("submissions", 0),
-        counts.get("organisations", 0),
-        dict(counts.get("by_language", {})),
-    )
+    counts = result.participation
+    return Participation(counts.submissions, counts.organisations, dict(counts.by_language))
