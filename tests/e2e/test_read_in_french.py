@@ -21,7 +21,8 @@ def test_partner_signs_in_and_reads_the_draft_in_french(live_server, page, asser
     page.keyboard.press("Tab")
     page.keyboard.type("demo-password-2026")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    page.wait_for_url(f"{live_server}/my-consultations")  # a partner's own page first
+    page.goto(f"{live_server}/")
 
     page.select_option("#language-select", "fr")
     page.get_by_role("button", name="Change language").click()
@@ -50,7 +51,7 @@ def test_staff_pages_are_accessible(live_server, page, assert_accessible):
     page.wait_for_url("**/login/second-factor")
     assert_accessible(page)
     type_second_factor(page)
-    page.wait_for_url(f"{live_server}/")
+    page.wait_for_url(f"{live_server}/staff/")
     for path in [
         "/staff/",
         f"/staff/consultations/{SLUG}",
@@ -78,7 +79,7 @@ def test_second_factor_set_up_page_is_accessible(live_server, page, assert_acces
     page.fill("#email", "partner@fao.example.org")
     page.fill("#password", "demo-password-2026")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/")
+    page.wait_for_url(f"{live_server}/my-consultations")
     page.goto(f"{live_server}/login/set-up-second-factor")
     assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
     assert_accessible(page)
