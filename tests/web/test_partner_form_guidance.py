@@ -150,3 +150,18 @@ def test_a_receipt_carries_a_short_number_people_can_read_out(db, organisation):
         submission.revisions.append(SubmissionRevision(lock_version=number, action="submitted"))
     db.session.commit()
     assert submissions.receipt_number(submission) == f"PFO-{submission.id:04d}-2"
+
+
+def test_the_answers_of_two_questions_have_names_of_their_own(
+    client, auth, users, consultation, db
+):
+    from app.models import Question
+
+    consultation.questions.append(Question(position=2, kind="scale", prompt={"en": "How soon?"}))
+    db.session.commit()
+    auth.login(users["partner"].email)
+    page = client.get(f"/consultations/{consultation.slug}/respond/questions").get_data(
+        as_text=True
+    )
+    labels = re.findall(r'<label class="form-check-label" for="question-[^"]+">(.*?)</label>', page)
+    assert len(labels) == len(set(labels)) == 12  # two scales of five points, two options
