@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import format_date
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from app.forms import BaseForm
@@ -24,7 +24,9 @@ FILTER_LABELS = {
     "language": _l("Language of the feedback"),
     "from": _l("Submitted on or after"),
     "to": _l("Submitted on or before"),
+    "hidden": _l("Texts hidden by moderation"),
 }
+HIDDEN_NAMES = {"include": _l("included")}
 KIND_NAMES = {
     "feedback": _l("Feedback"),
     "synthesis": _l("Synthesis report"),
@@ -40,6 +42,7 @@ def filter_summary(job: ExportJob) -> list[tuple[str, str]]:
         "kind": ORGANISATION_KINDS,
         "region": REGIONS,
         "language": LANGUAGE_NAMES,
+        "hidden": HIDDEN_NAMES,
     }
     sections = job.consultation.current_version.sections if job.consultation.current_version else []
     summary = []
@@ -108,9 +111,11 @@ class FeedbackExportForm(BaseForm):
     )
     submitted_from = DateField(FILTER_LABELS["from"], validators=[Optional()])
     submitted_to = DateField(FILTER_LABELS["to"], validators=[Optional()])
+    hidden = BooleanField(_l("Include the texts hidden by moderation (the export is audited so)"))
     submit = SubmitField(_l("Export"))
 
     def filters(self) -> dict[str, str | None]:
         """The filters as `parse_filters` reads them."""
         values = {key: getattr(self, FIELDS.get(key, key)).data for key in FILTER_KEYS}
+        values["hidden"] = "include" if values.get("hidden") is True else None
         return {key: str(value) if value else None for key, value in values.items()}

@@ -63,6 +63,7 @@ def build_world(users: dict, organisation: Organisation) -> dict[str, str]:
         "user_id": str(managed.id),
         "token_id": "1",
         "message_id": "1",
+        "moderation_id": "1",
         "public_id": job.public_id,
         "language": "fr",
         "token": "no-such-token",

@@ -189,3 +189,23 @@ def test_the_council_drill_down_leaves_a_hidden_comment_out(client, auth, users,
 
     page = client.get(url).get_data(as_text=True)
     assert HIDDEN not in page and "Org 0" in page  # its stance still stands
+
+
+def test_staff_tick_a_box_to_export_hidden_texts_and_the_council_cannot(
+    client, auth, users, submitted, db
+):
+    item = item_of(db, HIDDEN)
+    moderation.hide(users["staff"], submitted, item.submission, "comment", item.id, "abuse")
+    url = f"/exports/consultations/{submitted.slug}/feedback"
+    auth.login("staff@example.org")
+    assert "Include the texts hidden by moderation" in client.get(url).get_data(as_text=True)
+
+    plain = client.post(url, data={"file_format": "csv"}).get_data(as_text=True)
+    ticked = client.post(url, data={"file_format": "csv", "hidden": "y"}).get_data(as_text=True)
+
+    assert HIDDEN not in plain and HIDDEN in ticked
+    auth.logout()
+    auth.login("council@example.org")
+    assert "Include the texts hidden" not in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"file_format": "csv", "hidden": "y"})
+    assert response.status_code == 403

@@ -12,8 +12,8 @@ from app.models import PrivacyNotice, User
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError
+from app.vocabulary import LANGUAGES
 
-LANGUAGES = ("en", "fr", "es")
 TEXT_MAX = 20_000
 
 
