@@ -37,7 +37,7 @@ def test_every_page_of_the_form_shows_progress_and_leads_to_each_section_and_the
         assert "1 of 3 paragraphs answered; questions 0 of 2" in page
         assert f'href="/consultations/{slug}/respond/questions"' in page
         assert f'href="/consultations/{slug}/respond/sections/1"' in page
-        assert ">Back to the overview</a>" in page
+        assert (">Back to the overview</a>" in page) == (path != "respond")
 
 
 def test_the_section_being_read_is_marked_current(client, auth, users, consultation):
