@@ -284,7 +284,6 @@ def as_json(synthesis) -> dict:
     return dump(typed) if typed is not None else {}
 
 
-@typing.no_type_check
 def _hints(kind: type) -> dict[str, Any]:
     hints = _HINTS.get(kind)
     if hints is None:
