@@ -123,6 +123,7 @@ EXPECTED: dict[str, str] = {
     "GET /account/privacy": "LYYYYY",
     "POST /account/privacy": "LYYYYY",
     "POST /account/erasure": "LYYYYY",
+    "GET /account/my-data.json": "LYYYYY",
     "POST /account/erasure/cancel": "LYYYYY",
     "GET /privacy": "YYYYYY",
     "GET /rules": "YYYYYY",

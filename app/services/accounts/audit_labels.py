@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "user.erasure_requested": _l("Erasure asked for"),
     "user.erasure_cancelled": _l("Erasure request withdrawn"),
     "user.erased": _l("Person erased"),
+    "user.data_downloaded": _l("Own data downloaded"),
 }
 
 
