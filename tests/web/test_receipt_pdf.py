@@ -127,7 +127,7 @@ def test_an_english_reader_gets_the_english_draft_and_the_original_where_untrans
     assert TEXTS["1"]["en"] in text and TEXTS["3"]["en"] in text
     # Paragraph 2 has no English text: the French original stands in, and says so.
     assert TEXTS["2"]["fr"] in text
-    assert "Not yet translated: shown in the original language (Français)." in text
+    assert "Not yet translated: shown in the original language (French)." in text
     assert "March 5, 2026, 2:30" in text and "(UTC)" in text
     # The proposed wording is printed whole and as a word diff against the draft.
     assert text.count("toutes et tous") == 2

@@ -222,7 +222,7 @@ def test_open_then_close_then_archive(client, auth, users, db):
     asked = client.post(path, data={"closes_at": deadline}).get_data(as_text=True)
     # Only English exists: opening asks first, naming what is missing.
     assert "Open the consultation with paragraphs not translated?" in asked
-    assert "Français: paragraphs 1, 2, 3 have no text." in asked
+    assert "French: paragraphs 1, 2, 3 have no text." in asked
     assert consultation.phase() == "draft"
     client.post(path, data={"closes_at": deadline, "confirmed": "yes"})
     assert consultation.phase() == "open"
