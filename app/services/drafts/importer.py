@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel.speaklater import LazyString
-
 from app.lazy_text import lazy_gettext as _l
 from app.services.archives import DOCX_LIMITS, ArchiveRefused, check_office_file
 from app.services.drafts.errors import ImportFormatError
 from app.services.drafts.layout import classify
+from app.services.drafts.numbering import numbering_problems
+from app.services.drafts.parsed import ImportProblem, ParsedDraft, ParsedParagraph, ParsedSection
 from app.services.drafts.pdf import pdf_blocks
 from app.services.drafts.text import (
     BLANK,
@@ -28,58 +28,12 @@ from app.services.drafts.text import (
     heading_shape,
     is_all_caps,
     markdown_blocks,
-    number_key,
     strip_inline,
     text_blocks,
 )
 from app.services.drafts.unwrap import looks_extracted, text_lines, unwrapped_blocks
 
 TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
-
-
-@dataclass
-class ParsedParagraph:
-    """A numbered paragraph, with its number as printed."""
-
-    number: str
-    text: str
-    line: int
-
-
-@dataclass
-class ParsedSection:
-    """A heading, the unnumbered text under it, and its numbered paragraphs."""
-
-    heading: str
-    intro: str
-    paragraphs: list[ParsedParagraph] = field(default_factory=list)
-    line: int | None = None  # where the heading is; None for the untitled section
-
-
-@dataclass
-class ImportProblem:
-    """Something the person importing should check in the preview."""
-
-    code: str
-    message: LazyString
-    line: int | None
-    # "problem": something may be wrong; "note": what the importer did, for information.
-    severity: str = "problem"
-
-
-@dataclass
-class ParsedDraft:
-    """The whole parsed document."""
-
-    title: str
-    preamble: str
-    sections: list[ParsedSection]
-    problems: list[ImportProblem] = field(default_factory=list)
-
-    @property
-    def paragraph_count(self) -> int:
-        """Number of numbered paragraphs in all sections."""
-        return sum(len(section.paragraphs) for section in self.sections)
 
 
 @dataclass
@@ -321,93 +275,3 @@ def _guess_title(pre_blocks: list[Block], inline: bool) -> str:
         if found:
             return _one_line(found)
     return ""
-
-
-def numbering_problems(sections: list[ParsedSection]) -> list[ImportProblem]:
-    """Report repeated, skipped, backwards and empty paragraph numbers."""
-    problems: list[ImportProblem] = []
-    seen: set[str] = set()
-    previous: ParsedParagraph | None = None
-    for section in sections:
-        for position, paragraph in enumerate(section.paragraphs):
-            problem = _sequence_problem(previous, paragraph, seen, restart=position == 0)
-            if problem:
-                problems.append(problem)
-                if problem.code == "numbering_restart":
-                    seen = set()
-            seen.add(paragraph.number)
-            if not paragraph.text.strip():
-                problems.append(_problem("empty_paragraph", paragraph))
-            previous = paragraph
-    return problems
-
-
-def _sequence_problem(
-    previous: ParsedParagraph | None, paragraph: ParsedParagraph, seen: set[str], restart: bool
-) -> ImportProblem | None:
-    """Check one paragraph number against the one before it."""
-    key = number_key(paragraph.number)
-    before = number_key(previous.number) if previous else ((0,), 0)
-    if restart and previous and key == ((1,), 0) and before > key:
-        return _problem("numbering_restart", paragraph)
-    if paragraph.number in seen:
-        return _problem("duplicate_number", paragraph)
-    if is_next_number(before, key):
-        return None
-    if key > before:
-        return _problem("skipped_number", paragraph, previous)
-    return _problem("out_of_order", paragraph, previous)
-
-
-def is_next_number(before: tuple[tuple[int, ...], int], key: tuple[tuple[int, ...], int]) -> bool:
-    """Return True if key may follow before: 4→5, 4→4.1, 4.2→5, 4.2→4.3, 4→4 bis."""
-    (old, old_suffix), (new, new_suffix) = before, key
-    if new_suffix:
-        return new == old and new_suffix > old_suffix
-    heads = [(*old[:level], old[level] + 1) for level in range(len(old))] + [(*old, 1)]
-    # Levels below the one that moved on start again at 1: 4.2 → 5 or 5.1, 4 → 4.1.
-    return any(
-        new[: len(head)] == head and all(part == 1 for part in new[len(head) :]) for head in heads
-    )
-
-
-def _problem(
-    code: str, paragraph: ParsedParagraph, previous: ParsedParagraph | None = None
-) -> ImportProblem:
-    """Build a numbering problem with its translated message."""
-    number, line = paragraph.number, paragraph.line
-    before = previous.number if previous else ""
-    messages = {
-        "duplicate_number": _l(
-            "Paragraph %(number)s appears more than once (line %(line)s).", number=number, line=line
-        ),
-        "skipped_number": _l(
-            "Paragraph %(number)s follows paragraph %(previous)s: numbers are missing "
-            "in between (line %(line)s).",
-            number=number,
-            previous=before,
-            line=line,
-        )
-        if previous
-        else _l(
-            "The first paragraph is numbered %(number)s, not 1 (line %(line)s).",
-            number=number,
-            line=line,
-        ),
-        "out_of_order": _l(
-            "Paragraph %(number)s comes after paragraph %(previous)s (line %(line)s).",
-            number=number,
-            previous=before,
-            line=line,
-        ),
-        "numbering_restart": _l(
-            "Numbering starts again at %(number)s (line %(line)s): paragraph numbers "
-            "are no longer unique.",
-            number=number,
-            line=line,
-        ),
-        "empty_paragraph": _l(
-            "Paragraph %(number)s has no text (line %(line)s).", number=number, line=line
-        ),
-    }
-    return ImportProblem(code, messages[code], line)

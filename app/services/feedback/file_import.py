@@ -5,6 +5,8 @@ raises `FeedbackImportError`, whose `report.errors` lists every bad row and why;
 cannot be read at all raises `FeedbackFileError` with one message. Both are DomainErrors
 (field "file"). A good file is written in one transaction with bulk statements, never row by
 row: each organisation's rows become, or update, its one submission on the consultation.
+It stays one module past 400 lines because checking and writing share the plan they build
+(`_Feedback`, `_Item`): split apart, each half would have to know the other's shapes.
 """
 
 from __future__ import annotations

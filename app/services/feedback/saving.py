@@ -4,6 +4,8 @@ A save of one paragraph is four statements: one read (the submission's version a
 the stored feedback on the posted paragraphs, the latest history entry), the UPDATE that takes
 the next version only if the submission is still at the version read, the item's UPDATE or
 INSERT, and the history entry's INSERT (or UPDATE, when it extends the same person's autosave).
+The module stays whole past 400 lines: those statements and the code that reads their rows are
+tuned together, and a reader of the save path should find all of it on one page.
 """
 
 import functools
