@@ -209,3 +209,31 @@ def test_staff_tick_a_box_to_export_hidden_texts_and_the_council_cannot(
     assert "Include the texts hidden" not in client.get(url).get_data(as_text=True)
     response = client.post(url, data={"file_format": "csv", "hidden": "y"})
     assert response.status_code == 403
+
+
+def test_a_hidden_comment_is_in_neither_the_word_nor_the_pdf_report(users, submitted, db):
+    import io
+
+    import docx
+    import pypdf
+
+    from app.services.accounts.access import COMMAND_LINE
+    from app.services.reports import synthesis as report_service
+
+    def report_text(synthesis) -> str:
+        word, pdf = io.BytesIO(), io.BytesIO()
+        report_service.write_docx(synthesis, "en", word, None, reader=COMMAND_LINE)
+        report_service.write_pdf(synthesis, "en", pdf, None, reader=COMMAND_LINE)
+        document = docx.Document(io.BytesIO(word.getvalue()))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.getvalue())).pages]
+        texts = [p.text for p in document.paragraphs] + cells + pages
+        return " ".join(" ".join(texts).split())
+
+    assert HIDDEN in report_text(computed_synthesis(db, users["staff"], submitted))
+    item = item_of(db, HIDDEN)
+    moderation.hide(users["staff"], submitted, item.submission, "comment", item.id, "abuse")
+
+    text = report_text(computed_synthesis(db, users["staff"], submitted))
+
+    assert HIDDEN not in text and "Org 0" in text

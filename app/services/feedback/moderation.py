@@ -41,6 +41,12 @@ def hidden_targets(part: str) -> sa.Select:
     )
 
 
+def visible_text(part: str, column: sa.ColumnElement) -> sa.ColumnElement:
+    """A feedback item's comment or wording, or "" where moderation hid it, for queries that
+    read feedback for other readers."""
+    return sa.case((ParagraphFeedback.id.in_(hidden_targets(part)), ""), else_=column)
+
+
 def active(submission: Submission) -> dict[tuple[str, int], Moderation]:
     """The hidings in force on a submission (a step of pages that read it through `access`)."""
     rows = db.session.scalars(

@@ -9,12 +9,16 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Organisation, Paragraph, ParagraphFeedback, Submission, Synthesis
+from app.services.feedback import moderation
 from app.services.reports.bidi import is_rtl
 from app.services.synthesis import schema
 from app.vocabulary import STANCE_LABELS as STANCES
 
 # Submissions per annex query: bounds the rows held at once and the query's parameters.
 ANNEX_SLICE = 1_000
+# What moderation hid is read as empty: a report never prints it.
+COMMENT = moderation.visible_text("comment", ParagraphFeedback.comment)
+AMENDMENT = moderation.visible_text("amendment", ParagraphFeedback.amendment)
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,8 @@ class Annex:
                             ParagraphFeedback.submission_id,
                             Organisation.name,
                             ParagraphFeedback.stance,
-                            ParagraphFeedback.comment,
-                            ParagraphFeedback.amendment,
+                            COMMENT.label("comment"),
+                            AMENDMENT.label("amendment"),
                             ParagraphFeedback.language,
                         ),
                         ids,
@@ -118,11 +122,7 @@ class Annex:
             .where(
                 Submission.consultation_id == self._consultation_id,
                 ParagraphFeedback.submission_id.in_(submission_ids),
-                sa.or_(
-                    ParagraphFeedback.stance.is_not(None),
-                    ParagraphFeedback.comment != "",
-                    ParagraphFeedback.amendment != "",
-                ),
+                sa.or_(ParagraphFeedback.stance.is_not(None), COMMENT != "", AMENDMENT != ""),
             )
         )
 
