@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.feedback import bp
 from app.services.consultations import lifecycle as consultations
-from app.services.feedback import submissions
+from app.services.feedback import moderation, submissions
 from app.services.reports import receipt
 from app.utils import client_ip
 
@@ -22,7 +22,11 @@ def receipt_pdf(slug: str, submission_id: int):
     )
     language = str(get_locale())
     return send_file(
-        BytesIO(receipt.write_pdf(submission, language)),
+        BytesIO(
+            receipt.write_pdf(
+                submission, language, hidden=moderation.hidden_from(current_user, submission)
+            )
+        ),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{slug}-submission-{submission.id}-{language}.pdf",

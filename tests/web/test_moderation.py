@@ -237,3 +237,29 @@ def test_a_hidden_comment_is_in_neither_the_word_nor_the_pdf_report(users, submi
     text = report_text(computed_synthesis(db, users["staff"], submitted))
 
     assert HIDDEN not in text and "Org 0" in text
+
+
+def test_the_councils_pdf_of_a_submission_leaves_the_hidden_comment_out(
+    client, auth, users, submitted, db
+):
+    import io
+
+    import pypdf
+
+    item = item_of(db, HIDDEN)
+    moderation.hide(users["staff"], submitted, item.submission, "comment", item.id, "abuse")
+    url = f"/consultations/{submitted.slug}/submissions/{item.submission_id}/receipt.pdf"
+
+    def pdf_text() -> str:
+        data = client.get(url).get_data()
+        pages = pypdf.PdfReader(io.BytesIO(data)).pages
+        return " ".join(" ".join(p.extract_text() for p in pages).split())
+
+    auth.login("council@example.org")
+    council = pdf_text()
+    auth.logout()
+    auth.login("m0@org.example.org")
+    author = pdf_text()
+
+    assert HIDDEN not in council and "Hidden by the secretariat" in council
+    assert HIDDEN in author

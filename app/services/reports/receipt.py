@@ -1,5 +1,6 @@
 """An organisation's submission printed as a PDF: what it sent, when and by whom."""
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,15 +21,22 @@ from app.services.textdiff import word_diff
 
 
 def write_pdf(
-    submission: Submission, language: str, target: str | Path | IO[bytes] | None = None
+    submission: Submission,
+    language: str,
+    target: str | Path | IO[bytes] | None = None,
+    hidden: Collection[str] = (),
 ) -> bytes | None:
-    """The submission as a tagged PDF in `language`: bytes, or written to `target`."""
+    """The submission as a tagged PDF in `language`: bytes, or written to `target`; the texts
+    in `hidden` ("comment:12", see moderation.hidden_from) read as hidden by moderation."""
     with force_locale(language):
-        return render_pdf("receipt.typ", receipt_data(submission, language), target)
+        return render_pdf("receipt.typ", receipt_data(submission, language, hidden), target)
 
 
-def receipt_data(submission: Submission, language: str) -> dict[str, Any]:
+def receipt_data(
+    submission: Submission, language: str, hidden: Collection[str] = ()
+) -> dict[str, Any]:
     """What the receipt template lays out, every word in `language`."""
+    withheld = user_text(_("Hidden by the secretariat under the rules for feedback."))
     consultation = submission.consultation
     original = consultation.original_language
     title = localize(consultation.title, original)
@@ -50,13 +58,21 @@ def receipt_data(submission: Submission, language: str) -> dict[str, Any]:
                     else heading_text,
                     "note": fallback_note(text),
                     "draft": localized(text),
-                    "comment": user_text(item.comment, item.language) if item.comment else None,
-                    "amendment": user_text(item.amendment) if item.amendment else None,
+                    "comment": withheld
+                    if f"comment:{item.id}" in hidden and item.comment
+                    else user_text(item.comment, item.language)
+                    if item.comment
+                    else None,
+                    "amendment": withheld
+                    if f"amendment:{item.id}" in hidden and item.amendment
+                    else user_text(item.amendment)
+                    if item.amendment
+                    else None,
                     "diff": [
                         [op, clean(piece)]
                         for op, piece in word_diff(text.text, clean(item.amendment))
                     ]
-                    if item.amendment
+                    if item.amendment and f"amendment:{item.id}" not in hidden
                     else [],
                     "feedback_id": item.id,
                 }
@@ -73,7 +89,9 @@ def receipt_data(submission: Submission, language: str) -> dict[str, Any]:
         questions.append(
             {
                 "prompt": localized(localize(question.prompt, original)),
-                "answer": _answer_text(question, answer.value if answer else None, original),
+                "answer": withheld
+                if answer and f"answer:{answer.id}" in hidden
+                else _answer_text(question, answer.value if answer else None, original),
             }
         )
     submitted_by = submission.submitted_by
@@ -114,7 +132,9 @@ def receipt_data(submission: Submission, language: str) -> dict[str, Any]:
             "feedback": _("Feedback"),
         },
         "questions": questions,
-        "general": user_text(submission.general_comment, submission.general_language)
+        "general": withheld
+        if submission.general_comment and f"general:{submission.id}" in hidden
+        else user_text(submission.general_comment, submission.general_language)
         if submission.general_comment
         else None,
     }
