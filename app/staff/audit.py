@@ -54,7 +54,13 @@ def audit_trail():
     found = audit.search(current_user, filters, page=request.args.get("page", 1, type=int) or 1)
     query = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
-        "staff/audit.html", form=form, found=found, query=query, action_label=action_label
+        "staff/audit.html",
+        form=form,
+        found=found,
+        query=query,
+        action_label=action_label,
+        shown_details=audit.shown_details,
+        erased=audit.erased_people(),
     )
 
 
@@ -63,13 +69,13 @@ def audit_csv():
     _, filters = _filter_form()
     lines = audit.export_lines(current_user, filters, ip=client_ip())
     return Response(
-        stream_with_context(_csv(lines)),
+        stream_with_context(_csv(lines, audit.erased_people())),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'},
     )
 
 
-def _csv(lines: Iterator) -> Iterator[str]:
+def _csv(lines: Iterator, erased: frozenset[int]) -> Iterator[str]:
     # Quoted by the csv module: a name holding CR/LF stays inside its cell, never a new line.
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -87,7 +93,7 @@ def _csv(lines: Iterator) -> Iterator[str]:
                 action_label(event.action),
                 event.object_type,
                 event.object_id if event.object_id is not None else "",
-                audit.details_text(event),
+                audit.details_text(event, erased),
                 event.ip or "",
             )
         )

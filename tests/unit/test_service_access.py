@@ -25,6 +25,7 @@ NEEDS_NO_RULE = {
     "accounts.privacy.accept": OWN_ACCOUNT,
     "accounts.refusals.record_refusal": "writes the trail line of a refused request",
     "accounts.audit.verify": OPERATOR,
+    "accounts.audit.erased_people": STEP + " (the trail's page and CSV)",
     "accounts.links.issue": WORKER,
     "accounts.second_factor.start_enrolment": OWN_ACCOUNT,
     "accounts.second_factor.confirm_enrolment": OWN_ACCOUNT,

@@ -65,9 +65,10 @@ def everything_staff_read(client, world, token: str) -> str:
 
 
 def test_an_erased_persons_name_appears_nowhere_and_their_organisation_keeps_its_feedback(
-    client, auth, users, world, db
+    client, auth, users, world, db, runner
 ):
     _, token = create_token(users["admin"], "checks")
+    client.post("/login", data={"email": EMAIL, "password": "not-the-password"})  # audited
     auth.login("admin@example.org")
     before = everything_staff_read(client, world, token)
     assert NAME in before and EMAIL in before  # so the check below can fail
@@ -84,6 +85,11 @@ def test_an_erased_persons_name_appears_nowhere_and_their_organisation_keeps_its
     assert "Org 0" in after  # the submission stays with the organisation
     erased = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.erased"))
     assert erased.actor_id == users["admin"].id and erased.object_id == person.id
+    failed = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
+    )
+    assert failed.details["email"] == EMAIL  # the line itself is never rewritten
+    assert "intact" in runner.invoke(args=["audit", "verify"]).output
 
 
 def test_an_erased_person_is_signed_out_and_loses_tokens_and_exports(

@@ -8,7 +8,7 @@ that updates or deletes one.
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -247,6 +247,19 @@ def filter_choices(reader: User) -> FilterChoices:
     )
 
 
-def details_text(event: AuditEvent) -> str:
+def erased_people() -> frozenset[int]:
+    """The ids of erased accounts (a step of the trail's page and CSV, which asked access)."""
+    return frozenset(db.session.scalars(sa.select(User.id).where(User.erased_at.is_not(None))))
+
+
+def shown_details(event: AuditEvent, erased: Collection[int] = ()) -> dict:
+    """A line's details as readers see them: the email typed at a sign-in of a person erased
+    since is left out (the line itself, sealed in the chain, is never changed)."""
+    if event.object_type == "user" and event.object_id in erased and "email" in event.details:
+        return {key: value for key, value in event.details.items() if key != "email"}
+    return event.details
+
+
+def details_text(event: AuditEvent, erased: Collection[int] = ()) -> str:
     """A line's details as one line of JSON, control characters escaped."""
-    return json.dumps(event.details, sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps(shown_details(event, erased), sort_keys=True, ensure_ascii=False, default=str)
