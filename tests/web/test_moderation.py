@@ -263,3 +263,8 @@ def test_the_councils_pdf_of_a_submission_leaves_the_hidden_comment_out(
 
     assert HIDDEN not in council and "Hidden by the secretariat" in council
     assert HIDDEN in author
+
+
+def test_every_page_links_to_the_rules_and_the_privacy_notice(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/rules"' in page and 'href="/privacy"' in page
