@@ -33,28 +33,35 @@ def test_the_lock_holds_every_pinned_requirement_at_its_version(wanted, locked):
     assert "--hash=sha256:" in (ROOT / locked).read_text()
 
 
-def third_party_imports() -> set[str]:
+def third_party_imports(*folders: str, files: tuple[str, ...] = ()) -> set[str]:
     modules = set()
-    for path in [
-        *(ROOT / "app").rglob("*.py"),
-        ROOT / "config.py",
-        ROOT / "wsgi.py",
-        *(ROOT / "migrations").glob("*.py"),
-    ]:
+    paths = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+    for path in [*paths, *(ROOT / name for name in files)]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 modules |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
-    return {m for m in modules if m not in sys.stdlib_module_names and m not in {"app", "config"}}
+    local = {"app", "config", "tests", "bench", "support", "bare_insert_app", "save_load"}
+    return {m for m in modules if m not in sys.stdlib_module_names and m not in local}
 
 
-def test_every_package_the_code_imports_is_declared():
-    declared = pins(ROOT / "requirements.txt")
+def undeclared(modules: set[str], *requirements: str) -> dict[str, list[str] | None]:
+    declared = {name: v for file in requirements for name, v in pins(ROOT / file).items()}
     distributions = packages_distributions()
-    undeclared = {
+    return {
         module: distributions.get(module)
-        for module in third_party_imports()
+        for module in modules
         if not any(normalise(d) in declared for d in distributions.get(module, []))
     }
-    assert undeclared == {}
+
+
+def test_every_package_the_app_imports_is_declared():
+    modules = third_party_imports("app", "migrations", files=("config.py", "wsgi.py"))
+    assert undeclared(modules, "requirements.txt") == {}
+
+
+def test_every_package_the_tests_and_benchmarks_import_is_declared():
+    # requirements-test.txt includes requirements.txt, so a fresh `make test` has them all.
+    modules = third_party_imports("tests", "bench")
+    assert undeclared(modules, "requirements.txt", "requirements-test.txt") == {}
