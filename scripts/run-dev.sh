@@ -19,6 +19,9 @@ stop_worker() {
     kill -KILL "$worker" 2>/dev/null || true
 }
 trap stop_worker EXIT
+# A signal would otherwise end this script without the EXIT trap, leaving the worker behind.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 echo "Celery worker started (log: instance/worker.log)"
 
 .venv/bin/flask --app wsgi run --host 127.0.0.1 --port "${PORT:-5000}"
