@@ -79,9 +79,7 @@ class Config:
     # Failed sign-ins per account (normalised email), whatever the source address.
     ACCOUNT_FAILURE_LIMIT = os.environ.get("ACCOUNT_FAILURE_LIMIT", "10 per 15 minutes")
     # Wrong second-factor codes per account before it has to wait.
-    SECOND_FACTOR_FAILURE_LIMIT = os.environ.get(
-        "SECOND_FACTOR_FAILURE_LIMIT", "5 per 15 minutes"
-    )
+    SECOND_FACTOR_FAILURE_LIMIT = os.environ.get("SECOND_FACTOR_FAILURE_LIMIT", "5 per 15 minutes")
     # Sessions end after this long without a request, and this long after sign-in in any case.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
