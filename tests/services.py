@@ -129,3 +129,19 @@ class OwnPostgres:
             check=False,
         )  # fmt: skip
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def own_postgres_cluster():
+    """Yield a started cluster of the test's own, destroyed after; skip (fail in CI) without one."""
+    from tests.conftest import needs_service
+
+    if not OwnPostgres.available():
+        needs_service("pg_ctl and initdb are not installed: the restart needs a cluster of its own")
+    cluster = OwnPostgres()
+    try:
+        cluster.init()
+    except Exception as error:  # noqa: BLE001 - no cluster can be made on this machine
+        cluster.destroy()
+        needs_service(f"could not start a PostgreSQL cluster of the test's own: {error}")
+    yield cluster
+    cluster.destroy()

@@ -15,8 +15,7 @@ from app import create_app
 from app.extensions import db
 from app.models import ParagraphFeedback
 from app.services import demo
-from tests.conftest import needs_service
-from tests.services import OwnPostgres
+from tests.services import own_postgres_cluster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 SLUG = "pact-for-the-future-opportunities"
@@ -26,16 +25,7 @@ MORE = " More words, typed while the database restarts."
 
 @pytest.fixture
 def own_postgres():
-    if not OwnPostgres.available():
-        needs_service("pg_ctl and initdb are not installed: the restart needs a cluster of its own")
-    cluster = OwnPostgres()
-    try:
-        cluster.init()
-    except Exception as error:  # noqa: BLE001 - no cluster can be made on this machine
-        cluster.destroy()
-        needs_service(f"could not start a PostgreSQL cluster of the test's own: {error}")
-    yield cluster
-    cluster.destroy()
+    yield from own_postgres_cluster()
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from app import create_app
 from app.extensions import db
 from app.models import ParagraphFeedback
 from app.services import demo
-from tests.conftest import FreshRequestClient, needs_service
-from tests.services import OwnPostgres
+from tests.conftest import FreshRequestClient
+from tests.services import own_postgres_cluster
 
 pytestmark = pytest.mark.postgres
 SECRET_KEY = "integration-tests-only"
@@ -30,16 +30,7 @@ ANSWER_WITHIN_S = 2.0
 
 @pytest.fixture(scope="module")
 def own_postgres():
-    if not OwnPostgres.available():
-        needs_service("pg_ctl and initdb are not installed: the restart needs a cluster of its own")
-    cluster = OwnPostgres()
-    try:
-        cluster.init()
-    except Exception as error:  # noqa: BLE001 - no cluster can be made on this machine
-        cluster.destroy()
-        needs_service(f"could not start a PostgreSQL cluster of the test's own: {error}")
-    yield cluster
-    cluster.destroy()
+    yield from own_postgres_cluster()
 
 
 @pytest.fixture
