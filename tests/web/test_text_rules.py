@@ -36,41 +36,36 @@ def test_escape_sequences_in_a_single_line_field_are_refused(client, auth, users
     assert REFUSED in response.get_data(as_text=True)
 
 
-def test_a_partners_comment_with_a_nul_is_refused_and_kept_on_the_page(
-    client, auth, users, db, organisation, invite
-):
+def post_comment(client, auth, users, organisation, invite, comment: str):
+    """A partner of an invited organisation posts one comment on the first paragraph."""
     consultation = make_consultation()
     invite(consultation, organisation)
     paragraph = consultation.current_version.paragraphs[0]
     auth.login(users["partner"].email)
-
-    response = client.post(
+    return client.post(
         f"/consultations/{consultation.slug}/respond/sections/0",
         data={
             "lock_version": "0",
             f"stance-{paragraph.id}": "amend",
-            f"comment-{paragraph.id}": "Add\x00 children",
+            f"comment-{paragraph.id}": comment,
         },
     )
 
+
+def test_a_partners_comment_with_a_nul_is_refused_and_kept_on_the_page(
+    client, auth, users, db, organisation, invite
+):
+    response = post_comment(client, auth, users, organisation, invite, "Add\x00 children")
+
     assert response.status_code == 422
     assert REFUSED in response.get_data(as_text=True)
+    assert "children" in response.get_data(as_text=True)  # what was typed stays on the form
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 0
 
 
 def test_tabs_and_line_breaks_in_a_comment_are_saved(client, auth, users, db, organisation, invite):
-    consultation = make_consultation()
-    invite(consultation, organisation)
-    paragraph = consultation.current_version.paragraphs[0]
-    auth.login(users["partner"].email)
-
-    response = client.post(
-        f"/consultations/{consultation.slug}/respond/sections/0",
-        data={
-            "lock_version": "0",
-            f"stance-{paragraph.id}": "amend",
-            f"comment-{paragraph.id}": "First:\tchildren.\r\nThen: elders.",
-        },
+    response = post_comment(
+        client, auth, users, organisation, invite, "First:\tchildren.\r\nThen: elders."
     )
 
     assert response.status_code == 302
