@@ -52,6 +52,15 @@ ACTION_LABELS = {
     "user.erasure_cancelled": _l("Erasure request withdrawn"),
     "user.erased": _l("Person erased"),
     "user.data_downloaded": _l("Own data downloaded"),
+    "consultation.organisation_invited": _l("Organisation invited to a consultation"),
+    "export.downloaded": _l("Export downloaded"),
+    "outbox.retried": _l("Failed work sent again"),
+    "consultation.reminded": _l("Reminder sent before the deadline"),
+    "consultation.translated": _l("Translation edited side by side"),
+    "consultation.translation_imported": _l("Translation imported from a file"),
+    "consultation.version_published": _l("New version of the draft published"),
+    "council.note_added": _l("Council note added"),
+    "synthesis.decision": _l("Decision recorded on proposed wordings"),
 }
 
 
