@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm.attributes import flag_modified
 
-from tests.web.test_council_pages import base, release, world  # noqa: F401 - the fixture
+from tests.synthesis.test_council_pages import base, release, world  # noqa: F401 - the fixture
 
 
 def test_a_campaign_reads_in_the_readers_language_with_counts_per_language_and_kind(

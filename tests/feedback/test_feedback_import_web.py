@@ -10,7 +10,7 @@ from app.cli.feedback import feedback_cli
 from app.models import Organisation, ParagraphFeedback, Submission
 from app.services.feedback import vocabulary
 from tests.helpers import make_consultation
-from tests.unit.test_feedback_import import csv_file, unicef
+from tests.feedback.test_feedback_import import csv_file, unicef
 
 URL = "/staff/consultations/{slug}/feedback/import"
 
