@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import make_consultation
 from tests.accounts.route_world import ROLES, build_world, path_for, route_key, routes
+from tests.helpers import make_consultation
 
 STAFF_PAGES = [
     ("get", "/staff/"),
