@@ -14,6 +14,7 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.reports import decisions
 from app.services.synthesis import review, runs
+from tests import pdf_languages
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
 from tests.reports_png import Pages, assert_laid_out
@@ -368,3 +369,13 @@ def test_the_reports_first_page_is_laid_out(client, auth, users, world, monkeypa
     assert response.status_code == 200
     assert len(pages.images) == 1
     assert_laid_out(pages.images[0])
+
+
+def test_the_pdf_reads_each_wording_and_reason_in_the_language_it_was_written_in(app, world):
+    with app.test_request_context():
+        pdf = decisions.write_pdf(world["synthesis"], "en")
+    # French wordings and reason inside an English report; the reason's language is not
+    # recorded, so it is told from its words.
+    assert pdf_languages.language_of(pdf, MUST) == {"fr"}
+    assert pdf_languages.language_of(pdf, FRENCH_REASON) == {"fr"}
+    assert pdf_languages.language_of(pdf, "You said, we did") == {"en"}

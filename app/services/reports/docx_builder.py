@@ -18,9 +18,8 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
 from app.services.reports.bidi import is_rtl
+from app.services.reports.text_language import is_rtl_language, word_language
 
-# Word's language tags for the document's proofing language.
-WORD_LANGUAGES = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES"}
 # Characters XML 1.0 forbids; a comment pasted from elsewhere may hold them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -34,7 +33,7 @@ class DocxBuilder:
         self._styles = {
             s.name: s.style_id for s in self.document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH
         }
-        self._set_language(WORD_LANGUAGES.get(language, language))
+        self._set_language(word_language(language) or language)
 
     def _set_language(self, tag: str) -> None:
         defaults = self.document.styles.element.find(qn("w:docDefaults"))
@@ -52,9 +51,11 @@ class DocxBuilder:
         style: str | None = None,
         rtl: bool | None = None,
         keep_next: bool = False,
+        language: str | None = None,
         **run_format: bool,
     ) -> OxmlElement:
-        """A new paragraph with `text` as one run; right-to-left if `rtl` (default: its text)."""
+        """A new paragraph with `text` as one run; right-to-left if `rtl` (default: its text);
+        `language` is the text's when a person wrote it."""
         p = OxmlElement("w:p")
         properties = OxmlElement("w:pPr")
         # The schema fixes the order of these elements.
@@ -70,7 +71,7 @@ class DocxBuilder:
             p.append(properties)
         self._end.addprevious(p)
         if text:
-            self.run(p, text, **run_format)
+            self.run(p, text, language=language, **run_format)
         return p
 
     def run(
@@ -81,8 +82,9 @@ class DocxBuilder:
         italic: bool = False,
         strike: bool = False,
         underline: bool = False,
+        language: str | None = None,
     ) -> None:
-        """A run of `text` in `p`; its line breaks kept."""
+        """A run of `text` in `p`; its line breaks kept, marked with its `language` if given."""
         r = OxmlElement("w:r")
         properties = OxmlElement("w:rPr")
         for flag, tag in ((bold, "w:b"), (italic, "w:i"), (strike, "w:strike")):
@@ -94,6 +96,12 @@ class DocxBuilder:
             properties.append(u)
         if is_rtl(text):
             properties.append(OxmlElement("w:rtl"))
+        tag = word_language(language)
+        if tag:  # after w:rtl: the schema fixes the order
+            lang = OxmlElement("w:lang")
+            # Word reads a right-to-left run's language from its complex-script slot.
+            lang.set(qn("w:bidi" if is_rtl_language(tag) else "w:val"), tag)
+            properties.append(lang)
         if len(properties):
             r.append(properties)
         for index, line in enumerate(_NOT_XML.sub("", text).split("\n")):
@@ -105,8 +113,8 @@ class DocxBuilder:
             r.append(t)
         p.append(r)
 
-    def heading(self, text: str, level: int) -> None:
-        self.paragraph(text, f"Heading {level}")
+    def heading(self, text: str, level: int, language: str | None = None) -> None:
+        self.paragraph(text, f"Heading {level}", language=language)
 
     def page_break(self) -> None:
         p = self.paragraph()

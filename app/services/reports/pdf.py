@@ -28,6 +28,7 @@ from fontTools.ttLib import TTFont
 
 from app.i18n import Localized, current_timezone_name, language_name
 from app.services.reports.bidi import is_rtl
+from app.services.reports.text_language import typst_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 FONT_PATHS = [
@@ -73,13 +74,13 @@ def _undrawable() -> re.Pattern[str]:
 
 
 def user_text(text: str | None, language: str | None = None) -> dict[str, Any]:
-    """Typed text as the templates' `ut` takes it: the text, its direction and language."""
+    """Typed text as the templates' `ut` takes it: the text, its direction and language
+    (with its region when the tag names one)."""
     value = clean(text)
     item: dict[str, Any] = {"t": value}
     if is_rtl(value):
         item["rtl"] = True
-    if language:
-        item["lang"] = language
+    item.update(typst_language(language))
     return item
 
 
