@@ -15,8 +15,10 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from docx.table import Table, _Cell
 
+from app import palette
 from app.services.reports.bidi import is_rtl
 from app.services.reports.text_language import is_rtl_language, word_language
 
@@ -34,6 +36,7 @@ class DocxBuilder:
             s.name: s.style_id for s in self.document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH
         }
         self._set_language(word_language(language) or language)
+        self._set_colours()
 
     def _set_language(self, tag: str) -> None:
         defaults = self.document.styles.element.find(qn("w:docDefaults"))
@@ -44,6 +47,25 @@ class DocxBuilder:
             run_defaults.append(lang)
         lang.set(qn("w:val"), tag)
         self.document.core_properties.language = tag
+
+    def _set_colours(self) -> None:
+        """Headings and titles in the site's palette instead of Word's default blues."""
+        styles = self.document.styles
+        for name, colour in (
+            ("Title", "ink"),
+            ("Subtitle", "muted"),
+            ("TOC Heading", "accent"),
+            ("Heading 1", "accent"),
+            ("Heading 2", "accent"),
+            ("Heading 3", "ink"),
+            ("Heading 4", "ink"),
+            ("Quote", "ink"),
+        ):
+            styles[name].font.color.rgb = RGBColor.from_string(palette.word_colour(colour))
+        # The rule under the title, as under the site's header.
+        for border in styles["Title"].element.iter(qn("w:bottom")):
+            border.set(qn("w:color"), palette.word_colour("accent"))
+            border.attrib.pop(qn("w:themeColor"), None)
 
     def paragraph(
         self,
@@ -135,6 +157,7 @@ class DocxBuilder:
         for cell, text in zip(first.cells, header, strict=True):
             cell.text = ""
             self.run(cell.paragraphs[0]._p, text, bold=True)
+            shade(cell, palette.word_colour("tint"))
         for row, values in zip(table.rows[1:], rows, strict=True):
             for cell, text in zip(row.cells, values, strict=True):
                 self.run(cell.paragraphs[0]._p, _NOT_XML.sub("", str(text)))

@@ -13,6 +13,7 @@ from typing import IO
 
 from flask_babel import _, ngettext
 
+from app import palette
 from app.i18n import Localized, language_name
 from app.services.reports.bidi import is_rtl
 from app.services.reports.docx_builder import DocxBuilder, shade
@@ -28,10 +29,8 @@ from app.vocabulary import STANCES as STANCE_ORDER
 
 # Light tints of each stance's chart colour (as in the PDF), by the stance's share 1–4.
 HEAT_FILLS = {
-    "support": ("EDF4EF", "D6E7DC", "BBD7C5", "9BC4AA"),
-    "amend": ("F7F2EB", "EEE2D1", "E3CEB2", "D6B78F"),
-    "oppose": ("F9EDED", "F2D7D5", "E8BDBA", "DE9E99"),
-    "none": ("F2F3F4", "E2E3E5", "CFD1D4", "B9BCC0"),
+    stance: tuple(tint.lstrip("#").upper() for tint in tints)
+    for stance, tints in palette.HEAT_TINTS.items()
 }
 
 
