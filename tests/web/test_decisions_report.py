@@ -238,7 +238,7 @@ def test_staff_publish_and_every_member_of_a_submitting_organisation_is_emailed(
     assert "Pacte pour l'Avenir" in by_recipient[members["arab"].email]["Subject"]
     # Spanish has no title: the original stands in.
     assert "Pacte pour l'Avenir" in by_recipient[members["fao"].email]["Subject"]
-    body = by_recipient[members["cglu"].email].get_content()
+    body = by_recipient[members["cglu"].email].get_body(("plain",)).get_content()
     assert f"/consultations/{world['consultation'].slug}/decisions" in body
     assert f"Hello Member of {ACCENTED_ORGANISATION}," in body
 
