@@ -335,6 +335,8 @@ def test_the_page_shows_the_report_and_links_to_its_pdf(client, auth, users, wor
     assert ARABIC_ORGANISATION in page and HEBREW_REASON in page
     assert "Accepted in part" in page and "Nations unies" not in page
     assert "Not published" not in page
+    # The Council's French reason says its language, told from its words, on an English page.
+    assert '<div class="user-text" dir="auto" lang="fr"><p>Nous retenons' in page
 
 
 def test_staff_preview_the_report_before_publishing(client, auth, users, world):

@@ -60,6 +60,7 @@ class DecidedGroup:
     reason: str
     decided_at: datetime
     language: str | None = None  # the wording's, as the synthesis recorded it
+    reason_language: str | None = None  # not recorded: told from the reason's words
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def _decided_groups(
                 reason=decision.reason,
                 decided_at=decision.decided_at,
                 language=group.language,
+                reason_language=written_in(decision.reason),
             )
         )
     return groups
@@ -194,7 +196,7 @@ def _pdf_data(report: DecisionsReport) -> dict[str, Any]:
                                 len(group.organisations),
                             ),
                             "organisations": names(group.organisations),
-                            "reason": user_text(group.reason, written_in(group.reason)),
+                            "reason": user_text(group.reason, group.reason_language),
                             "decided": _("Decided on %(date)s.", date=moment(group.decided_at)),
                         }
                         for group in paragraph.groups
