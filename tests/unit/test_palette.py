@@ -60,6 +60,7 @@ def test_the_report_templates_take_their_colours_from_the_palette(app, tmp_path)
 
 def test_word_headings_and_table_headers_use_the_palette():
     builder = DocxBuilder("en")
+    builder.name_mark("UCLG Policy Council consultations")
     builder.heading("Participation", 1)
     builder.table(["Figure", "Number"], [["Submissions", "4"]])
     out = io.BytesIO()
@@ -69,3 +70,6 @@ def test_word_headings_and_table_headers_use_the_palette():
     assert str(document.styles["Heading 1"].font.color.rgb) == accent
     header = document.tables[0].rows[0].cells[0]._tc
     assert header.tcPr.find(qn("w:shd")).get(qn("w:fill")) == palette.word_colour("tint")
+    [mark, detail] = document.sections[0].header.paragraphs[0].runs
+    assert (mark.text, str(mark.font.color.rgb)) == (palette.MARK_NAME, accent)
+    assert detail.text.strip() == "UCLG Policy Council consultations"

@@ -67,6 +67,15 @@ class DocxBuilder:
             border.set(qn("w:color"), palette.word_colour("accent"))
             border.attrib.pop(qn("w:themeColor"), None)
 
+    def name_mark(self, subtitle: str) -> None:
+        """The site's name mark in the page header, as the PDF reports carry it."""
+        header = self.document.sections[0].header.paragraphs[0]
+        name = header.add_run(palette.MARK_NAME)
+        name.bold = True
+        name.font.color.rgb = RGBColor.from_string(palette.word_colour("accent"))
+        detail = header.add_run(f"  {subtitle}")
+        detail.font.color.rgb = RGBColor.from_string(palette.word_colour("muted"))
+
     def paragraph(
         self,
         text: str = "",

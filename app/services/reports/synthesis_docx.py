@@ -42,6 +42,7 @@ def write_report(
     """Write `report` as a DOCX file to `target` (a path or binary file)."""
     doc = DocxBuilder(report.language)
     doc.document.core_properties.title = report.title.text
+    doc.name_mark(_("UCLG Policy Council consultations"))
     _title_page(doc, report)
     parts = dict(report.parts)
     if report.is_empty:
