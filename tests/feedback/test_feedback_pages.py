@@ -75,7 +75,7 @@ def test_partner_fills_a_section_saves_reviews_and_submits(
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "submitted its feedback" in receipt
     [email] = sent_mail()
-    assert "Add children explicitly." in email.get_content()
+    assert "Add children explicitly." in email.get_body(("plain",)).get_content()
     assert submission.status == "submitted"
 
 
@@ -274,7 +274,10 @@ def test_deadline_reminder_goes_once_three_days_before(app, users, organisation,
     assert followup.send_deadline_reminders() == 1
     assert followup.send_deadline_reminders() == 0
     [email] = [m for m in sent_mail() if m["Subject"].startswith("Reminder")]
-    assert "soon" in email.get_content() or "Draft soon" in email.get_content()
+    assert (
+        "soon" in email.get_body(("plain",)).get_content()
+        or "Draft soon" in email.get_body(("plain",)).get_content()
+    )
 
 
 @pytest.mark.parametrize("role", ["visitor", "council", "staff", "admin"])
