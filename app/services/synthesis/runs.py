@@ -215,6 +215,15 @@ def release(actor: User, synthesis: Synthesis, audience: str, ip: str | None = N
         raise DomainError(_l("Choose who may read the synthesis."), field="audience")
     if synthesis.status != "done":
         raise Conflict(_l("Only a finished synthesis can be released."))
+    if audience == "public" and not access.quotes_consented(synthesis):
+        raise Conflict(
+            _l(
+                "Synthesis %(number)d cannot be published to everyone: it quotes and names "
+                "organisations that did not allow their feedback to be published with their "
+                "name. Release it to the Council.",
+                number=synthesis.number,
+            )
+        )
     synthesis.released_to = audience
     synthesis.released_at = utcnow() if audience else None
     audit.record(actor, "synthesis.released", synthesis, ip=ip, audience=audience)
