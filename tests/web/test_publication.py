@@ -456,3 +456,31 @@ def test_a_synthesis_naming_organisations_that_did_not_allow_it_is_not_released_
     assert "cannot be published to everyone" in response.get_data(as_text=True)
     db.session.refresh(synthesis)
     assert synthesis.released_to != "public"
+
+
+def test_a_partner_narrowing_their_choice_takes_a_public_synthesis_back_from_the_public(
+    db, client, auth, users
+):
+    from app.services.synthesis import runs
+    from tests.factories import answered_consultation, computed_synthesis
+
+    consultation = answered_consultation(db)  # six organisations, all published by name
+    synthesis = computed_synthesis(db, users["staff"], consultation)
+    runs.release(users["staff"], synthesis, "public")
+    url = f"/api/v1/consultations/{consultation.slug}/syntheses/1"
+    assert client.get(url).status_code == 200
+    auth.login("m0@org.example.org")
+
+    client.post(
+        f"/consultations/{consultation.slug}/respond/publication", data={"publication": "anonymous"}
+    )
+
+    auth.logout()
+    assert client.get(url).status_code == 404
+    assert client.get(f"/council/{consultation.slug}/syntheses/1").status_code == 404
+    auth.login("council@example.org")
+    assert client.get(url).status_code == 200
+    auth.logout()
+    auth.login("staff@example.org")
+    page = client.get(f"/staff/consultations/{consultation.slug}/syntheses").get_data(as_text=True)
+    assert "Never public: it quotes and names organisations" in page

@@ -230,6 +230,13 @@ def release(actor: User, synthesis: Synthesis, audience: str, ip: str | None = N
     db.session.commit()
 
 
+def withheld_from_public(actor: User, syntheses: list[Synthesis]) -> set[int]:
+    """The ids of the finished syntheses the public may not read, whoever they are released
+    to: they quote and name organisations that did not allow publication with their name."""
+    access.require(actor, "synthesis.run")
+    return {s.id for s in syntheses if s.status == "done" and not access.quotes_consented(s)}
+
+
 def readable(user: User | None, consultation: Consultation) -> list[Synthesis]:
     """The consultation's syntheses this user may read, newest first."""
     rows = db.session.scalars(
