@@ -484,3 +484,16 @@ def test_a_partner_narrowing_their_choice_takes_a_public_synthesis_back_from_the
     auth.login("staff@example.org")
     page = client.get(f"/staff/consultations/{consultation.slug}/syntheses").get_data(as_text=True)
     assert "Never public: it quotes and names organisations" in page
+
+
+def test_staff_see_each_organisations_choice_on_the_responses_page(
+    db, client, auth, users, answered
+):
+    consultation, _members = answered
+    auth.login("staff@example.org")
+
+    page = client.get(f"/staff/consultations/{consultation.slug}/responses").get_data(as_text=True)
+
+    assert page.count("Published without the organisation&#39;s name") == 2
+    assert page.count("Published with the organisation&#39;s name") == 1
+    assert page.count("<td>Not published</td>") == 1
