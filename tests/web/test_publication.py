@@ -215,6 +215,9 @@ def test_publishing_before_the_deadline_is_refused_with_the_reason(
     page = response.get_data(as_text=True)
     assert "can be published only once the consultation has closed" in page
     assert audit_lines(db, "feedback.published") == []
+    preview = client.get(f"/consultations/{consultation.slug}/feedback").get_data(as_text=True)
+    assert "Preview for the secretariat" in preview and NAMED in preview
+    assert SECRET not in preview
     auth.logout()
     assert client.get(f"/consultations/{consultation.slug}/feedback").status_code == 404
 
