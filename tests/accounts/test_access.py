@@ -124,6 +124,7 @@ EXPECTED: dict[str, str] = {
     "POST /account/privacy": "LYYYYY",
     "POST /account/erasure": "LYYYYY",
     "GET /account/my-data.json": "LYYYYY",
+    "POST /account/my-data": "LYYYYY",
     "POST /account/erasure/cancel": "LYYYYY",
     "GET /privacy": "YYYYYY",
     "GET /rules": "YYYYYY",

@@ -60,6 +60,8 @@ NEEDS_NO_RULE = {
     "exports.feedback_rows.feedback_rows": STEP + " (export_rows and export jobs)",
     "exports.feedback_rows.count_rows": STEP + " (export jobs)",
     "exports.jobs.delete_all_of": STEP + " (erasure)",
+    "exports.jobs.check_active_jobs": STEP + " (starting an export or My data)",
+    "exports.jobs.enqueue": STEP + " (starting an export or My data)",
     "exports.jobs.fail": WORKER,
     "exports.jobs.give_up": WORKER,
     "exports.jobs.list_own": OWN_ACCOUNT,
