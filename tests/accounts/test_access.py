@@ -135,6 +135,8 @@ EXPECTED: dict[str, str] = {
     "POST /staff/privacy": "LFFFFY",
     "GET /staff/users/<int:user_id>/erase": "LFFFFY",
     "POST /staff/users/<int:user_id>/erase": "LFFFFY",
+    "GET /staff/organisations/<int:organisation_id>/erase": "LFFFFY",
+    "POST /staff/organisations/<int:organisation_id>/erase": "LFFFFY",
     "POST /account/": "LYYYYY",
     "POST /account/password": "LYYYYY",
     "POST /account/sign-out-everywhere": "LLLLLL",

@@ -164,6 +164,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "consultation.manage": _is_staff,
     "organisation.read": _can_read_organisation,
     "organisation.manage": _is_staff,
+    "organisation.erase": _is_admin,
     "user.invite": _can_invite_role,
     "user.list": _is_staff,
     "user.manage": _is_admin,
