@@ -63,6 +63,11 @@ def test_staff_pages_are_accessible(live_server, page, assert_accessible):
     ]:
         page.goto(live_server + path)
         assert_accessible(page)
+    # My data: asked for on My account, followed on its job's page.
+    page.get_by_role("button", name="Prepare my data (JSON and PDF)").click()
+    page.wait_for_url("**/exports/*")
+    assert page.get_by_role("heading", name="My data", level=1).is_visible()
+    assert_accessible(page)
 
 
 def test_narrow_screen_has_no_horizontal_scroll(live_server, browser):

@@ -105,3 +105,19 @@ def test_only_administrators_erase_an_organisation(client, auth, users, world, d
     assert client.get(erase_page(world)).status_code == 403
     assert client.post(erase_page(world)).status_code == 403
     assert db.session.get(Organisation, world["organisation"].id).name == NAME
+
+
+def test_erasing_asks_for_the_password_again_after_a_few_minutes(client, auth, users, world, db):
+    from tests.web.test_sessions import age_session
+
+    world["consultation"].status = "archived"
+    db.session.commit()
+    auth.login("admin@example.org")
+    age_session(client, confirmed_at=6 * 60)
+
+    response = client.post(
+        erase_page(world), headers={"Referer": f"http://localhost{erase_page(world)}"}
+    )
+
+    assert response.headers["Location"].startswith(f"/confirm?next={erase_page(world)}")
+    assert db.session.get(Organisation, world["organisation"].id).name == NAME
