@@ -121,3 +121,18 @@ def test_erasing_asks_for_the_password_again_after_a_few_minutes(client, auth, u
 
     assert response.headers["Location"].startswith(f"/confirm?next={erase_page(world)}")
     assert db.session.get(Organisation, world["organisation"].id).name == NAME
+
+
+def test_an_erased_organisations_name_cannot_be_typed_back(client, auth, users, world, db):
+    world["consultation"].status = "archived"
+    db.session.commit()
+    auth.login("admin@example.org")
+    client.post(erase_page(world))
+    page = f"/staff/organisations/{world['organisation'].id}"
+    assert client.get(page).text.count("This organisation is erased.") == 1  # its section
+    pseudonym = db.session.get(Organisation, world["organisation"].id).name
+
+    response = client.post(page, data={"name": NAME, "kind": "ngo", "region": "europe"})
+
+    assert response.text.count("This organisation is erased.") >= 2  # and beside the name
+    assert db.session.get(Organisation, world["organisation"].id).name == pseudonym

@@ -126,11 +126,13 @@ def _rename_in_syntheses(consultation_ids: list[int], former: str, name: str) ->
 
 
 def _delete_exports(consultation_ids: list[int]) -> int:
-    """Files of those consultations written before hold the name: deleted, whoever asked."""
+    """Files of those consultations written before hold the name: deleted, whoever asked;
+    jobs still waiting for a worker will not write theirs."""
     folder = jobs.export_folder()
     written = db.session.scalars(
         sa.select(ExportJob).where(
-            ExportJob.consultation_id.in_(consultation_ids), ExportJob.status == "done"
+            ExportJob.consultation_id.in_(consultation_ids),
+            ExportJob.status.in_(("done", "queued")),
         )
     ).all()
     for job in written:
