@@ -33,7 +33,7 @@ NEEDS_NO_RULE = {
     "accounts.second_factor.remaining_recovery_codes": OWN_ACCOUNT,
     "accounts.erasure.request_erasure": OWN_ACCOUNT,
     "accounts.erasure.cancel_request": OWN_ACCOUNT,
-    "accounts.my_data.collect": OWN_ACCOUNT,
+    "accounts.my_data.collect": WORKER + " (the person's own My data job)",
     "accounts.erasure.pseudonymise": STEP + " (erase, and the retention purge)",
     "accounts.signin.authenticate": BEFORE_SIGN_IN,
     "accounts.signin.record_sign_in": OWN_ACCOUNT,

@@ -82,6 +82,7 @@ def test_an_erased_organisations_name_appears_nowhere_and_its_submission_stays(
     db.session.refresh(world["synthesis"])
     assert NAME not in json.dumps(world["synthesis"].result, ensure_ascii=False)
     assert erased.name.startswith("O-") and erased.name in after
+    assert "erased</span>" in client.get("/staff/organisations").text
     assert (erased.kind, erased.region, erased.country) == ("ngo", "europe", "")
     submission = db.session.get(Submission, world["submission"].id)
     assert submission.organisation_id == erased.id and submission.items
