@@ -13,8 +13,8 @@ from app.models import AuditEvent, ExportJob, OutboxMessage, User
 from app.services.accounts.tokens import create as create_token
 from app.services.exports import jobs
 from tests.conftest import AuthActions, make_user
+from tests.exports.test_export_jobs import broker_down  # noqa: F401 - the fixture, reused
 from tests.factories import COMMENTS, answered_consultation
-from tests.web.test_export_jobs import broker_down  # noqa: F401 - the fixture, reused
 
 EMAIL = "m0@org.example.org"
 

@@ -10,8 +10,8 @@ from app.models import AuditEvent, ExportJob, Organisation, Submission, User
 from app.services.accounts import organisations
 from app.services.accounts.tokens import create as create_token
 from app.services.exports import jobs
+from tests.accounts.test_erasure import everything_staff_read
 from tests.factories import answered_consultation, computed_synthesis
-from tests.web.test_erasure import everything_staff_read
 
 NAME = "Quillfeather Cities Network"
 MEMBER = "m0@org.example.org"
@@ -109,7 +109,7 @@ def test_only_administrators_erase_an_organisation(client, auth, users, world, d
 
 
 def test_erasing_asks_for_the_password_again_after_a_few_minutes(client, auth, users, world, db):
-    from tests.web.test_sessions import age_session
+    from tests.accounts.test_sessions import age_session
 
     world["consultation"].status = "archived"
     db.session.commit()
