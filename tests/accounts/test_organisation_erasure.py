@@ -92,6 +92,8 @@ def test_an_erased_organisations_name_appears_nowhere_and_its_submission_stays(
         sa.select(AuditEvent).where(AuditEvent.action == "organisation.erased")
     )
     assert line.actor_id == users["admin"].id and line.details["members"] == 1
+    member_line = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.erased"))
+    assert member_line.object_id == world["member"].id
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
 
 

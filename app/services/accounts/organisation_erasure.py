@@ -82,8 +82,12 @@ def erase(admin: User, organisation_id: int, ip: str | None = None) -> Organisat
         )
     former, name = item.name, pseudonym()
     members = db.session.scalars(item.members.select().where(User.erased_at.is_(None))).all()
-    for member in members:
-        erasure.pseudonymise(member)
+    for member in members:  # each reads as erased in their own lines of the trail too
+        revoked, exports = erasure.pseudonymise(member)
+        audit.record(
+            admin, "user.erased", member, ip,
+            tokens_revoked=revoked, exports=exports, organisation=item.id,
+        )  # fmt: skip
     item.name, item.country, item.verified, item.erased_at = name, "", False, utcnow()
     consultation_ids = [c.id for c in _consultations_of(item)]
     replaced = _rename_in_syntheses(consultation_ids, former, name)
