@@ -135,8 +135,13 @@ def _submission(sent: dict[str, Any], language: str) -> dict[str, Any]:
         ),
         "paragraphs": [
             {
-                "heading": _("Paragraph %(number)s", number=item["paragraph"])
-                + (f": {_label(STANCE_LABELS, item['stance'])}" if item["stance"] else ""),
+                "heading": _(
+                    "Paragraph %(number)s: %(stance)s",
+                    number=item["paragraph"],
+                    stance=_label(STANCE_LABELS, item["stance"]),
+                )
+                if item["stance"]
+                else _("Paragraph %(number)s", number=item["paragraph"]),
                 "comment": user_text(item["comment"], item.get("language"))
                 if item["comment"]
                 else None,
