@@ -149,6 +149,10 @@ class Config:
     # shown by `flask retention run --dry-run`. See app/services/retention.py.
     RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "30"))
     RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "90"))
+    # Browser sessions are signed cookies that end by themselves (SESSION_IDLE_MINUTES,
+    # SESSION_ABSOLUTE_HOURS); this is how long API tokens, emailed links and recovery codes
+    # are kept once revoked, expired or used.
+    RETENTION_SESSION_DAYS = int(os.environ.get("RETENTION_SESSION_DAYS", "30"))
     RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
     RETENTION_ARCHIVED_DAYS = int(os.environ.get("RETENTION_ARCHIVED_DAYS", "365"))
     # Queues (mail, default, heavy), routes and each task's time limits: app/celery_app.py

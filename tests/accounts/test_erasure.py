@@ -50,8 +50,10 @@ def everything_staff_read(client, world, token: str) -> str:
             f"/staff/consultations/{consultation.slug}/responses",
         )
     ]
-    api = f"/api/consultations/{consultation.slug}/syntheses/{synthesis.number}"
-    texts.append(client.get(api, headers={"Authorization": f"Bearer {token}"}).get_data(True))
+    api = f"/api/v1/consultations/{consultation.slug}/syntheses/{synthesis.number}"
+    answer = client.get(api, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    texts.append(answer.get_data(True))
     rows = export_rows(COMMAND_LINE, consultation, parse_filters(consultation, {}), "json")
     texts.append(json.dumps(list(rows), ensure_ascii=False, default=str))
     pdf, word = io.BytesIO(), io.BytesIO()

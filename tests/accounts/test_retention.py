@@ -111,3 +111,34 @@ def test_the_purge_runs_every_night(app, aged, db):
     schedule = Config.CELERY["beat_schedule"]["retention-purge"]
     assert schedule == {"task": "app.tasks.retention.purge", "schedule": 86400.0}
     assert purge.apply().get() == 1 + 1 + len(aged["old_lines"]) + 1
+
+
+def test_ended_tokens_links_and_recovery_codes_go_after_the_session_period(
+    runner, client, users, db
+):
+    """Browser sessions leave no row; the credentials that outlive them go once ended long ago."""
+    from app.models import AccountToken, ApiToken, RecoveryCode
+    from app.services.accounts import links, tokens
+
+    person = users["council"]
+    _ended, _ = tokens.create(person, "old script")
+    _live, live_token = tokens.create(person, "monthly script")
+    _ended.revoked_at = utcnow() - timedelta(days=31)
+    links.issue(person, "reset")
+    db.session.add(RecoveryCode(user_id=person.id, code_hash="x", used_at=utcnow() - LONG_AGO))
+    db.session.add(RecoveryCode(user_id=person.id, code_hash="y"))  # not used: kept
+    db.session.commit()
+    db.session.scalar(sa.select(AccountToken)).expires_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+
+    planned = runner.invoke(args=["retention", "run", "--dry-run"]).output
+    assert (
+        "3 ended API tokens, emailed links and recovery codes deleted "
+        "(after 30 days, RETENTION_SESSION_DAYS)" in planned
+    )
+    assert "3 ended API tokens" in runner.invoke(args=["retention", "run"]).output
+
+    assert db.session.scalars(sa.select(ApiToken.name)).all() == ["monthly script"]
+    assert db.session.scalar(sa.select(sa.func.count(AccountToken.id))) == 0
+    assert db.session.scalars(sa.select(RecoveryCode.code_hash)).all() == ["y"]
+    assert tokens.user_for(f"Bearer {live_token}") == person  # the live one still works

@@ -174,6 +174,11 @@ def _is_requester(user: User | None, job: ExportJob) -> bool:
     return _role(user) != "anonymous" and job.requested_by_id == user.id
 
 
+def _is_signed_in(user: User | None, target: object = None) -> bool:
+    """What concerns only the person themselves (My data): anyone signed in, for themselves."""
+    return _role(user) != "anonymous"
+
+
 def _can_invite_role(user: User | None, role: str) -> bool:
     """Staff bring in partners, council members and visitors; only admins create staff."""
     if _is_admin(user):
@@ -186,6 +191,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "consultation.manage": _is_staff,
     "organisation.read": _can_read_organisation,
     "organisation.manage": _is_staff,
+    "organisation.erase": _is_admin,
     "user.invite": _can_invite_role,
     "user.list": _is_staff,
     "user.manage": _is_admin,
@@ -212,6 +218,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "audit.read": _is_staff,
     "export.feedback": _can_export_feedback,
     "export.read": _is_requester,
+    "account.own_data": _is_signed_in,
 }
 
 

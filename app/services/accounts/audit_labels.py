@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "user.erasure_cancelled": _l("Erasure request withdrawn"),
     "user.erased": _l("Person erased"),
     "user.data_downloaded": _l("Own data downloaded"),
+    "user.data_requested": _l("Own data asked for"),
+    "organisation.erased": _l("Organisation erased"),
     "consultation.organisation_invited": _l("Organisation invited to a consultation"),
     "export.downloaded": _l("Export downloaded"),
     "outbox.retried": _l("Failed work sent again"),
