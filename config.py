@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent
 # `make run` writes a random key here once; only the development settings read it.
 DEVELOPMENT_KEY_FILE = "secret_key"
@@ -172,6 +174,12 @@ class Config:
                 "schedule": 3600.0,
             },
             "retention-purge": {"task": "app.tasks.retention.purge", "schedule": 86400.0},
+            "notification-sweep": {"task": "app.tasks.notifications.sweep", "schedule": 300.0},
+            # Every morning at DIGEST_HOUR (UTC): a day's events in one email per person.
+            "notification-digest": {
+                "task": "app.tasks.notifications.send_digests",
+                "schedule": crontab(minute=0, hour=int(os.environ.get("DIGEST_HOUR", "6"))),
+            },
         },
     }
 

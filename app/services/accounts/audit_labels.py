@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "feedback.imported": _l("Feedback imported"),
     "feedback.hidden": _l("Text hidden by moderation"),
     "feedback.unhidden": _l("Hidden text shown again"),
+    "notifications.changed": _l("Choice of emails changed"),
+    "notifications.unsubscribed": _l("Unsubscribed from emails by a link"),
     "organisation.saved": _l("Organisation saved"),
     "privacy.accepted": _l("Privacy notice accepted"),
     "privacy.published": _l("Privacy notice published"),
