@@ -3,6 +3,8 @@
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from flask import current_app
+
 from app.i18n import localize
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, User
@@ -60,7 +62,7 @@ def deadline_event(
     description = str(
         _l("The last moment to send your organisation's feedback on “%(title)s”.", title=name)
     )
-    host = urlsplit(url).hostname or "agora.local"
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "agora.local"
     closes = consultation.closes_at
     lines = [
         "BEGIN:VCALENDAR",

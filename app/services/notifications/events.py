@@ -5,6 +5,7 @@ then relay the outbox messages returned.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -99,11 +100,13 @@ def title_for(user: User, consultation: Consultation) -> str:
 
 
 def consultation_opened(
-    consultation: Consultation, organisation_ids: list[int] | None = None
+    consultation: Consultation,
+    organisation_ids: list[int] | None = None,
+    now: datetime | None = None,
 ) -> list[OutboxMessage]:
     """Tell the members of the invited organisations (or of these) that they may answer now;
     nothing before the consultation is open, and each person once."""
-    if consultation.phase() != "open":
+    if consultation.phase(now) != "open":
         return []
     invited = set(
         db.session.scalars(

@@ -83,7 +83,7 @@ def announce_openings(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for consultation in opened:
-        messages = events.consultation_opened(consultation)
+        messages = events.consultation_opened(consultation, now=now)
         db.session.commit()
         outbox.relay(*messages)
         sent += len(messages)
