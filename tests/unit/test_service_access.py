@@ -91,6 +91,7 @@ NEEDS_NO_RULE = {
     "mail.outbox.purge_finished": WORKER,
     "notifications.digest.send_digests": WORKER,
     "notifications.events.notify": STEP,
+    "notifications.events.tell_once": STEP,
     "notifications.events.members_of": STEP,
     "notifications.events.consultation_opened": STEP + " (opening, inviting, and beat's sweep)",
     "notifications.events.synthesis_released": STEP + " (releasing a synthesis)",

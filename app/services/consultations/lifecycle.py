@@ -260,9 +260,7 @@ def open_consultation(
     )
     db.session.commit()
     # Invited organisations hear of it now; a later opening date is told by beat's sweep.
-    messages = events.consultation_opened(consultation)
-    db.session.commit()
-    outbox.relay(*messages)
+    outbox.relay(*events.tell_once(lambda: events.consultation_opened(consultation)))
 
 
 def close_consultation(actor: User, consultation: Consultation, ip: str | None = None) -> None:

@@ -43,10 +43,10 @@ def send_digests(now: datetime | None = None) -> int:
     }
     messages = []
     for user_id, rows in by_person.items():
-        for row in rows:
-            row.digested_at = now
+        taken = set(_claim([row.id for row in rows], now))
+        kept = [row for row in rows if row.id in taken]
         user = people.get(user_id)
-        if user is None or not user.is_active or user.erased_at is not None:
+        if not kept or user is None or not user.is_active or user.erased_at is not None:
             continue
         messages.append(
             mail.queue_email(
@@ -54,13 +54,29 @@ def send_digests(now: datetime | None = None) -> int:
                 "digest",
                 _l("Your Agora digest: what happened since yesterday"),
                 unsubscribe_kind=DIGEST_KIND,
-                items=[_item(row) for row in rows],
+                items=[_item(row) for row in kept],
             )
         )
     # The rows are marked in the same transaction as the emails are queued: none twice.
     db.session.commit()
     outbox.relay(*messages)
     return len(messages)
+
+
+def _claim(ids: list[int], now: datetime) -> list[int]:
+    """Mark these rows as sent in a digest, unless another run did: the ids this run took.
+
+    A conditional update, so two runs at once (beat run twice, a retry) send one digest: the
+    second waits for the first's commit, then finds nothing left to take."""
+    return list(
+        db.session.scalars(
+            sa.update(Notification)
+            .where(Notification.id.in_(ids), Notification.digested_at.is_(None))
+            .values(digested_at=now)
+            .returning(Notification.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def _item(row: Notification) -> DigestItem:

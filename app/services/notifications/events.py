@@ -77,6 +77,19 @@ def notify(
     return messages
 
 
+def tell_once(work: Callable[[], list[OutboxMessage]]) -> list[OutboxMessage]:
+    """Run `work` (calls of `notify`) in a transaction of its own and commit it: the messages
+    to relay. A run beaten by another to the same people (their `once` rows came first, a
+    unique constraint) keeps nothing: the other told them, and a later sweep tells the rest."""
+    try:
+        messages = work()
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return []
+    return messages
+
+
 def members_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     """The members who can sign in of each organisation, in one query."""
     members: dict[int, list[User]] = {}

@@ -49,8 +49,9 @@ def remind_deadlines(now: datetime | None = None) -> int:
         left = consultation.closes_at - now
         for days in REMINDER_DAYS:
             if timedelta(days=days) - REMINDER_WINDOW < left <= timedelta(days=days):
-                messages = events.deadline_near(consultation, _waiting(consultation), days)
-                db.session.commit()
+                messages = events.tell_once(
+                    lambda c=consultation, d=days: events.deadline_near(c, _waiting(c), d)
+                )
                 outbox.relay(*messages)
                 sent += len(messages)
     return sent
@@ -83,8 +84,7 @@ def announce_openings(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for consultation in opened:
-        messages = events.consultation_opened(consultation, now=now)
-        db.session.commit()
+        messages = events.tell_once(lambda c=consultation: events.consultation_opened(c, now=now))
         outbox.relay(*messages)
         sent += len(messages)
     return sent
@@ -115,8 +115,11 @@ def tell_colleagues(now: datetime | None = None) -> int:
         if editor.organisation_id != submission.organisation_id:
             continue
         action = db.session.get(SubmissionRevision, revision_id).action
-        messages = events.colleague_changed(submission, editor, revision_id, action)
-        db.session.commit()
+        messages = events.tell_once(
+            lambda s=submission, e=editor, r=revision_id, a=action: events.colleague_changed(
+                s, e, r, a
+            )
+        )
         outbox.relay(*messages)
         sent += len(messages)
     return sent
