@@ -150,6 +150,8 @@ class Config:
     RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "90"))
     RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
     RETENTION_ARCHIVED_DAYS = int(os.environ.get("RETENTION_ARCHIVED_DAYS", "365"))
+    # Notices told to people (ids only) are kept this long, so none is told twice; 0: for ever.
+    NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", "90"))
     # Queues (mail, default, heavy), routes and each task's time limits: app/celery_app.py
     # and app/tasks/.
     CELERY = {

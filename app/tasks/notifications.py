@@ -21,5 +21,8 @@ def sweep() -> int:
     time_limit=660,
 )
 def send_digests() -> int:
-    """Queue each person's digest of the events they chose to read once a day."""
-    return digest.send_digests()
+    """Queue each person's digest of the events they chose to read once a day, then delete
+    the notices past their retention period."""
+    sent = digest.send_digests()
+    digest.purge_old()
+    return sent

@@ -90,6 +90,7 @@ NEEDS_NO_RULE = {
     "mail.outbox.record_failure": WORKER,
     "mail.outbox.purge_finished": WORKER,
     "notifications.digest.send_digests": WORKER,
+    "notifications.digest.purge_old": WORKER,
     "notifications.events.notify": STEP,
     "notifications.events.tell_once": STEP,
     "notifications.events.members_of": STEP,

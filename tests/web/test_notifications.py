@@ -378,3 +378,20 @@ def test_the_deadline_goes_into_a_calendar_with_its_title_escaped(app, client, d
 def test_a_closed_consultation_has_no_deadline_to_add(client, db):
     consultation = make_consultation("closed-ics", status="closed")
     assert client.get(f"/consultations/{consultation.slug}/deadline.ics").status_code == 404
+
+
+def test_notices_past_their_retention_period_are_deleted(app, db, users):
+    old = Notification(
+        user_id=users["partner"].id, kind="opened", delivery="now", once_key="opened:1",
+        created_at=utcnow() - timedelta(days=91), digested_at=utcnow() - timedelta(days=91),
+    )  # fmt: skip
+    recent = Notification(
+        user_id=users["partner"].id, kind="deadline", delivery="now", once_key="deadline:1:7",
+        created_at=utcnow() - timedelta(days=3), digested_at=utcnow() - timedelta(days=3),
+    )  # fmt: skip
+    db.session.add_all([old, recent])
+    db.session.commit()
+
+    assert digest.purge_old() == 1
+
+    assert db.session.scalars(sa.select(Notification.once_key)).all() == ["deadline:1:7"]

@@ -1,9 +1,10 @@
 """The daily digest: the events a person chose to read in one email, a day's worth at a time."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
@@ -94,3 +95,19 @@ def _item(row: Notification) -> DigestItem:
         if data.get("synthesis_id")
         else None,
     )
+
+
+def purge_old(now: datetime | None = None) -> int:
+    """Delete the notices older than `NOTIFICATION_RETENTION_DAYS` (kept until then so that a
+    reminder or an opening is never told twice); returns how many went."""
+    now = now or utcnow()
+    days = int(current_app.config.get("NOTIFICATION_RETENTION_DAYS", 90) or 0)
+    if days <= 0:
+        return 0
+    deleted = db.session.execute(
+        sa.delete(Notification)
+        .where(Notification.created_at < now - timedelta(days=days))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return deleted.rowcount
