@@ -369,6 +369,9 @@ def test_the_deadline_goes_into_a_calendar_with_its_title_escaped(app, client, d
     assert str(event["SUMMARY"]) == f"Deadline for comments: {title}"
     assert event["DTSTART"].dt == consultation.closes_at.replace(microsecond=0)
     assert event["DTSTAMP"].dt.tzinfo is not None
+    assert "DTEND" not in event  # a deadline is a moment: it ends when it starts
+    [alarm] = event.walk("VALARM")
+    assert alarm["TRIGGER"].dt == -timedelta(days=1)
     [other] = icalendar.Calendar.from_ical(again.get_data()).walk("VEVENT")
     host = urlsplit(app.config["BASE_URL"]).hostname
     assert str(event["UID"]) == str(other["UID"]) == f"deadline-{consultation.id}@{host}"

@@ -1,6 +1,6 @@
 """A consultation's deadline as an iCalendar event (RFC 5545), for any calendar application."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -39,7 +39,7 @@ def fold(line: str) -> str:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def deadline_event(
@@ -51,8 +51,8 @@ def deadline_event(
 ) -> str:
     """The deadline of a consultation the reader may read, as a VCALENDAR with one VEVENT.
 
-    The UID names the consultation, not the date: when the deadline moves, importing the
-    file again moves the event instead of adding a second one.
+    The UID names the consultation, not the date: a file downloaded again after the deadline
+    moved is the same event to a calendar, not a second one.
     """
     access.require(reader, "consultation.read", consultation)
     if consultation.closes_at is None or consultation.phase(now) not in ("open", "upcoming"):
@@ -73,8 +73,9 @@ def deadline_event(
         "BEGIN:VEVENT",
         f"UID:deadline-{consultation.id}@{host}",
         f"DTSTAMP:{_stamp(now)}",
+        # A moment, not a span: with no DTEND the event ends when it starts (§3.6.1), where
+        # a DTEND equal to DTSTART would break the rule that it comes later.
         f"DTSTART:{_stamp(closes)}",
-        f"DTEND:{_stamp(closes)}",
         f"SUMMARY:{escape_text(title)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"URL:{url}",
