@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from app.extensions import db
@@ -37,10 +38,11 @@ def notify(
     subject: Callable[[User], object],
     once: str | None = None,
     data: dict | None = None,
+    per_person: Callable[[User], dict] | None = None,
     **context: object,
 ) -> list[OutboxMessage]:
     """Tell each recipient of one event about a consultation as they chose (the caller checked
-    access and commits); `context` is the email template's.
+    access and commits); `context` is the email template's, with `per_person(user)` added.
 
     With `once`, a person already told of this event (by that key) is not told again.
     """
@@ -72,7 +74,14 @@ def notify(
             )
         if delivery == NOW:
             messages.append(
-                mail.queue_email(user, template, subject(user), unsubscribe_kind=kind, **context)
+                mail.queue_email(
+                    user,
+                    template,
+                    subject(user),
+                    unsubscribe_kind=kind,
+                    **context,
+                    **(per_person(user) if per_person else {}),
+                )
             )
     return messages
 
@@ -95,6 +104,7 @@ def members_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     members: dict[int, list[User]] = {}
     for user in db.session.scalars(
         sa.select(User)
+        .options(so.joinedload(User.organisation))
         .where(
             User.organisation_id.in_(list(organisation_ids)),
             User.active.is_(True),
@@ -130,21 +140,18 @@ def consultation_opened(
     )
     if organisation_ids is not None:
         invited &= set(organisation_ids)
-    messages = []
-    for members in members_of(invited).values():
-        messages += notify(
-            members,
-            "opened",
-            consultation,
-            template="consultation_invitation",
-            subject=lambda _user: _l(
-                "Your organisation is invited to comment on a Policy Council draft"
-            ),
-            once=f"opened:{consultation.id}",
-            consultation=consultation,
-            organisation=members[0].organisation,
-        )
-    return messages
+    return notify(
+        [m for members in members_of(invited).values() for m in members],
+        "opened",
+        consultation,
+        template="consultation_invitation",
+        subject=lambda _user: _l(
+            "Your organisation is invited to comment on a Policy Council draft"
+        ),
+        once=f"opened:{consultation.id}",
+        per_person=_organisation_of,
+        consultation=consultation,
+    )
 
 
 def deadline_near(
@@ -152,21 +159,22 @@ def deadline_near(
 ) -> list[OutboxMessage]:
     """Remind these organisations' members of the deadline: `days` before it (7 or 1), once
     each; without `days`, a reminder staff send, each time they send it."""
-    messages = []
-    for members in members_of(organisation_ids).values():
-        messages += notify(
-            members,
-            "deadline",
-            consultation,
-            template="reminder",
-            subject=lambda user: _deadline_subject(user, consultation, days),
-            once=f"deadline:{consultation.id}:{days}" if days else None,
-            data={"days": days} if days else {},
-            consultation=consultation,
-            organisation=members[0].organisation,
-            days=days,
-        )
-    return messages
+    return notify(
+        [m for members in members_of(organisation_ids).values() for m in members],
+        "deadline",
+        consultation,
+        template="reminder",
+        subject=lambda user: _deadline_subject(user, consultation, days),
+        once=f"deadline:{consultation.id}:{days}" if days else None,
+        data={"days": days} if days else {},
+        per_person=_organisation_of,
+        consultation=consultation,
+        days=days,
+    )
+
+
+def _organisation_of(user: User) -> dict:
+    return {"organisation": user.organisation}
 
 
 def _deadline_subject(user: User, consultation: Consultation, days: int | None) -> object:
