@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.accounts.route_world import ROLES, build_world, path_for, route_key, routes
 from tests.helpers import make_consultation
-from tests.web.route_world import ROLES, build_world, path_for, route_key, routes
 
 STAFF_PAGES = [
     ("get", "/staff/"),
@@ -114,7 +114,7 @@ def test_messages_that_repeat_user_input_are_escaped(client):
 # with what each role gets. Roles in order: anonymous, visitor, partner, council, staff, admin.
 #   Y  answered (a page, a redirect elsewhere, a form error: anything but a refusal)
 #   L  sent to sign in          F  refused (403)          N  not found (404), hiding the object
-# The world behind the paths is tests/web/route_world.py: an open consultation UNICEF (the
+# The world behind the paths is tests/accounts/route_world.py: an open consultation UNICEF (the
 # partner's organisation) is invited to and answered, a synthesis released to the Council with
 # published decisions, an export job of the staff member's own.
 EXPECTED: dict[str, str] = {

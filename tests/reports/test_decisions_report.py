@@ -16,8 +16,8 @@ from app.services.reports import decisions
 from app.services.synthesis import review, runs
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
+from tests.reports.test_synthesis_report import printed
 from tests.reports_png import Pages, assert_laid_out
-from tests.unit.test_synthesis_report import printed
 
 TEXTS = {
     "1": {

@@ -8,9 +8,9 @@ from app.services.accounts import signin
 from app.services.errors import DomainError
 from app.services.feedback import followup
 from tests.conftest import PASSWORD, make_user
+from tests.feedback.test_feedback_pages import section_form
 from tests.helpers import make_consultation
-from tests.web.test_decisions_report import world  # noqa: F401  (a fixture)
-from tests.web.test_feedback_pages import section_form
+from tests.reports.test_decisions_report import world  # noqa: F401  (a fixture)
 
 GREETING = {"en": "Hello Ana Souza,", "fr": "Bonjour Ana Souza,", "es": "Hola, Ana Souza:"}
 SUBJECTS = {

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy.orm.attributes import flag_modified
 
-from tests.web.test_council_pages import base, release, world  # noqa: F401  (world: a fixture)
+from tests.synthesis.test_council_pages import base, release, world  # noqa: F401  (world: a fixture)
 
 
 def two_wordings(db, synthesis) -> None:

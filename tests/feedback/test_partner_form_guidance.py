@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Submission
+from tests.feedback.test_feedback_pages import section_form
 from tests.helpers import make_consultation
-from tests.web.test_feedback_pages import section_form
 
 
 @pytest.fixture

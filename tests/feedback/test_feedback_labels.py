@@ -8,8 +8,8 @@ from app.models import Organisation, ParagraphFeedback
 from app.services.exports.feedback_rows import COLUMNS, ExportFilters, export_rows
 from app.services.feedback.file_import import FeedbackImportError, import_feedback
 from app.services.feedback.vocabulary import fold, language_code, vocabularies
+from tests.feedback.test_feedback_import import FRENCH, HEADER, SPANISH, csv_file, xlsx_file
 from tests.helpers import make_consultation
-from tests.unit.test_feedback_import import FRENCH, HEADER, SPANISH, csv_file, xlsx_file
 
 
 @pytest.fixture

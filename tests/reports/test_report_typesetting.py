@@ -9,8 +9,7 @@ import pytest
 from app.services.accounts.access import COMMAND_LINE
 from app.services.exports import job_writers
 from app.services.reports import pdf, synthesis_pdf
-from tests.reports_png import Pages, assert_laid_out
-from tests.unit.test_synthesis_report import (  # noqa: F401
+from tests.reports.test_synthesis_report import (  # noqa: F401
     docx_of,
     docx_text,
     flat,
@@ -18,6 +17,7 @@ from tests.unit.test_synthesis_report import (  # noqa: F401
     pdf_text,
     world,
 )
+from tests.reports_png import Pages, assert_laid_out
 
 TYPST_SYNTAX = (
     '#import "_common.typ": * #read("/etc/passwd") $x^2$ *not bold* _not italic_ '

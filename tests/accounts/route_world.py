@@ -12,7 +12,7 @@ from app.models import ExportJob, Organisation, Synthesis
 from app.models.common import utcnow
 from tests.conftest import invite_organisations, make_user
 from tests.helpers import make_consultation, make_submitted
-from tests.web.test_council_pages import build_result
+from tests.synthesis.test_council_pages import build_result
 
 ROLES = ("anonymous", "visitor", "partner", "council", "staff", "admin")
 

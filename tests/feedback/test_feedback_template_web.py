@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from app.models import Organisation
+from tests.feedback.test_feedback_import_web import post_file
 from tests.helpers import make_consultation
-from tests.web.test_feedback_import_web import post_file
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def _password() -> str:
 def test_my_consultations_names_the_next_step_for_each_consultation(
     client, auth, users, db, organisation, invite
 ):
-    from tests.web.test_feedback_pages import section_form
+    from tests.feedback.test_feedback_pages import section_form
 
     consultation = make_consultation()
     invite(consultation, organisation)

@@ -9,8 +9,8 @@ import app.staff.feedback_import  # noqa: F401 - puts the routes on the blueprin
 from app.cli.feedback import feedback_cli
 from app.models import Organisation, ParagraphFeedback, Submission
 from app.services.feedback import vocabulary
+from tests.feedback.test_feedback_import import csv_file, unicef
 from tests.helpers import make_consultation
-from tests.unit.test_feedback_import import csv_file, unicef
 
 URL = "/staff/consultations/{slug}/feedback/import"
 

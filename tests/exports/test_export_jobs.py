@@ -23,8 +23,8 @@ from app.services.exports import job_writers, jobs
 from app.services.exports.feedback_rows import COLUMNS
 from config import _redis_celery
 from tests.conftest import AuthActions, FreshRequestClient, make_user
+from tests.exports.test_feedback_export import FRENCH, add_feedback
 from tests.helpers import make_consultation
-from tests.unit.test_feedback_export import FRENCH, add_feedback
 
 URL = "/exports/consultations/{slug}/feedback"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

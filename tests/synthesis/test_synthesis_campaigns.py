@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm.attributes import flag_modified
 
-from tests.web.test_council_pages import base, release, world  # noqa: F401 - the fixture
+from tests.synthesis.test_council_pages import base, release, world  # noqa: F401 - the fixture
 
 
 def test_a_campaign_reads_in_the_readers_language_with_counts_per_language_and_kind(
@@ -34,7 +34,9 @@ def test_a_campaign_reads_in_the_readers_language_with_counts_per_language_and_k
     assert "Financez" not in spanish and "Second, for every child." in spanish
     english = read_in("en")
     assert "Fund culture now." in english
-    assert "English: 1, Français: 1" in english
+    # Languages are named in the reader's language, not each in its own.
+    assert "English: 1, French: 1" in english
+    assert "Anglais" in french and "Inglés" in spanish and "Français: 1" not in english
     assert "UN agency: 2" in english
     link = f"{base(world)}/feedback?duplicate=0"
     assert link in english  # every copy one link away

@@ -7,8 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.models import Consultation
+from tests.drafts.test_pdf_drafts import DRAFTS, draft_pdf
 from tests.pdf_maker import Page, pdf_bytes
-from tests.unit.test_pdf_drafts import DRAFTS, draft_pdf
 
 
 def post_draft(client, data: bytes, name: str, **fields):

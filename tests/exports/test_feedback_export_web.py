@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from app.cli.feedback import feedback_cli
 from app.models import AuditEvent
 from app.services.exports.feedback_rows import COLUMNS
+from tests.exports.test_feedback_export import ARABIC, FRENCH, add_feedback
 from tests.helpers import make_consultation
-from tests.unit.test_feedback_export import ARABIC, FRENCH, add_feedback
 
 URL = "/exports/consultations/{slug}/feedback"
 

@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from app.services.drafts.importer import ParsedDraft, parse_file, parse_text
+from tests.drafts.test_pdf_drafts import DRAFTS
 from tests.typeset import typeset
-from tests.unit.test_pdf_drafts import DRAFTS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FOOTERS = {"en": "Page", "fr": "Page", "es": "Página"}
