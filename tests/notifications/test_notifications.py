@@ -13,8 +13,8 @@ from app.models import AuditEvent, Notification, Organisation, Submission, Synth
 from app.models.common import utcnow
 from app.services.notifications import digest, sweeps
 from tests.conftest import invite_organisations, make_user
+from tests.feedback.test_feedback_pages import section_form
 from tests.helpers import make_consultation
-from tests.web.test_feedback_pages import section_form
 
 PARTNER_KINDS = ("opened", "deadline", "change", "synthesis", "decisions")
 DEFAULTS = {"opened": "now", "deadline": "now", "change": "digest", "synthesis": "now",
