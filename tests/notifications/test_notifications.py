@@ -398,3 +398,38 @@ def test_notices_past_their_retention_period_are_deleted(app, db, users):
     assert digest.purge_old() == 1
 
     assert db.session.scalars(sa.select(Notification.once_key)).all() == ["deadline:1:7"]
+
+
+SYNTHESIS_SUBJECTS = {
+    "en": ("A synthesis of the feedback on “Draft culture-2026”", "Hello Test Person,"),
+    "fr": (
+        "Une synthèse des contributions sur «\u00a0Draft culture-2026\u00a0»",
+        "Bonjour Test Person,",
+    ),
+    "es": ("Una síntesis de las observaciones sobre “Draft culture-2026”", "Hola, Test Person:"),
+}
+UNSUBSCRIBE_LINES = {
+    "en": "To receive no more emails of this kind, open this link:",
+    "fr": "Pour ne plus recevoir d’e-mails de ce type, ouvrez ce lien\u00a0:",
+    "es": "Para no recibir más correos de este tipo, abra este enlace:",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_notice_and_its_unsubscribe_line_are_in_the_readers_language(
+    client, auth, users, db, sent_mail, language
+):
+    consultation = make_consultation()
+    db.session.add(Synthesis(consultation=consultation, number=1, status="done", result={}))
+    users["council"].locale = language
+    db.session.commit()
+    auth.login(users["staff"].email)
+    release = f"/staff/consultations/{consultation.slug}/syntheses/1/release"
+
+    client.post(release, data={"audience": "council", "confirmed": "yes"})
+
+    [email] = sent_mail()
+    subject, greeting = SYNTHESIS_SUBJECTS[language]
+    assert email["Subject"] == subject
+    assert greeting in email.get_content()
+    assert UNSUBSCRIBE_LINES[language] in email.get_content()

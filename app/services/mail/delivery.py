@@ -7,6 +7,7 @@ no valid link waits in the database. A sent message's payload is emptied.
 """
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -23,6 +24,10 @@ from app.services.mail import outbox, unsubscribe
 
 SEND_TASK = "app.tasks.mail.send_email"
 ACCOUNT_LINKS = tuple(links.LIFETIMES)
+# Python folds a long header between two encoded words at a space, which readers then drop
+# (a long French subject read "Draftculture-2026"): headers stay on one line, as RFC 5322
+# allows up to 998 characters.
+UNFOLDED = policy.default.clone(max_line_length=998)
 
 
 def queue_email(
@@ -113,7 +118,7 @@ def message_id(message: OutboxMessage) -> str:
 
 
 def _email(message: OutboxMessage, to: str, subject: str, body: str) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=UNFOLDED)
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = to
     email["Subject"] = subject
