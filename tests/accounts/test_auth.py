@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD, AuthActions
 
 
 def link_in(email) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", email.get_content()).group(1)
+    return re.search(r"https?://[^/\s]+(/\S+)", email.get_body(("plain",)).get_content()).group(1)
 
 
 def test_staff_signs_in_and_sees_the_secretariat(client, auth, users):
@@ -175,7 +175,7 @@ def test_reset_email_is_written_in_the_users_language(client, users, sent_mail, 
     db.session.commit()
     client.post("/reset", data={"email": "council@example.org"})
     [email] = sent_mail()
-    assert "Bonjour" in email.get_content()
+    assert "Bonjour" in email.get_body(("plain",)).get_content()
 
 
 def test_passwords_are_stored_with_argon2(users):

@@ -149,7 +149,10 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(
     assert "auth.password_changed" in db.session.scalars(sa.select(AuditEvent.action)).all()
     [notice] = sent_mail()  # the owner hears of it, in case it was not them
     assert notice["To"] == "council@example.org"
-    assert "The password of your Agora account was changed." in notice.get_content()
+    assert (
+        "The password of your Agora account was changed."
+        in notice.get_body(("plain",)).get_content()
+    )
 
 
 def test_sign_out_everywhere_ends_sessions_and_revokes_tokens(client, auth, users, app, db):

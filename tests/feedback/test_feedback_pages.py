@@ -75,7 +75,7 @@ def test_partner_fills_a_section_saves_reviews_and_submits(
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "submitted its feedback" in receipt
     [email] = sent_mail()
-    assert "Add children explicitly." in email.get_content()
+    assert "Add children explicitly." in email.get_body(("plain",)).get_content()
     assert submission.status == "submitted"
 
 

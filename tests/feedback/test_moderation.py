@@ -10,6 +10,7 @@ from app.services.errors import Forbidden
 from app.services.exports.feedback_rows import COLUMNS, export_rows, parse_filters
 from app.services.feedback import moderation
 from tests.factories import COMMENTS, answered_consultation, computed_synthesis
+from tests.mail.test_email_html import html_part
 
 HIDDEN = COMMENTS[0]  # Org 0's comment on paragraph 1, with the stance "support"
 
@@ -63,10 +64,12 @@ def test_staff_hide_a_comment_with_a_reason_and_the_organisation_is_told_in_its_
     assert "Show this text again" in page
     [line] = actions(db)
     assert line.action == "feedback.hidden" and line.details["reason"] == "abuse"
-    [mail] = [m for m in sent_mail() if "Insults a mayor." in m.get_content()]
+    [mail] = [m for m in sent_mail() if "Insults a mayor." in m.get_body(("plain",)).get_content()]
     assert mail["To"] == "m0@org.example.org"
-    body = mail.get_content()
+    body = mail.get_body(("plain",)).get_content()
     assert "Bonjour" in body and "Insults a mayor." in body and "/rules" in body
+    html = html_part(mail, "fr")
+    assert "Insults a mayor." in html and "Règles des contributions" in html
 
 
 def test_a_hidden_comment_is_in_no_synthesis_figure_or_quote(client, auth, users, submitted, db):

@@ -93,7 +93,7 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
     [sent] = list((tmp_path / "mail").glob("*.eml"))
     email = message_from_bytes(sent.read_bytes(), policy=policy.default)
     assert email["To"] == "partner@unicef.example.org", output
-    assert "Sent while the broker was down." in email.get_content()
+    assert "Sent while the broker was down." in email.get_body(("plain",)).get_content()
     with back.app_context():
         receipt = db.session.scalar(
             sa.select(OutboxMessage).where(OutboxMessage.task == "app.tasks.mail.send_email")

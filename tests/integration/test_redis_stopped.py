@@ -148,4 +148,4 @@ def test_saves_and_submission_go_on_and_the_receipt_leaves_once_redis_is_back(
         stop_worker(worker, timeout=30)
     [receipt] = receipts(tmp_path)
     assert receipt["To"] == PARTNER
-    assert "Written while Redis is down." in receipt.get_content()
+    assert "Written while Redis is down." in receipt.get_body(("plain",)).get_content()

@@ -10,6 +10,7 @@ from app.services.feedback import followup
 from tests.conftest import PASSWORD, make_user
 from tests.feedback.test_feedback_pages import section_form
 from tests.helpers import make_consultation
+from tests.mail.test_email_html import html_part
 from tests.reports.test_decisions_report import world  # noqa: F401  (a fixture)
 
 GREETING = {"en": "Hello Ana Souza,", "fr": "Bonjour Ana Souza,", "es": "Hola, Ana Souza:"}
@@ -168,7 +169,9 @@ def test_each_email_is_written_in_the_recipients_language(
     assert emails, f"no {kind} email was sent"
     email = emails[-1]
     assert email["Subject"] == SUBJECTS[kind][language]
-    assert GREETING[language] in email.get_content()
+    assert GREETING[language] in email.get_body(("plain",)).get_content()
+    # Its HTML part: the same words and links, in a page that says its language.
+    assert GREETING[language] in html_part(email, language)
 
 
 def test_the_decisions_notice_reaches_each_member_in_their_language(
@@ -188,8 +191,10 @@ def test_the_decisions_notice_reaches_each_member_in_their_language(
         "arab": "Bonjour Member of",
         "fao": "Hola, Member of FAO:",
     }
+    languages = {"unicef": "en", "arab": "fr", "fao": "es"}
     for who, greeting in greetings.items():
-        assert greeting in by_recipient[members[who].email].get_content()
+        assert greeting in by_recipient[members[who].email].get_body(("plain",)).get_content()
+        assert greeting in html_part(by_recipient[members[who].email], languages[who])
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -205,7 +210,9 @@ def test_the_language_an_invitation_is_accepted_in_becomes_the_persons_language(
 ):
     send_invitation(client, auth, db, users, organisation, "en")
     auth.logout()
-    link = [w for w in sent_mail()[-1].get_content().split() if "/invitation/" in w][0]
+    link = [
+        w for w in sent_mail()[-1].get_body(("plain",)).get_content().split() if "/invitation/" in w
+    ][0]
     path = "/invitation/" + link.split("/invitation/", 1)[1]
     client.post("/language", data={"lang": "es"})
     chosen = "una-contraseña-bastante-larga-2026"

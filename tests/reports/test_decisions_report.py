@@ -14,6 +14,7 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.reports import decisions
 from app.services.synthesis import review, runs
+from tests import pdf_languages
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
 from tests.reports.test_synthesis_report import printed
@@ -64,7 +65,8 @@ def submit(consultation, member, items):
     answered = feedback.save_answers(
         member, consultation, {consultation.questions[0].id: "4"}, "", saved.submission.lock_version
     )
-    submissions.submit(member, consultation, answered.submission.lock_version)
+    # Published by name: the public reads a synthesis only when every organisation allowed it.
+    submissions.submit(member, consultation, answered.submission.lock_version, publication="named")
     return member
 
 
@@ -237,7 +239,7 @@ def test_staff_publish_and_every_member_of_a_submitting_organisation_is_emailed(
     assert "Pacte pour l'Avenir" in by_recipient[members["arab"].email]["Subject"]
     # Spanish has no title: the original stands in.
     assert "Pacte pour l'Avenir" in by_recipient[members["fao"].email]["Subject"]
-    body = by_recipient[members["cglu"].email].get_content()
+    body = by_recipient[members["cglu"].email].get_body(("plain",)).get_content()
     assert f"/consultations/{world['consultation'].slug}/decisions" in body
     assert f"Hello Member of {ACCENTED_ORGANISATION}," in body
 
@@ -334,6 +336,8 @@ def test_the_page_shows_the_report_and_links_to_its_pdf(client, auth, users, wor
     assert ARABIC_ORGANISATION in page and HEBREW_REASON in page
     assert "Accepted in part" in page and "Nations unies" not in page
     assert "Not published" not in page
+    # The Council's French reason says its language, told from its words, on an English page.
+    assert '<div class="user-text" dir="auto" lang="fr"><p>Nous retenons' in page
 
 
 def test_staff_preview_the_report_before_publishing(client, auth, users, world):
@@ -368,3 +372,13 @@ def test_the_reports_first_page_is_laid_out(client, auth, users, world, monkeypa
     assert response.status_code == 200
     assert len(pages.images) == 1
     assert_laid_out(pages.images[0])
+
+
+def test_the_pdf_reads_each_wording_and_reason_in_the_language_it_was_written_in(app, world):
+    with app.test_request_context():
+        pdf = decisions.write_pdf(world["synthesis"], "en")
+    # French wordings and reason inside an English report; the reason's language is not
+    # recorded, so it is told from its words.
+    assert pdf_languages.language_of(pdf, MUST) == {"fr"}
+    assert pdf_languages.language_of(pdf, FRENCH_REASON) == {"fr"}
+    assert pdf_languages.language_of(pdf, "You said, we did") == {"en"}

@@ -10,6 +10,7 @@ from app.models import Organisation, Question
 from app.services.feedback import saving as feedback
 from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
+from tests import pdf_languages
 from tests.conftest import AuthActions, invite_organisations, make_user
 from tests.helpers import make_consultation
 from tests.reports.test_synthesis_report import printed
@@ -182,3 +183,15 @@ def test_the_receipts_first_page_is_laid_out(app, submitted, monkeypatch):
     assert download(app, submitted["member"], pdf_path(submitted)).status_code == 200
     assert len(pages.images) == 1
     assert_laid_out(pages.images[0])
+
+
+def test_each_text_the_organisation_wrote_is_read_in_its_own_language(app, users, submitted):
+    pdf = download(app, users["staff"], pdf_path(submitted)).data
+    # An English copy: the French comment and wording, the Spanish answer, each in its own.
+    assert PdfReader(BytesIO(pdf)).trailer["/Root"]["/Lang"] == "en"
+    assert pdf_languages.language_of(pdf, FRENCH_COMMENT) == {"fr"}
+    assert pdf_languages.language_of(pdf, AMENDMENT) == {"fr"}
+    assert pdf_languages.language_of(pdf, SPANISH_ANSWER) == {"es"}
+    # The French draft stands in for its missing English translation, and says so.
+    assert pdf_languages.language_of(pdf, TEXTS["2"]["fr"]) == {"fr"}
+    assert pdf_languages.language_of(pdf, "Questions from the Council") == {"en"}

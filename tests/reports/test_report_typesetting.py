@@ -61,7 +61,9 @@ def test_the_compiler_is_handed_only_the_template_and_its_data(world, monkeypatc
 
     monkeypatch.setattr(pdf, "compile_pdf", listing)
     pdf_of(world["synthesis"])
-    assert seen == [["_common.typ", "annex.json", "data.json", "synthesis.typ"]]
+    assert seen == [
+        ["_common.typ", "annex.json", "data.json", "identity.json", "mark.svg", "synthesis.typ"]
+    ]
 
 
 def test_a_character_no_font_draws_is_replaced_rather_than_failing_the_report(world, db):  # noqa: F811

@@ -16,6 +16,7 @@ from app.services.accounts.access import COMMAND_LINE
 from app.services.reports import synthesis as report_service
 from app.services.reports import synthesis_annex, synthesis_model
 from app.services.synthesis import runs
+from tests import pdf_languages
 from tests.factories import result_from_rows
 from tests.helpers import make_consultation, make_submitted
 
@@ -401,3 +402,60 @@ def test_decisions_show_only_to_readers_who_may_read_them(world, users, db):
     published = pdf_text(pdf_of(synthesis, reader=users["partner"]))
     assert "Decision of the Council: Accept in part" in published
     assert "Amina Diallo" not in published  # who decided is for the Council and staff
+
+
+FRENCH_REASON = "Nous gardons les villes et laissons le reste du texte de côté."
+
+
+def _reason_in_french(db, synthesis) -> None:
+    decision = db.session.scalar(
+        sa.select(AmendmentDecision).where(AmendmentDecision.synthesis_id == synthesis.id)
+    )
+    decision.reason = FRENCH_REASON
+    db.session.commit()
+
+
+def test_pdf_reads_each_comment_and_reason_in_the_language_it_was_written_in(world, db):
+    _reason_in_french(db, world["synthesis"])
+    out = io.BytesIO()
+    report_service.write_pdf(world["synthesis"], "en", out, reader=COMMAND_LINE)
+    pdf = out.getvalue()
+    # The theme's quote and the annex entry: French inside an English report.
+    assert pdf_languages.language_of(pdf, FRENCH) == {"fr"}
+    assert pdf_languages.language_of(pdf, FRENCH_REASON) == {"fr"}  # detected: not recorded
+    # Right-to-left text is drawn a word at a time: each word says its language.
+    for word in ("هذا", "النص", "يذكر", "الصغيرة"):
+        assert pdf_languages.language_of(pdf, word) == {"ar"}, word
+    assert pdf_languages.language_of(pdf, "Line one.") == {"en"}
+    assert pdf_languages.language_of(pdf, "Removed words are struck through") == {"en"}
+
+
+def _languages_of_runs(document, text: str) -> set[tuple[str | None, str | None]]:
+    """(w:val, w:bidi) of the w:lang of every run of `text`, (None, None) for a run without."""
+    found = set()
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            if run.text and run.text in text:
+                properties = run._r.rPr
+                lang = properties.find(qn("w:lang")) if properties is not None else None
+                found.add(
+                    (lang.get(qn("w:val")), lang.get(qn("w:bidi")))
+                    if lang is not None
+                    else (None, None)
+                )
+    return found
+
+
+def test_docx_runs_carry_the_language_each_text_was_written_in(world, db):
+    _reason_in_french(db, world["synthesis"])
+    document = docx_of(world["synthesis"])
+    assert _languages_of_runs(document, FRENCH) == {("fr-FR", None)}
+    assert _languages_of_runs(document, FRENCH_REASON) == {("fr-FR", None)}
+    assert _languages_of_runs(document, ARABIC) == {(None, "ar")}
+    assert _languages_of_runs(document, HEBREW) == {(None, "he")}
+    assert _languages_of_runs(document, "Line one.\nLine two.") == {("en-GB", None)}
+    # What the report itself says is in the document's language, set once for every run.
+    assert _languages_of_runs(
+        document, "Removed words are struck through and added words underlined."
+    ) == {(None, None)}
+    assert document.core_properties.language == "en-GB"

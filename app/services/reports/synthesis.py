@@ -48,6 +48,7 @@ from app.services.reports.synthesis_model import (
     anchor,
 )
 from app.services.reports.synthesis_wordings import wording
+from app.services.reports.text_language import written_in
 from app.services.synthesis import charts, drilldown, review, schema, stances
 from app.vocabulary import ORGANISATION_KINDS, REGIONS
 from app.vocabulary import STANCES as STANCE_ORDER
@@ -228,6 +229,7 @@ def _decision(row: AmendmentDecision | None, with_names: bool) -> Decision | Non
         row.reason,
         row.decided_by.name if row.decided_by and with_names else "",
         format_date(row.decided_at, "long"),
+        written_in(row.reason),
     )
 
 
