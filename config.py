@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent
 # `make run` writes a random key here once; only the development settings read it.
 DEVELOPMENT_KEY_FILE = "secret_key"
@@ -155,6 +157,8 @@ class Config:
     RETENTION_SESSION_DAYS = int(os.environ.get("RETENTION_SESSION_DAYS", "30"))
     RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
     RETENTION_ARCHIVED_DAYS = int(os.environ.get("RETENTION_ARCHIVED_DAYS", "365"))
+    # Notices told to people (ids only) are kept this long, so none is told twice; 0: for ever.
+    NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", "90"))
     # Queues (mail, default, heavy), routes and each task's time limits: app/celery_app.py
     # and app/tasks/.
     CELERY = {
@@ -179,6 +183,12 @@ class Config:
                 "schedule": 3600.0,
             },
             "retention-purge": {"task": "app.tasks.retention.purge", "schedule": 86400.0},
+            "notification-sweep": {"task": "app.tasks.notifications.sweep", "schedule": 300.0},
+            # Every morning at DIGEST_HOUR (UTC): a day's events in one email per person.
+            "notification-digest": {
+                "task": "app.tasks.notifications.send_digests",
+                "schedule": crontab(minute=0, hour=int(os.environ.get("DIGEST_HOUR", "6"))),
+            },
         },
     }
 

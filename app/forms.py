@@ -64,6 +64,13 @@ class TextRulesMeta(FlaskForm.Meta):
             unbound_field = UnboundField(field_class, *args, name=unbound_field.name, **kwargs)
         return super().bind_field(form, unbound_field, options)
 
+    def render_field(self, field, render_kw: dict):
+        # Every form's token and button would be id="csrf_token" and id="submit": a page
+        # holding several forms (My account) would repeat an id. Neither needs one.
+        if field.type in ("CSRFTokenField", "SubmitField") and "id" not in render_kw:
+            render_kw = {**render_kw, "id": False}
+        return super().render_field(field, render_kw)
+
 
 class BaseForm(FlaskForm):
     """FlaskForm (CSRF included) whose text fields follow the rules above."""

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from app.account import erasure, privacy, routes  # noqa: E402,F401
+from app.account import erasure, notifications, privacy, routes  # noqa: E402,F401

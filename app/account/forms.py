@@ -1,13 +1,14 @@
 """Forms of the account pages."""
 
-from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, InputRequired, Length
 
 from app.forms import BaseForm
 from app.i18n import timezone_choices
 from app.lazy_text import lazy_gettext as _l
 from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from app.services.accounts.tokens import DEFAULT_LIFETIME, LIFETIMES
+from app.services.notifications.kinds import DELIVERIES, KINDS
 from app.vocabulary import LANGUAGE_NAMES
 
 
@@ -59,3 +60,28 @@ class ButtonForm(BaseForm):
     """A button that changes state: only its CSRF token matters."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class NotificationsForm(BaseForm):
+    """One choice per kind of event (its fields are added for the person's role)."""
+
+    submit = SubmitField(_l("Save my choices"))
+
+
+def notifications_form(kinds: list[str], choices: dict[str, str], **kwargs) -> NotificationsForm:
+    """The form of the kinds of event that concern the person, showing their choices."""
+
+    class Form(NotificationsForm):
+        pass
+
+    for kind in kinds:
+        setattr(
+            Form,
+            kind,
+            RadioField(
+                KINDS[kind].label,
+                choices=list(DELIVERIES.items()),
+                validators=[InputRequired(_l("Choose one of the options."))],
+            ),
+        )
+    return Form(data=choices, prefix="notify", **kwargs)

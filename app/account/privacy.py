@@ -12,9 +12,11 @@ from app.services.ids import parse_id
 from app.utils import client_ip, safe_next_url
 
 # Pages reachable before accepting: the notice itself, signing in and out, the public rules
-# and notice, choosing a language, and what scripts and the page's own requests fetch.
+# and notice, choosing a language, unsubscribing from emails, and what scripts and the
+# page's own requests fetch.
 OPEN = ("static", "auth.", "api.", "account.privacy_notice", "account.accept_privacy",
-        "public.privacy_page", "public.rules", "public.set_language")  # fmt: skip
+        "public.privacy_page", "public.rules", "public.set_language",
+        "public.unsubscribe")  # fmt: skip
 
 
 @bp.before_app_request

@@ -5,11 +5,19 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from app.account import bp
-from app.account.forms import ButtonForm, ChangePasswordForm, PreferencesForm, TokenForm
+from app.account.forms import (
+    ButtonForm,
+    ChangePasswordForm,
+    PreferencesForm,
+    TokenForm,
+    notifications_form,
+)
 from app.security import end_session, reauthentication_required, renew_session
 from app.services.accounts import second_factor, signin, tokens
 from app.services.accounts import users as accounts
 from app.services.errors import DomainError
+from app.services.notifications import kinds
+from app.services.notifications import preferences as notifications
 from app.utils import attach_error, client_ip
 
 
@@ -25,12 +33,17 @@ def preferences():
     return _render(form=form)
 
 
-def _render(form=None, token_form=None, new_token=None, password_form=None):
+def _render(form=None, token_form=None, new_token=None, password_form=None, notify_form=None):
+    if notify_form is None:
+        choices = notifications.choices_of(current_user)
+        notify_form = notifications_form(list(choices), choices, formdata=None)
     return render_template(
         "account/preferences.html",
         form=form or PreferencesForm(obj=current_user),
         token_form=token_form or TokenForm(),
         password_form=password_form or ChangePasswordForm(),
+        notify_form=notify_form,
+        notify_kinds=kinds.kinds_for(current_user.role),
         button=ButtonForm(),
         tokens=tokens.list_for(current_user),
         new_token=new_token,

@@ -17,6 +17,7 @@ from app.models.feedback import (
     SubmissionRevision,
 )
 from app.models.moderation import Moderation
+from app.models.notification import Notification, NotificationPreference
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
 from app.models.privacy import PrivacyNotice
@@ -49,6 +50,8 @@ __all__ = [
     "Consultation",
     "DocumentVersion",
     "Moderation",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "OutboxMessage",
     "Paragraph",

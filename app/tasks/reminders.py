@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from app.services.feedback import followup
+from app.services.notifications import sweeps
 from app.tasks.base import AgoraTask
 
 
@@ -14,5 +14,6 @@ from app.tasks.base import AgoraTask
     time_limit=360,
 )
 def send_deadline_reminders() -> int:
-    """Remind invited organisations with nothing submitted, three days before each deadline."""
-    return followup.send_deadline_reminders()
+    """Remind invited organisations that have not submitted, 7 days and 1 day before each
+    deadline (idempotent: each person is reminded once of each)."""
+    return sweeps.remind_deadlines()

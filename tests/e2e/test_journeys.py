@@ -142,7 +142,35 @@ def test_partner_in_spanish_lands_on_their_consultations_and_submits_again(serve
     walk.follow(walk.words("Submit on behalf of my organisation"), role="button")
     assert walk.page.url.endswith("/respond/receipt")
     expect(walk.page.locator(".resubmit-banner")).to_have_count(0)
+
+    # What the partner is told of, chosen by keyboard on My account: the arrow moves the
+    # colleagues' changes from the digest (the default) to nothing.
+    walk.open("/account/")
+    change = walk.words("A colleague changes my organisation's submission")
+    digest = walk.words("In a daily digest") + " — " + change
+    walk.focus(walk.page.get_by_role("radio", name=digest, exact=True))
+    walk.page.keyboard.press("ArrowRight")
+    nothing = walk.words("Nothing") + " — " + change
+    expect(walk.page.get_by_role("radio", name=nothing, exact=True)).to_be_checked()
+    walk.follow(walk.words("Save my choices"), role="button")
+    expect(walk.page.get_by_role("radio", name=nothing, exact=True)).to_be_checked()
+    # The page an email's unsubscribe link opens, signed in or not.
+    walk.open(f"/unsubscribe/{unsubscribe_token(app, 'partner@righttothecity.example.org')}")
+    walk.follow(walk.words("Stop these emails"), role="button")
     walk.close()
+
+
+def unsubscribe_token(app, email: str) -> str:
+    """The token of the link in this person's emails about consultations opening."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import User
+    from app.services.mail import unsubscribe
+
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
+        return unsubscribe.make_token(user_id, "opened")
 
 
 def test_council_member_in_french_lands_on_their_syntheses_and_decides(served, browser):

@@ -260,26 +260,6 @@ def test_staff_follow_the_responses_and_remind(
     assert [m["To"] for m in sent_mail()] == ["partner@unicef.example.org"]
 
 
-def test_deadline_reminder_goes_once_three_days_before(app, users, organisation, db, sent_mail):
-    from datetime import timedelta
-
-    from app.models.common import utcnow
-    from app.services.accounts.access import COMMAND_LINE
-    from app.services.feedback import followup
-
-    consultation = make_consultation("soon")
-    consultation.closes_at = utcnow() + timedelta(days=2)
-    db.session.commit()
-    followup.invite_organisations(COMMAND_LINE, consultation, [organisation.id])
-    assert followup.send_deadline_reminders() == 1
-    assert followup.send_deadline_reminders() == 0
-    [email] = [m for m in sent_mail() if m["Subject"].startswith("Reminder")]
-    assert (
-        "soon" in email.get_body(("plain",)).get_content()
-        or "Draft soon" in email.get_body(("plain",)).get_content()
-    )
-
-
 @pytest.mark.parametrize("role", ["visitor", "council", "staff", "admin"])
 def test_only_partners_have_a_partner_home(client, auth, users, role):
     auth.login(users[role].email)

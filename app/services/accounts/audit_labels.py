@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "feedback.unhidden": _l("Hidden text shown again"),
     "feedback.published": _l("Feedback published"),
     "feedback.unpublished": _l("Feedback withdrawn from publication"),
+    "notifications.changed": _l("Choice of emails changed"),
+    "notifications.unsubscribed": _l("Unsubscribed from emails by a link"),
     "organisation.saved": _l("Organisation saved"),
     "privacy.accepted": _l("Privacy notice accepted"),
     "privacy.published": _l("Privacy notice published"),

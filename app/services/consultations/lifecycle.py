@@ -14,6 +14,8 @@ from app.models.feedback import PUBLICATION
 from app.services.accounts import access, audit
 from app.services.drafts.importer import ParsedDraft
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.mail import outbox
+from app.services.notifications import events
 from app.vocabulary import LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -267,6 +269,8 @@ def open_consultation(
         closes_at=closes_at.isoformat(),
     )
     db.session.commit()
+    # Invited organisations hear of it now; a later opening date is told by beat's sweep.
+    outbox.relay(*events.tell_once(lambda: events.consultation_opened(consultation)))
 
 
 def close_consultation(actor: User, consultation: Consultation, ip: str | None = None) -> None:

@@ -1,7 +1,6 @@
 """Following the response: which invited organisations answered, and reminding the others."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -12,10 +11,8 @@ from app.models import Consultation, ConsultationInvitation, Organisation, Submi
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import DomainError
-from app.services.mail import delivery as mail
 from app.services.mail import outbox
-
-DEADLINE_REMINDER_BEFORE = timedelta(days=3)
+from app.services.notifications import events
 
 
 @dataclass
@@ -63,23 +60,9 @@ def invite_organisations(
 
 
 def _announce(consultation: Consultation, invitations: list[ConsultationInvitation]) -> list:
-    """Queue the invitation email for every member of the newly invited organisations."""
-    members = _active_members([i.organisation_id for i in invitations])
-    chosen = db.session.scalars(
-        sa.select(Organisation).where(Organisation.id.in_([i.organisation_id for i in invitations]))
-    )
-    organisations = {o.id: o for o in chosen}
-    return [
-        mail.queue_email(
-            member,
-            "consultation_invitation",
-            _l("Your organisation is invited to comment on a Policy Council draft"),
-            consultation=consultation,
-            organisation=organisations[invitation.organisation_id],
-        )
-        for invitation in invitations
-        for member in members.get(invitation.organisation_id, [])
-    ]
+    """Tell the members of the newly invited organisations, as each chose, once the
+    consultation is open (an invitation to a draft waits for its opening)."""
+    return events.consultation_opened(consultation, [i.organisation_id for i in invitations])
 
 
 def add_invitation(
@@ -169,39 +152,9 @@ def state_counts(rows: list[ResponseRow]) -> dict[str, int]:
     return counts
 
 
-def _active_members(organisation_ids: list[int]) -> dict[int, list[User]]:
-    """The members who can sign in of each organisation, in one query."""
-    members: dict[int, list[User]] = {}
-    for user in db.session.scalars(
-        sa.select(User)
-        .where(
-            User.organisation_id.in_(organisation_ids),
-            User.active.is_(True),
-            User.password_hash.is_not(None),
-        )
-        .order_by(User.id)
-    ):
-        members.setdefault(user.organisation_id, []).append(user)
-    return members
-
-
 def _remind(consultation: Consultation, invitations: list[ConsultationInvitation]) -> list:
-    """Queue a reminder for every member of the invited organisations: a bounded number of
-    queries however many organisations wait."""
-    messages = []
-    members = _active_members([i.organisation_id for i in invitations])
-    for invitation in invitations:
-        for member in members.get(invitation.organisation_id, []):
-            messages.append(
-                mail.queue_email(
-                    member,
-                    "reminder",
-                    _l("Reminder: the Policy Council awaits your feedback"),
-                    consultation=consultation,
-                    organisation=invitation.organisation,
-                )
-            )
-    return messages
+    """Remind the members of these organisations, each as they chose for deadlines."""
+    return events.deadline_near(consultation, [i.organisation_id for i in invitations])
 
 
 def _waiting(consultation: Consultation) -> list[ConsultationInvitation]:
@@ -241,27 +194,3 @@ def send_reminders(actor: User, consultation: Consultation, ip: str | None = Non
     db.session.commit()
     outbox.relay(*messages)
     return len(waiting)
-
-
-def send_deadline_reminders(now: datetime | None = None) -> int:
-    """Three days before a deadline, remind once each invited organisation with nothing sent."""
-    now = now or utcnow()
-    due = db.session.scalars(
-        sa.select(Consultation).where(
-            Consultation.status == "open",
-            Consultation.closes_at > now,
-            Consultation.closes_at <= now + DEADLINE_REMINDER_BEFORE,
-        )
-    )
-    reminded = 0
-    for consultation in due:
-        if consultation.phase(now) != "open":
-            continue
-        waiting = [i for i in _waiting(consultation) if i.deadline_reminder_sent_at is None]
-        messages = _remind(consultation, waiting)
-        for invitation in waiting:
-            invitation.deadline_reminder_sent_at = now
-        db.session.commit()
-        outbox.relay(*messages)
-        reminded += len(waiting)
-    return reminded

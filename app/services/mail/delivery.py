@@ -10,6 +10,7 @@ no valid link waits in the database. A sent message's payload is emptied.
 """
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -23,10 +24,14 @@ from app.extensions import db
 from app.models import OutboxMessage, User
 from app.services.accounts import links
 from app.services.mail import context as plain
-from app.services.mail import outbox
+from app.services.mail import outbox, unsubscribe
 
 SEND_TASK = "app.tasks.mail.send_email"
 ACCOUNT_LINKS = tuple(links.LIFETIMES)
+# Python folds a long header between two encoded words at a space, which readers then drop
+# (a long French subject read "Draftculture-2026"): headers stay on one line, as RFC 5322
+# allows up to 998 characters.
+UNFOLDED = policy.default.clone(max_line_length=998)
 
 
 def queue_email(
@@ -35,13 +40,16 @@ def queue_email(
     subject: object,
     *,
     account_link: str | None = None,
+    unsubscribe_kind: str | None = None,
     **context: object,
 ) -> OutboxMessage:
     """Add `email/<template>` (.txt and .html) for `user` to the outbox, rendered in their
     language when sent.
 
     `account_link` ("invite" or "reset") issues a single-use account token when the email
-    is sent and gives it to the template as `token`.
+    is sent and gives it to the template as `token`. `unsubscribe_kind` (a kind of
+    notification) gives the email one-click unsubscribe headers (RFC 8058) and the template
+    `unsubscribe_url`.
     """
     if account_link is not None and account_link not in ACCOUNT_LINKS:
         raise ValueError(f"unknown account link: {account_link}")
@@ -56,6 +64,7 @@ def queue_email(
         subject=plain.to_plain(subject),
         context=plain.to_plain(context),
         account_link=account_link,
+        **({"unsubscribe": unsubscribe_kind} if unsubscribe_kind else {}),
     )
 
 
@@ -95,6 +104,8 @@ def compose(message: OutboxMessage) -> EmailMessage | None:
     locale = user.locale or config["BABEL_DEFAULT_LOCALE"]
     # Links are built from the site's public address, never from a request's Host.
     with current_app.test_request_context(base_url=config["BASE_URL"]), force_locale(locale):
+        if payload.get("unsubscribe"):
+            extra["unsubscribe_url"] = unsubscribe.link(user.id, payload["unsubscribe"])
         subject = str(plain.from_plain(payload["subject"]))
         context = plain.from_plain(payload["context"])
         body = render_template(f"email/{payload['template']}.txt", user=user, **context, **extra)
@@ -107,7 +118,12 @@ def compose(message: OutboxMessage) -> EmailMessage | None:
             **context,
             **extra,
         )
-    return _email(message, user.email, subject, body, html)
+    email = _email(message, user.email, subject, body, html)
+    if "unsubscribe_url" in extra:
+        # RFC 8058: mail clients show an unsubscribe button that POSTs to this address.
+        email["List-Unsubscribe"] = f"<{extra['unsubscribe_url']}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return email
 
 
 def message_id(message: OutboxMessage) -> str:
@@ -119,7 +135,7 @@ def message_id(message: OutboxMessage) -> str:
 def _email(
     message: OutboxMessage, to: str, subject: str, body: str, html: str | None = None
 ) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=UNFOLDED)
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = to
     email["Subject"] = subject

@@ -7,7 +7,6 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import _, force_locale, ngettext
 
 from app.extensions import db
@@ -16,7 +15,6 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import (
     AmendmentDecision,
     Consultation,
-    OutboxMessage,
     Submission,
     Synthesis,
     User,
@@ -24,8 +22,8 @@ from app.models import (
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, NotFound
-from app.services.mail import delivery as mail
 from app.services.mail import outbox
+from app.services.notifications import events
 from app.services.reports.pdf import (
     clean,
     fallback_note,
@@ -344,10 +342,7 @@ def publish(actor: User, synthesis: Synthesis, ip: str | None = None) -> int:
     audit.record(
         actor, "decisions.published", synthesis, ip, number=synthesis.number, decisions=decided
     )
-    messages = [
-        _queue_notice(member, synthesis.consultation)
-        for member in _members_who_submitted(synthesis.consultation)
-    ]
+    messages = events.decisions_published(synthesis, _members_who_submitted(synthesis.consultation))
     db.session.commit()
     outbox.relay(*messages)
     return len(messages)
@@ -377,16 +372,4 @@ def _members_who_submitted(consultation: Consultation) -> list[User]:
             )
             .order_by(User.id)
         )
-    )
-
-
-def _queue_notice(member: User, consultation: Consultation) -> OutboxMessage:
-    language = member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    title = localize(consultation.title, consultation.original_language, language).text
-    return mail.queue_email(
-        member,
-        "decisions_published",
-        _l("The Council's decisions on “%(title)s”", title=title),
-        consultation=consultation,
-        title=title,
     )

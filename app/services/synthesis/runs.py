@@ -13,6 +13,8 @@ from app.models.common import utcnow
 from app.services import queue
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.mail import outbox
+from app.services.notifications import events
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +229,9 @@ def release(actor: User, synthesis: Synthesis, audience: str, ip: str | None = N
     synthesis.released_to = audience
     synthesis.released_at = utcnow() if audience else None
     audit.record(actor, "synthesis.released", synthesis, ip=ip, audience=audience)
+    messages = events.synthesis_released(synthesis)
     db.session.commit()
+    outbox.relay(*messages)
 
 
 def withheld_from_public(actor: User, syntheses: list[Synthesis]) -> set[int]:
