@@ -1,0 +1,239 @@
+"""What an attached file really is, read from its content; the files the platform refuses.
+
+A name says nothing: the type is sniffed from the first bytes and the structure (a PDF's
+header and objects, the zip of a DOCX with its [Content_Types].xml, the zip of an ODT with
+its `mimetype` entry). Refused, each with its reason: anything else (a program, an archive,
+an old binary Word file), documents carrying macros or scripts, encrypted documents, PDFs
+that run JavaScript or act on opening, and office files that would unpack past the limits.
+"""
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from app.lazy_text import lazy_gettext as _l
+from app.services.archives import ArchiveLimits, check_office_file
+from app.services.errors import DomainError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# A position paper is a few MB of XML at most; a little room for embedded pictures.
+ATTACHMENT_LIMITS = ArchiveLimits(inflated_bytes=200 * 1024 * 1024, entries=5_000)
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+# What a PDF may not carry: scripts, actions run on opening or on events, programs launched.
+PDF_ACTIVE = re.compile(rb"/(JS|JavaScript|AA|Launch)(?=[\s/<>\[\]()%]|$)")
+PDF_OPEN_ACTION = re.compile(rb"/OpenAction\s*<<(?:(?!>>).)*?/S\s*/(JavaScript|Launch)", re.S)
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b(.*?)\bendobj", re.S)
+NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Object streams are unpacked to be read: bounded, so a small file cannot inflate to gigabytes.
+MAX_INFLATED_OBJECTS = 64 * 1024 * 1024
+
+
+class AttachmentRefused(DomainError):
+    """The file is not one the platform accepts; the message says why."""
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What a file turned out to be."""
+
+    kind: str  # pdf | docx | odt
+
+
+def sniff(data: bytes) -> Sniffed:
+    """The kind of an acceptable file, or AttachmentRefused saying what it is and why not."""
+    if not data:
+        raise AttachmentRefused(_l("This file is empty."))
+    if b"%PDF-" in data[:1024]:
+        check_pdf(data)
+        return Sniffed("pdf")
+    if data.startswith(OLE_MAGIC):
+        raise AttachmentRefused(
+            _l(
+                "This file is a password-protected Office document or an old Word 97–2003 "
+                "file (.doc), which cannot be checked. Save it without a password as .docx, "
+                ".odt or PDF."
+            )
+        )
+    if data.startswith(ZIP_MAGIC):
+        return Sniffed(_office_kind(data))
+    raise AttachmentRefused(
+        _l("This file is %(what)s, not a PDF, DOCX or ODT document.", what=_what(data))
+    )
+
+
+def _what(data: bytes) -> str:
+    """What a refused file seems to be, in words, whatever its name says."""
+    if data.startswith(b"MZ") or data.startswith(b"\x7fELF"):
+        return _l("a program")
+    if data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff":
+        return _l("a picture")
+    if data[:6] in (b"Rar!\x1a\x07", b"7z\xbc\xaf'\x1c"):
+        return _l("a compressed archive")
+    if data.lstrip()[:1] in (b"<",) and b"html" in data[:1024].lower():
+        return _l("a web page")
+    return _l("of an unknown type")
+
+
+# -- Office files ------------------------------------------------------------------------------
+
+
+def _office_kind(data: bytes) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise AttachmentRefused(_l("This file is a damaged archive.")) from None
+    with archive:
+        names = set(archive.namelist())
+        if "[Content_Types].xml" in names:
+            check_office_file(data, ATTACHMENT_LIMITS)
+            _check_docx(archive, names)
+            return "docx"
+        if "mimetype" in names and _read(archive, "mimetype").strip() == ODT_MIMETYPE:
+            check_office_file(data, ATTACHMENT_LIMITS)
+            _check_odt(archive, names)
+            return "odt"
+    raise AttachmentRefused(
+        _l("This file is a compressed archive (zip), not a PDF, DOCX or ODT document.")
+    )
+
+
+def _read(archive: zipfile.ZipFile, name: str, limit: int = 1024 * 1024) -> bytes:
+    """An entry's bytes, at most `limit` of them; a damaged or encrypted entry reads as empty."""
+    try:
+        with archive.open(name) as entry:
+            return entry.read(limit)
+    except (KeyError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, OSError):
+        return b""
+
+
+def _check_docx(archive: zipfile.ZipFile, names: set[str]) -> None:
+    """A Word document (.docx) without macros: .docm, .dotm and vbaProject.bin are refused."""
+    try:
+        types = ElementTree.fromstring(_read(archive, "[Content_Types].xml"))
+    except ElementTree.ParseError:
+        raise AttachmentRefused(
+            _l("This Word file is damaged: its list of parts cannot be read.")
+        ) from None
+    declared = {
+        (element.get("ContentType") or "").lower()
+        for element in types.iter()
+        if element.tag in (f"{CONTENT_TYPES_NS}Override", f"{CONTENT_TYPES_NS}Default")
+    }
+    macros = any("macroenabled" in t or "vbaproject" in t for t in declared) or any(
+        n.lower().rsplit("/", 1)[-1] in ("vbaproject.bin", "vbadata.xml") for n in names
+    )
+    if macros:
+        raise AttachmentRefused(
+            _l(
+                "This Word file contains macros (it is a .docm), which could run on a reader's "
+                "computer. Save it as a plain Word document (.docx) or as PDF."
+            )
+        )
+    if DOCX_MAIN not in declared or "word/document.xml" not in names:
+        raise AttachmentRefused(
+            _l("This Office file is not a Word document (.docx). Save it as .docx or PDF.")
+        )
+
+
+def _check_odt(archive: zipfile.ZipFile, names: set[str]) -> None:
+    """An OpenDocument text without Basic macros, scripts or encryption."""
+    manifest = _read(archive, "META-INF/manifest.xml")
+    if b"encryption-data" in manifest:
+        raise AttachmentRefused(
+            _l("This document is protected by a password. Save a copy without protection.")
+        )
+    scripted = any(n.startswith(("Basic/", "Scripts/")) for n in names) or (
+        b"<office:script " in _read(archive, "content.xml", 64 * 1024 * 1024)
+    )
+    if scripted:
+        raise AttachmentRefused(
+            _l(
+                "This OpenDocument file contains macros or scripts, which could run on a "
+                "reader's computer. Save a copy without them, or as PDF."
+            )
+        )
+    if "content.xml" not in names:
+        raise AttachmentRefused(_l("This OpenDocument file is damaged: it has no text."))
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+def check_pdf(data: bytes) -> None:
+    """A PDF that PDFium opens, that is not encrypted and carries no script or action."""
+    names = _pdf_dictionaries(data)
+    if re.search(rb"/Encrypt(?=[\s/<>\[\]]|$)", names):
+        raise AttachmentRefused(_encrypted())
+    if PDF_ACTIVE.search(names) or PDF_OPEN_ACTION.search(names):
+        raise AttachmentRefused(_scripted())
+    _open_with_pdfium(data)
+
+
+def _encrypted() -> str:
+    return _l("This PDF is protected by a password or encrypted. Save a copy without protection.")
+
+
+def _scripted() -> str:
+    return _l(
+        "This PDF contains JavaScript or actions that run when it is opened, which could act "
+        "on a reader's computer. Print it to a new PDF, or save it without them, and send "
+        "that copy."
+    )
+
+
+def _pdf_dictionaries(data: bytes) -> bytes:
+    """Every object's dictionary (names unescaped), and the contents of object streams:
+    where a script or an action would be declared. Page contents are left out, so a paper
+    that mentions "/JavaScript" in its text is not refused for it."""
+    parts, inflated = [], 0
+    trailer_start = 0
+    for match in PDF_OBJECT.finditer(data):
+        body = match.group(1)
+        trailer_start = match.end()
+        head, has_stream, stream = body.partition(b"stream")
+        parts.append(head)
+        if has_stream and b"/ObjStm" in head:
+            unpacked = _inflate(stream.lstrip(b"\r\n"), MAX_INFLATED_OBJECTS - inflated)
+            inflated += len(unpacked)
+            parts.append(unpacked)
+    parts.append(data[trailer_start:])  # the trailer, which names /Encrypt
+    return NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), b"\n".join(parts))
+
+
+def _inflate(stream: bytes, budget: int) -> bytes:
+    if budget <= 0:
+        raise AttachmentRefused(_l("This PDF unpacks to more than the platform reads."))
+    try:
+        return zlib.decompressobj().decompress(stream, budget)
+    except zlib.error:
+        return b""
+
+
+def _open_with_pdfium(data: bytes) -> None:
+    import pypdfium2 as pdfium  # only loaded for PDF files
+    import pypdfium2.raw as pdfium_c
+
+    from app.services.drafts.pdf import PASSWORD_ERROR, PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as error:
+            if getattr(error, "err_code", None) == PASSWORD_ERROR:
+                raise AttachmentRefused(_encrypted()) from error
+            raise AttachmentRefused(
+                _l("This file calls itself a PDF but cannot be read as one. Is it damaged?")
+            ) from error
+        try:
+            if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+                raise AttachmentRefused(_encrypted())
+            if pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
+                raise AttachmentRefused(_scripted())
+        finally:
+            document.close()

@@ -1,0 +1,131 @@
+"""Files partners might attach, made in the test: good ones, and ones that lie or carry code."""
+
+import io
+import zipfile
+
+import docx
+
+from tests.pdf_maker import pdf_bytes, text_page, wrap
+
+PAPER = (
+    "Position paper of the organisation. Cities must guarantee access to culture for every "
+    "child, whatever the neighbourhood they grow up in. We ask the Council to name children "
+    "explicitly in paragraph one and to fund local libraries."
+)
+
+
+def pdf(text: str = PAPER, catalog: bytes = b"") -> bytes:
+    return pdf_bytes([text_page(wrap(text))], catalog=catalog)
+
+
+def pdf_with_javascript() -> bytes:
+    """A PDF that runs a script when it is opened."""
+    return pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> ")
+
+
+def pdf_with_hidden_javascript() -> bytes:
+    """The same, with the name written in escapes (/J#61vaScript), as malware does."""
+    return pdf(catalog=b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> ")
+
+
+def encrypted_pdf() -> bytes:
+    """A PDF protected by a password (RC4 or AES, as pypdf writes it)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf())).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner")  # noqa: S106
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def docx_file(text: str = PAPER) -> bytes:
+    document = docx.Document()
+    document.add_heading("Position paper", level=1)
+    for sentence in text.split(". "):
+        document.add_paragraph(sentence.rstrip(".") + ".")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _rezip(data: bytes, replace: dict[str, bytes], add: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, replace.get(item.filename, source.read(item.filename)))
+        for name, content in add.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def docm_file() -> bytes:
+    """A Word document with macros (what Word saves as .docm), whatever it is called."""
+    original = docx_file()
+    with zipfile.ZipFile(io.BytesIO(original)) as archive:
+        types = archive.read("[Content_Types].xml")
+    types = types.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    ).replace(
+        b"</Types>",
+        b'<Override PartName="/word/vbaProject.bin" '
+        b'ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    )
+    return _rezip(original, {"[Content_Types].xml": types}, {"word/vbaProject.bin": b"\x01" * 64})
+
+
+ODT_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+    "<office:body><office:text>"
+    "<text:h>Note de position</text:h>"
+    "<text:p>Les villes doivent garantir l’accès à la culture<text:s/>pour chaque enfant."
+    "<text:line-break/>Nous demandons au Conseil de financer les bibliothèques.</text:p>"
+    "</office:text></office:body></office:document-content>"
+)
+ODT_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def odt_file(extra: dict[str, bytes] | None = None) -> bytes:
+    """An OpenDocument text, laid out as LibreOffice writes one (`mimetype` first, stored)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.text",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("content.xml", ODT_CONTENT)
+        archive.writestr("META-INF/manifest.xml", ODT_MANIFEST)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def odt_with_basic() -> bytes:
+    """An OpenDocument text carrying a LibreOffice Basic macro library."""
+    return odt_file({"Basic/Standard/Module1.xml": b"<script:module>Sub Main</script:module>"})
+
+
+def plain_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "not a document")
+    return out.getvalue()
+
+
+# What a Windows program starts with; the rest does not matter to a check by content.
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+# An encrypted Word file is an OLE compound file, whatever its name says.
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
