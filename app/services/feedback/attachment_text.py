@@ -40,7 +40,7 @@ def _pdf_text(data: bytes) -> str:
             for index in range(len(document)):
                 page = document[index]
                 textpage = page.get_textpage()
-                pages.append(textpage.get_text_range())
+                pages.append(_unwrapped(textpage.get_text_range()))
                 textpage.close()
                 page.close()
                 if sum(len(p) for p in pages) > MAX_CHARACTERS:
@@ -48,6 +48,20 @@ def _pdf_text(data: bytes) -> str:
         finally:
             document.close()
     return "\n\n".join(pages)
+
+
+def _unwrapped(page: str) -> str:
+    """A page's lines joined back into running text: PDF breaks lines where the type did,
+    not where the writer did; a blank line or a line ending a sentence stays a break."""
+    lines = [line.strip() for line in page.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and line and not out[-1].endswith((".", ":", "!", "?", ";")):
+            joiner = "" if out[-1].endswith("-") else " "
+            out[-1] = f"{out[-1]}{joiner}{line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _docx_text(data: bytes) -> str:
