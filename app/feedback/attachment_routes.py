@@ -31,7 +31,7 @@ def files_page(consultation, received: Received | None = None, status: int = 200
         "feedback/files.html",
         consultation=consultation,
         submission=feedback.submission_of(consultation, current_user.organisation_id),
-        form=AttachmentForm(),
+        form=AttachmentForm(formdata=None),  # the post may be unreadable (too large)
         received=received,
         max_files=attachments.max_files(),
         max_mb=attachments.max_bytes() // (1024 * 1024),

@@ -263,3 +263,28 @@ def test_staff_attach_a_file_received_by_email_on_the_submission(
         ).status_code
         == 403
     )
+
+
+def test_a_post_too_large_to_read_answers_the_size_limit_not_an_error(
+    client, auth, users, consultation, db, app
+):
+    app.config.update(ATTACHMENT_MAX_BYTES=1024 * 1024, ATTACHMENT_MAX_FILES=1)
+    auth.login("partner@unicef.example.org")
+    response = upload(client, consultation, ("huge.pdf", files.pdf() + b"0" * (3 * 1024 * 1024)))
+    assert response.status_code == 422
+    assert "This file is larger than 1 MB." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
+
+
+def test_readers_of_the_submission_see_its_files_listed(client, auth, users, consultation, db):
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("paper.pdf", files.pdf()))
+    submission = db.session.scalar(sa.select(Submission))
+    attachment = db.session.scalar(sa.select(Attachment))
+    review = client.get(f"/consultations/{consultation.slug}/respond/review").get_data(as_text=True)
+    assert f'href="/attachments/{attachment.id}"' in review
+    auth.logout()
+    auth.login("council@example.org")
+    page = client.get(f"/consultations/{consultation.slug}/submissions/{submission.id}")
+    assert f'href="/attachments/{attachment.id}"' in page.get_data(as_text=True)
+    assert "Files received from" not in page.get_data(as_text=True)  # staff only

@@ -1,0 +1,70 @@
+"""A partner attaches files in a real browser: progress while sending, refusals with reasons."""
+
+import pytest
+
+from tests import attachment_files as files
+from tests.e2e.keyboard import press_enter_and_wait, tab_to
+from tests.e2e.page_checks import PageChecks
+
+pytestmark = pytest.mark.e2e
+
+SLUG = "pact-for-the-future-opportunities"
+
+
+def test_partner_attaches_a_paper_with_progress_and_is_told_why_a_fake_is_refused(
+    live_server, browser
+):
+    checks = PageChecks()
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "partner@unicef.example.org")
+    page.fill("#password", "demo-password-2026")
+    tab_to(page, "#password")
+    press_enter_and_wait(page)
+    page.goto(f"{live_server}/consultations/{SLUG}/respond/files")
+    checks(page)
+
+    # One good paper and one "PDF" that is a zip, sent one by one by the page's script.
+    page.set_input_files(
+        "#attachment-files",
+        [
+            {"name": "position-paper.pdf", "mimeType": "application/pdf", "buffer": files.pdf()},
+            {"name": "fake.pdf", "mimeType": "application/pdf", "buffer": files.plain_zip()},
+        ],
+    )
+    tab_to(page, "form[data-attachment-upload] button")
+    page.keyboard.press("Enter")
+    alert = page.locator("[data-attachment-errors]")
+    alert.wait_for()
+    assert "fake.pdf" in alert.inner_text()
+    assert "compressed archive (zip)" in alert.inner_text()
+    assert page.evaluate(
+        "document.activeElement === document.querySelector('[data-attachment-errors]')"
+    )
+    assert page.locator("#attachment-status").get_attribute("aria-live") == "polite"
+    checks(page)
+
+    # The kept paper is listed after a reload, with its download link.
+    with page.expect_navigation():
+        page.locator("[data-attachment-errors] a").click()
+    assert page.locator("a[download]", has_text="position-paper.pdf").count() == 1
+    assert "File attached: position-paper.pdf." in page.locator(".flash-messages").inner_text()
+
+    # Progress is shown while a file travels, then the page shows it in the list.
+    page.set_input_files(
+        "#attachment-files",
+        [
+            {
+                "name": "annex.docx",
+                "mimeType": "application/octet-stream",
+                "buffer": files.docx_file(),
+            }
+        ],
+    )
+    with page.expect_navigation():
+        page.locator("form[data-attachment-upload] button").click()
+    assert page.locator("a[download]", has_text="annex.docx").count() == 1
+    checks(page)
+    checks.assert_clean()
+    context.close()
