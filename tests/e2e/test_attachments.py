@@ -37,7 +37,7 @@ def test_partner_attaches_a_paper_with_progress_and_is_told_why_a_fake_is_refuse
     page.keyboard.press("Enter")
     alert = page.locator("[data-attachment-errors]")
     alert.wait_for()
-    assert "fake.pdf" in alert.inner_text()
+    assert "fake.pdf was not attached: " in alert.inner_text()
     assert "compressed archive (zip)" in alert.inner_text()
     assert page.evaluate(
         "document.activeElement === document.querySelector('[data-attachment-errors]')"

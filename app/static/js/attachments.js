@@ -97,7 +97,9 @@ function enhance(form) {
       });
       if (answer.body) {
         accepted += answer.body.accepted.length;
-        for (const refused of answer.body.refused) refusals.push(`${refused.name}: ${refused.reason}`);
+        for (const refused of answer.body.refused) {
+          refusals.push(fill(form.dataset.refused, { name: refused.name, reason: refused.reason }));
+        }
         if (answer.body.message) refusals.push(answer.body.message);
       } else {
         refusals.push(fill(form.dataset.failed, { name: file.name }));
