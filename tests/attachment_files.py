@@ -118,6 +118,32 @@ def odt_with_basic() -> bytes:
     return odt_file({"Basic/Standard/Module1.xml": b"<script:module>Sub Main</script:module>"})
 
 
+def odt_running_a_macro_on_opening() -> bytes:
+    """An OpenDocument text without macros of its own that calls one of the reader's office
+    suite when it is opened."""
+    out = io.BytesIO()
+    listener = (
+        '<office:event-listeners xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink"><script:event-listener '
+        'script:language="ooo:script" script:event-name="dom:load" xlink:href="vnd.sun.star.'
+        'script:Tools.Misc.Shell?language=Basic&amp;location=application"/>'
+        "</office:event-listeners>"
+    )
+    content = ODT_CONTENT.replace(
+        "<office:body>", f"<office:scripts>{listener}</office:scripts><office:body>"
+    )
+    with zipfile.ZipFile(io.BytesIO(odt_file())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = content.encode() if item.filename == "content.xml" else source.read(item)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def docx_with_an_embedded_workbook_with_macros() -> bytes:
+    """A Word file free of macros itself, carrying an Excel workbook that has some."""
+    return _rezip(docx_file(), {}, {"word/embeddings/Microsoft_Excel.xlsm": b"PK\x03\x04"})
+
+
 def plain_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

@@ -86,6 +86,8 @@ def test_partner_attaches_a_pdf_and_a_docx_and_downloads_them(
         ("locked.pdf", files.encrypted_pdf(), "This PDF is protected by a password"),
         ("locked.docx", files.OLE, "password-protected Office document"),
         ("basic.odt", files.odt_with_basic(), "contains macros or scripts"),
+        ("onload.odt", files.odt_running_a_macro_on_opening(), "contains macros or scripts"),
+        ("nested.docx", files.docx_with_an_embedded_workbook_with_macros(), "contains macros"),
         ("empty.pdf", b"", "This file is empty."),
     ],
 )
@@ -288,3 +290,25 @@ def test_readers_of_the_submission_see_its_files_listed(client, auth, users, con
     page = client.get(f"/consultations/{consultation.slug}/submissions/{submission.id}")
     assert f'href="/attachments/{attachment.id}"' in page.get_data(as_text=True)
     assert "Files received from" not in page.get_data(as_text=True)  # staff only
+
+
+def test_staff_remove_a_file_and_a_withdrawn_submission_lets_the_partner_remove_one(
+    client, auth, users, consultation, db, app
+):
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("a.pdf", files.pdf()), ("b.odt", files.odt_file()))
+    submission = db.session.scalar(sa.select(Submission))
+    first, second = db.session.scalars(sa.select(Attachment.id).order_by(Attachment.id)).all()
+    submission.status = "withdrawn"
+    db.session.commit()
+    url = f"/consultations/{consultation.slug}/respond/files/{first}/delete"
+    page = client.post(url, data={"confirmed": "yes"}, follow_redirects=True)
+    assert "File removed: a.pdf." in page.get_data(as_text=True)
+    auth.logout()
+    auth.login("staff@example.org")
+    base = f"/staff/consultations/{consultation.slug}/submissions/{submission.id}"
+    page = client.post(f"{base}/files/{second}/delete", data={"confirmed": "yes"},
+                       follow_redirects=True)  # fmt: skip
+    assert "File removed: b.odt." in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
+    assert stored_files(app) == []

@@ -24,6 +24,14 @@ ZIP_MAGIC = b"PK\x03\x04"
 ATTACHMENT_LIMITS = ArchiveLimits(inflated_bytes=200 * 1024 * 1024, entries=5_000)
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# Scripts in the XML itself, or events bound to macros (of the document or of the reader's
+# own office suite, which is how a macro-free file can still run one).
+ODT_SCRIPT_MARKERS = (
+    b"<office:script ",
+    b"<office:script>",
+    b"script:event-listener",
+    b"vnd.sun.star.script",
+)
 CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 # What a PDF may not carry: scripts, actions run on opening or on events, programs launched.
 PDF_ACTIVE = re.compile(rb"/(JS|JavaScript|AA|Launch)(?=[\s/<>\[\]()%]|$)")
@@ -126,7 +134,7 @@ def _check_docx(archive: zipfile.ZipFile, names: set[str]) -> None:
         if element.tag in (f"{CONTENT_TYPES_NS}Override", f"{CONTENT_TYPES_NS}Default")
     }
     macros = any("macroenabled" in t or "vbaproject" in t for t in declared) or any(
-        n.lower().rsplit("/", 1)[-1] in ("vbaproject.bin", "vbadata.xml") for n in names
+        _carries_code(name.lower()) for name in names
     )
     if macros:
         raise AttachmentRefused(
@@ -141,6 +149,16 @@ def _check_docx(archive: zipfile.ZipFile, names: set[str]) -> None:
         )
 
 
+def _carries_code(name: str) -> bool:
+    """A part of a Word file that holds macros, ActiveX controls or an embedded document
+    with macros of its own."""
+    return (
+        name.rsplit("/", 1)[-1] in ("vbaproject.bin", "vbadata.xml")
+        or "/activex/" in f"/{name}"
+        or name.endswith((".docm", ".xlsm", ".pptm", ".xlsb", ".dotm"))
+    )
+
+
 def _check_odt(archive: zipfile.ZipFile, names: set[str]) -> None:
     """An OpenDocument text without Basic macros, scripts or encryption."""
     manifest = _read(archive, "META-INF/manifest.xml")
@@ -148,8 +166,11 @@ def _check_odt(archive: zipfile.ZipFile, names: set[str]) -> None:
         raise AttachmentRefused(
             _l("This document is protected by a password. Save a copy without protection.")
         )
-    scripted = any(n.startswith(("Basic/", "Scripts/")) for n in names) or (
-        b"<office:script " in _read(archive, "content.xml", 64 * 1024 * 1024)
+    scripted = any(n.startswith(("Basic/", "Scripts/")) for n in names) or any(
+        marker in _read(archive, part, 64 * 1024 * 1024)
+        for part in ("content.xml", "styles.xml", "settings.xml")
+        if part in names
+        for marker in ODT_SCRIPT_MARKERS
     )
     if scripted:
         raise AttachmentRefused(
