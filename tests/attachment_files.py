@@ -28,6 +28,23 @@ def pdf_with_hidden_javascript() -> bytes:
     return pdf(catalog=b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> ")
 
 
+def pdf_with_javascript_in_an_object_stream() -> bytes:
+    """The script's action kept inside a compressed object stream, where a plain search of
+    the file's bytes would not see it."""
+    import zlib
+
+    packed = zlib.compress(b"21 0 << /S /JavaScript /JS (app.alert\\(1\\)) >>")
+    head, xref, tail = pdf().rpartition(b"xref")
+    stream = (
+        b"20 0 obj\n<< /Type /ObjStm /N 1 /First 5 /Filter /FlateDecode /Length %d >>\n"
+        % len(packed)
+        + b"stream\n"
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    return head + stream + xref + tail
+
+
 def encrypted_pdf() -> bytes:
     """A PDF protected by a password (RC4 or AES, as pypdf writes it)."""
     from pypdf import PdfReader, PdfWriter

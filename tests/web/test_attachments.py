@@ -82,6 +82,7 @@ def test_partner_attaches_a_pdf_and_a_docx_and_downloads_them(
         ("tool.docx", files.EXE, "This file is a program"),
         ("script.pdf", files.pdf_with_javascript(), "This PDF contains JavaScript"),
         ("hidden.pdf", files.pdf_with_hidden_javascript(), "This PDF contains JavaScript"),
+        ("packed.pdf", files.pdf_with_javascript_in_an_object_stream(), "contains JavaScript"),
         ("macros.docx", files.docm_file(), "This Word file contains macros"),
         ("locked.pdf", files.encrypted_pdf(), "This PDF is protected by a password"),
         ("locked.docx", files.OLE, "password-protected Office document"),
@@ -137,6 +138,15 @@ def test_the_script_gets_the_reason_as_json(client, auth, users, consultation):
         "refused": [],
         "message": "",
     }
+
+
+def test_a_paper_about_javascript_is_not_mistaken_for_one_that_runs_it(
+    client, auth, users, consultation, db
+):
+    auth.login("partner@unicef.example.org")
+    text = "Our guide names the /JavaScript, /JS and /AA keys of PDF files, and /OpenAction."
+    assert upload(client, consultation, ("guide.pdf", files.pdf(text))).status_code == 302
+    assert "/JavaScript" in db.session.scalar(sa.select(Attachment)).text
 
 
 def test_a_file_is_named_by_what_it_is(client, auth, users, consultation, db):
