@@ -322,3 +322,33 @@ def test_staff_remove_a_file_and_a_withdrawn_submission_lets_the_partner_remove_
     assert "File removed: b.odt." in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
     assert stored_files(app) == []
+
+
+def test_the_receipt_names_each_file_sent_with_its_fingerprint(
+    client, auth, users, consultation, db, sent_mail
+):
+    import hashlib
+
+    from pypdf import PdfReader
+
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("position paper.pdf", files.pdf()))
+    submission = db.session.scalar(sa.select(Submission))
+    question = consultation.questions[0]
+    client.post(
+        f"/consultations/{consultation.slug}/respond/questions",
+        data={"lock_version": str(submission.lock_version), f"question-{question.id}": "4"},
+    )
+    db.session.refresh(submission)
+    client.post(
+        f"/consultations/{consultation.slug}/respond/submit",
+        data={"lock_version": str(submission.lock_version)},
+    )
+    fingerprint = hashlib.sha256(files.pdf()).hexdigest()
+    [email] = [m for m in sent_mail() if "Your submission" in m["Subject"]]
+    body = email.get_body(("plain",)).get_content()
+    assert f"position paper.pdf — SHA-256 fingerprint: {fingerprint}" in body
+    pdf = client.get(f"/consultations/{consultation.slug}/submissions/{submission.id}/receipt.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Attached files" in text and "position paper.pdf" in text
+    assert fingerprint in "".join(text.split())
