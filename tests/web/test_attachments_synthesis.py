@@ -1,10 +1,15 @@
 """An attached file's text counts in the synthesis as its organisation's general comment,
 marked as coming from the file, with a link to it in the quote."""
 
+import io
+
+import docx
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from app.models import Attachment, Submission, User
 from app.services.feedback import attachments, submissions
+from app.services.reports import synthesis as reports
 from app.services.synthesis import schema
 from tests import attachment_files as files
 from tests.factories import answered_consultation, computed_synthesis
@@ -43,6 +48,20 @@ def test_the_text_of_an_attached_paper_is_quoted_in_the_synthesis_with_a_link(
     assert f'href="/attachments/{attachment.id}"' in html
     assert "Download the file position paper.pdf" in html
     assert client.get(f"/attachments/{attachment.id}").data == files.pdf()
+
+    # The reports say the same: the quote, the file it comes from and where to download it.
+    link = f"http://127.0.0.1:5000/attachments/{attachment.id}"
+    pdf, word = io.BytesIO(), io.BytesIO()
+    reports.write_pdf(synthesis, "en", pdf, reader=users["staff"])
+    reports.write_docx(synthesis, "en", word, reader=users["staff"])
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "General comments and attached documents" in text
+    assert "From the attached file position paper.pdf" in text
+    assert "Cities must guarantee access to culture" in text and link in text
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(word.getvalue())).paragraphs]
+    assert "From the attached file position paper.pdf" in paragraphs
+    assert any(p.startswith("Position paper of the organisation.") for p in paragraphs)
+    assert any(link in p for p in paragraphs)
 
 
 def test_a_paper_attached_to_a_draft_stays_out_of_the_synthesis(client, users, db):
