@@ -122,6 +122,9 @@ class Config:
     DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
     # Organisations taking a stance below which a synthesis says "too few answers to tell".
     SYNTHESIS_CONSENSUS_MINIMUM = int(os.environ.get("SYNTHESIS_CONSENSUS_MINIMUM", "3"))
+    # Feedback published without the organisation's name shows its kind and region only where
+    # at least this many organisations not named in the publication share them.
+    PUBLICATION_ANONYMITY_MINIMUM = int(os.environ.get("PUBLICATION_ANONYMITY_MINIMUM", "3"))
     # Where export jobs leave their files; empty means "exports" in the instance folder. With
     # several machines it must be storage that the web servers and the workers share.
     # Feedback items a synthesis PDF lists in its annex; past this the annex is left to the

@@ -1,7 +1,7 @@
 """Files attached to submissions: where each is stored, what it is, and its text.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-06 09:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
