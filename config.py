@@ -139,6 +139,17 @@ class Config:
     EXPORT_STREAM_LIMIT = int(os.environ.get("EXPORT_STREAM_LIMIT", "20000"))
     # A job "running" this long lost its worker: the next delivery of its message runs it again.
     EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", "1800"))
+    # Files a submission may carry (PDF, DOCX, ODT): how many, and how large each may be.
+    ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "5"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+    # Where attached files are kept: a folder (empty: "attachments" in the instance folder;
+    # with several machines, storage the web servers and workers share), or an S3-compatible
+    # bucket when ATTACHMENT_S3_BUCKET is set (credentials as boto3 reads them: AWS_* variables).
+    ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER", "")
+    ATTACHMENT_S3_BUCKET = os.environ.get("ATTACHMENT_S3_BUCKET", "")
+    ATTACHMENT_S3_PREFIX = os.environ.get("ATTACHMENT_S3_PREFIX", "attachments/")
+    ATTACHMENT_S3_ENDPOINT = os.environ.get("ATTACHMENT_S3_ENDPOINT", "")  # MinIO, Ceph…
+    ATTACHMENT_S3_REGION = os.environ.get("ATTACHMENT_S3_REGION", "")
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DEMO_DATA_ALLOWED = True

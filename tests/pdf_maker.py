@@ -41,10 +41,11 @@ def _content(page: Page) -> bytes:
     return b"\n".join(parts)
 
 
-def pdf_bytes(pages: list[Page]) -> bytes:
-    """A complete PDF file of the given pages."""
+def pdf_bytes(pages: list[Page], catalog: bytes = b"") -> bytes:
+    """A complete PDF file of the given pages; `catalog` adds entries to the document catalog
+    (an /OpenAction, say)."""
     objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
         b"",  # the page tree, filled in below
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "

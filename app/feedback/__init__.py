@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("feedback", __name__)
 
-from app.feedback import decisions, receipts, routes, submit_routes  # noqa: E402,F401
+from app.feedback import attachment_routes, decisions, receipts, routes, submit_routes  # noqa: E402,F401

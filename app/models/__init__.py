@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table with SQLAlchemy."""
 
+from app.models.attachment import Attachment
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.consultation import (
     Consultation,
@@ -33,6 +34,7 @@ from app.models.user import AccountToken, RecoveryCode, User
 
 __all__ = [
     "AccountToken",
+    "Attachment",
     "AmendmentDecision",
     "ApiToken",
     "CommentVector",

@@ -20,6 +20,7 @@ from app.models import (
     AccountToken,
     Answer,
     ApiToken,
+    Attachment,
     AuditChainHead,
     AuditEvent,
     Consultation,
@@ -110,6 +111,9 @@ def _archived(cutoff: datetime | None) -> list[Consultation]:
         Submission.updated_by_id.is_not(None),
         Submission.submitted_by_id.is_not(None),
         Submission.general_updated_by_id.is_not(None),
+        sa.exists().where(
+            Attachment.submission_id == Submission.id, Attachment.uploaded_by_id.is_not(None)
+        ),
     )
     return list(
         db.session.scalars(
@@ -211,6 +215,12 @@ def _forget_editors(consultation: Consultation) -> None:
             .values(updated_by_id=None)
             .execution_options(synchronize_session=False)
         )
+    db.session.execute(
+        sa.update(Attachment)
+        .where(Attachment.submission_id.in_(ids))
+        .values(uploaded_by_id=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         sa.update(Submission)
         .where(Submission.consultation_id == consultation.id)

@@ -19,6 +19,7 @@ def require_staff():
 
 
 from app.staff import (  # noqa: E402,F401
+    attachments,
     audit,
     consultations,
     erasure,

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from app.extensions import db
-from app.models import ExportJob, Organisation, Synthesis
+from app.models import Attachment, ExportJob, Organisation, Synthesis
 from app.models.common import utcnow
 from tests.conftest import invite_organisations, make_user
 from tests.helpers import make_consultation, make_submitted
@@ -49,6 +49,7 @@ def build_world(users: dict, organisation: Organisation) -> dict[str, str]:
         file_format="csv",
     )
     managed = make_user(db, "managed@unicef.example.org", "partner", organisation)
+    attachment = attach_a_file(submission)
     db.session.add_all([synthesis, job])
     db.session.commit()
     return {
@@ -69,7 +70,27 @@ def build_world(users: dict, organisation: Organisation) -> dict[str, str]:
         "token": "no-such-token",
         "filename": "css/app.css",
         "file_format": "csv",
+        "attachment_id": str(attachment.id),
     }
+
+
+def attach_a_file(submission) -> Attachment:
+    """A PDF attached to the submission, kept in the app's storage."""
+    from app.services.storage import storage
+    from tests.attachment_files import pdf
+
+    data = pdf()
+    attachment = Attachment(
+        submission_id=submission.id,
+        storage_key="b" * 32,
+        filename="paper.pdf",
+        kind="pdf",
+        size=len(data),
+        sha256="0" * 64,
+    )
+    storage().put(attachment.storage_key, data, "application/pdf")
+    db.session.add(attachment)
+    return attachment
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:

@@ -172,6 +172,13 @@ EXPECTED: dict[str, str] = {
     "POST /consultations/<slug>/respond/submit": "LFYFFF",
     "POST /consultations/<slug>/respond/withdraw": "LFYFFF",
     "GET /consultations/<slug>/submissions/<int:submission_id>": "LNYYYY",
+    "GET /attachments/<int:attachment_id>": "LNYYYY",
+    "GET /consultations/<slug>/respond/files": "LFYFFF",
+    "POST /consultations/<slug>/respond/files": "LFYFFF",
+    "POST /consultations/<slug>/respond/files/<int:attachment_id>/delete": "LFYFFF",
+    "POST /staff/consultations/<slug>/submissions/<int:submission_id>/files": "LFFFYY",
+    "POST /staff/consultations/<slug>/submissions/<int:submission_id>/files"
+    "/<int:attachment_id>/delete": "LFFFYY",
     "GET /consultations/<slug>/submissions/<int:submission_id>/receipt.pdf": "LNYYYY",
     "GET /council/": "LFFYFF",
     "GET /council/<slug>/compare": "NNNYYY",

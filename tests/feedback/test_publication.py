@@ -422,7 +422,7 @@ def test_words_of_an_organisation_that_chose_not_at_all_are_in_no_public_answer(
         "organisation_id": str(members["hidden"].organisation_id), "user_id": "1",
         "token_id": "1", "message_id": "1", "moderation_id": "1", "public_id": "a" * 32,
         "language": "fr", "token": "no-such-token", "filename": "css/app.css",
-        "file_format": "csv", "key": "a" * 40,
+        "file_format": "csv", "key": "a" * 40, "attachment_id": "1",
     }  # fmt: skip
 
     for who in (None, users["visitor"].email):

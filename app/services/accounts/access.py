@@ -8,6 +8,7 @@ from flask import current_app
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
+    Attachment,
     Consultation,
     ConsultationInvitation,
     ExportJob,
@@ -93,6 +94,11 @@ def _can_read_submission(user: User | None, submission: Submission) -> bool:
     if _role(user) in STAFF_ROLES | {"council"}:
         return True
     return _role(user) == "partner" and user.organisation_id == submission.organisation_id
+
+
+def _can_read_attachment(user: User | None, attachment: Attachment) -> bool:
+    """A file attached to a submission is read by whoever reads the submission."""
+    return _can_read_submission(user, attachment.submission)
 
 
 def _can_read_all_submissions(user: User | None, target: object = None) -> bool:
@@ -203,6 +209,8 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "council.home": _is_council,
     "submission.write": _can_write_submission,
     "submission.read": _can_read_submission,
+    "attachment.read": _can_read_attachment,
+    "attachment.import": _is_staff,
     "invitation.ask": _may_ask_invitation,
     "submission.read_all": _can_read_all_submissions,
     "feedback.import": _is_staff,

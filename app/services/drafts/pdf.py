@@ -32,6 +32,8 @@ ALIGNED_SHARE = 0.6
 MAX_PAGES = 2000
 PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 _PDFIUM = threading.Lock()
+# Every reader of PDFs in the process (drafts, attached files) takes this one lock.
+PDFIUM_LOCK = _PDFIUM
 
 
 @dataclass

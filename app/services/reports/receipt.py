@@ -130,7 +130,13 @@ def receipt_data(
             "general": _("General comment"),
             "none": _("None"),
             "feedback": _("Feedback"),
+            "files": _("Attached files"),
+            "fingerprint": _("SHA-256 fingerprint"),
         },
+        # The fingerprint lets the organisation prove which exact file the Council received.
+        "files": [
+            {"name": user_text(a.filename), "sha256": a.sha256} for a in submission.attachments
+        ],
         "questions": questions,
         "general": withheld
         if submission.general_comment and f"general:{submission.id}" in hidden

@@ -28,6 +28,7 @@ from app.services.accounts import access
 from app.services.reports import synthesis_pdf
 from app.services.reports.synthesis_annex import Annex
 from app.services.reports.synthesis_docx import write_report
+from app.services.reports.synthesis_general import general_comments
 from app.services.reports.synthesis_model import (
     Campaign,
     Changes,
@@ -98,6 +99,7 @@ def build_report(synthesis: Synthesis, language: str, reader: User) -> Synthesis
             annex=Annex(synthesis, list(by_number)),
             opposed=[_ranked(by_number, n) for n in ranking.get("opposed", [])],
             consensus_note=consensus_note(drilldown.consensus_minimum(result)),
+            general=general_comments(result),
         )
 
 

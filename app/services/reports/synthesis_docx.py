@@ -15,6 +15,7 @@ from flask_babel import _, ngettext
 
 from app import palette
 from app.i18n import Localized, language_name
+from app.services.reports import synthesis_general
 from app.services.reports.bidi import is_rtl
 from app.services.reports.docx_builder import DocxBuilder, shade
 from app.services.reports.synthesis_model import (
@@ -70,6 +71,7 @@ def write_report(
             _theme(doc, theme, 2)
         if not report.themes:
             doc.paragraph(_("Too few comments to find themes."))
+        synthesis_general.write_docx(doc, report, parts["general"])
         _campaigns(doc, report, parts["campaigns"])
         _questions(doc, report, parts["questions"])
         _changes(doc, report, parts["changes"])

@@ -27,6 +27,7 @@ PARTS = {
     "ranking": _l("Consensus and contested paragraphs"),
     "paragraphs": _l("The draft, paragraph by paragraph"),
     "themes": _l("Themes in the feedback"),
+    "general": _l("General comments and attached documents"),
     "campaigns": _l("Campaigns: the same comment from several organisations"),
     "questions": _l("Questions from the Council"),
     "changes": _l("What changed since the previous synthesis"),
@@ -145,6 +146,17 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class GeneralComment:
+    """An organisation's general comment, typed or read from a file it attached."""
+
+    organisation: str
+    text: str
+    language: str | None
+    filename: str = ""  # set: the text is the opening of this attached file
+    link: str = ""  # where those who may read the submission download the file
+
+
+@dataclass(frozen=True)
 class Campaign:
     text: str  # the copy in the reader's language where there is one
     count: int
@@ -203,6 +215,7 @@ class SynthesisReport:
     annex: Annex
     opposed: list[Ranked] = field(default_factory=list)  # broadly opposed paragraphs
     consensus_note: str = ""  # how consensus is read, with the minimum number of organisations
+    general: list[GeneralComment] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

@@ -17,6 +17,7 @@ from typing import IO, Any
 from flask_babel import _, format_decimal, ngettext
 
 from app.lazy_text import lazy_gettext as _l
+from app.services.reports import synthesis_general
 from app.services.reports.pdf import (
     clean,
     fallback_note,
@@ -167,6 +168,7 @@ def report_data(report: SynthesisReport, capped_at: int | None) -> dict[str, Any
         ),
         themes=[_theme(t) for t in report.themes],
         no_themes=_("Too few comments to find themes."),
+        **synthesis_general.pdf_data(report),
         campaigns=[_campaign(c) for c in report.campaigns],
         no_campaigns=_("No comment was sent identically by several organisations."),
         questions=[_question(q) for q in report.questions],

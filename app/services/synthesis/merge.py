@@ -19,6 +19,7 @@ from app.models.common import utcnow
 from app.services.feedback import moderation
 from app.services.synthesis import campaigns as campaign_finder
 from app.services.synthesis import schema, stances, themes
+from app.services.synthesis.general import general_comments
 from app.services.synthesis.vectors import vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
@@ -98,6 +99,7 @@ def merge_result(
             for g in campaigns
         ],
         questions=question_results(consultation, submission_ids, organisation_of),
+        general_comments=general_comments(submission_ids, organisation_of),
         changes_since_previous=changes(synthesis, paragraphs, len(submissions), theme_entries),
     )
 

@@ -214,6 +214,20 @@ class Changes:
 
 
 @dataclass
+class GeneralComment:
+    """An organisation's general comment: typed in the form, or read from a file it attached
+    (then `attachment_id` names the file, and the quote links to it)."""
+
+    submission_id: int
+    organisation: str
+    text: str  # the quote: the comment, or the opening of the file's text
+    language: str | None = None
+    attachment_id: int | None = None
+    filename: str = ""
+    characters: int = 0  # the length of the whole text the quote opens
+
+
+@dataclass
 class SynthesisResult:
     """A finished synthesis of a consultation."""
 
@@ -231,6 +245,7 @@ class SynthesisResult:
     changes_since_previous: Changes
     version: int | None = None
     consensus_minimum: int | None = None
+    general_comments: list[GeneralComment] = field(default_factory=list)
 
 
 # -- Reading and writing ----------------------------------------------------------------------
