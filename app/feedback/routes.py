@@ -74,7 +74,9 @@ def progress_helpers() -> dict:
 def _consultation_for_partner(slug: str, saving: bool = False):
     """The consultation, if the partner may write on it; a save loads only what it needs."""
     consultation = (
-        feedback.consultation_to_write(slug) if saving else consultations.get_by_slug(slug)
+        feedback.consultation_to_write(slug, current_user.organisation_id)
+        if saving
+        else consultations.get_by_slug(slug)
     )
     access.require(current_user, "consultation.read", consultation)
     access.require(current_user, "submission.write", consultation)

@@ -84,6 +84,24 @@ def _invitation_statement() -> sa.Select:
     )
 
 
+def invitation_exists(organisation_id: sa.BindParameter) -> sa.Exists:
+    """The invitation rule as a column, for a loader that reads the consultation anyway."""
+    return (
+        sa.select(ConsultationInvitation.id)
+        .where(
+            ConsultationInvitation.consultation_id == Consultation.id,
+            ConsultationInvitation.organisation_id == organisation_id,
+        )
+        .exists()
+    )
+
+
+def note_invitation(organisation_id: int | None, consultation: Consultation, invited: bool) -> None:
+    """Keep what a loader read through `invitation_exists`, as `is_invited` would have."""
+    if organisation_id is not None:
+        db.session.info.setdefault(_INVITED, {})[(organisation_id, consultation.id)] = invited
+
+
 def _forget_invitations(session: so.Session, *_args) -> None:
     session.info.pop(_INVITED, None)
 
