@@ -226,16 +226,17 @@ def _save_answer_json(result: SaveResult | None, errors: dict):
             message=message,
             errors={k: [str(m) for m in v] for k, v in errors.items()},
         ), 422
+    saved_at = format_time(format="short")
     if result.clashes:
         message = _(
             "Someone else in your organisation changed this meanwhile. Press the save button "
             "to see both texts and choose."
         )
     else:
-        message = _("Saved at %(time)s.", time=format_time(format="short"))
+        message = _("Saved at %(time)s.", time=saved_at)
     return jsonify(
         status="conflict" if result.clashes else "saved",
-        saved_at=format_time(format="short"),
+        saved_at=saved_at,
         lock_version=result.lock_version,
         clashes=[c.key for c in result.clashes],
         message=message,
