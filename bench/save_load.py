@@ -80,7 +80,7 @@ MODES = {  # --mode: (label, Accept header)
     "save": ("Agora section save", "text/html"),
 }
 BARE_LABEL = "bare Flask insert"
-# Issue 13's targets: at least half the bare insert's rate, p99 under 200 ms, no error.
+# The targets: at least half the bare insert's rate, p99 under 200 ms, no error.
 TARGET_RATIO, TARGET_P99_MS = 0.5, 200.0
 
 
