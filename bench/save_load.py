@@ -348,8 +348,10 @@ def run_python(
             statuses[response.status] += 1
             if accept == "application/json":
                 saved += response.status == 200 and b'"status":"saved"' in body.replace(b" ", b"")
-            else:  # the save button's answer: back to the section, or on to the next
-                saved += response.status in (302, 303)
+            else:  # the save button's answer: back to the section, or on to the next; a
+                # refusal (say, others saving the same submission all along) goes elsewhere
+                location = response.getheader("Location") or ""
+                saved += response.status in (302, 303) and "/respond/sections/" in location
         conn.close()
         return latencies, statuses, saved, errors
 
