@@ -74,7 +74,9 @@ class Config:
     # refusing saves and sign-ins.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every answer: reading the window back costs two Redis round
+    # trips per autosave. A refusal (429) still says when to try again (Retry-After).
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Per person, shared by a submission's pages; the save button is never throttled.
     AUTOSAVE_RATE_LIMIT = os.environ.get("AUTOSAVE_RATE_LIMIT", "30 per minute")

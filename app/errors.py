@@ -1,6 +1,8 @@
 """Error pages: every failure answers a translated page (or JSON under /api), never a traceback."""
 
 import contextlib
+import math
+import time
 import uuid
 
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.lazy_text import lazy_gettext as _l
 from app.services.accounts import refusals
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
@@ -49,7 +51,19 @@ def handle_http_error(error: HTTPException):
         _audit_refusal()
     if status == 413:
         return _respond(status, _too_large())
+    if status == 429:
+        return _too_many()
     return _respond(status, MESSAGES.get(status, error.description))
+
+
+def _too_many():
+    """A rate limit refused the request: the page, and when to try again."""
+    response = current_app.make_response(_respond(429, MESSAGES[429]))
+    with contextlib.suppress(Exception):  # the limit's storage is gone: the page alone
+        limit = limiter.current_limit
+        if limit is not None:
+            response.headers["Retry-After"] = str(max(1, math.ceil(limit.reset_at - time.time())))
+    return response
 
 
 def _too_large():

@@ -5,11 +5,16 @@ control characters (escape sequences, C1 codes) are invisible to the reader and 
 exports. Applying the rule here, to every text field of every form, keeps it in one place.
 """
 
+import functools
 import re
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from app.lazy_text import lazy_gettext as _l
@@ -46,8 +51,33 @@ def _never_none(value: object) -> object:
     return "" if value is None else value
 
 
+@functools.cache
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    """WTForms' own messages in one language, read from disk once per process."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsTranslations:
+    """WTForms' messages in the reader's language. Flask-WTF reads the catalogue file again on
+    every request that builds a form; this reads it once."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+_TRANSLATIONS = _WTFormsTranslations()
+
+
 class TextRulesMeta(FlaskForm.Meta):
     """Binds every text field (not passwords) with the control-character rule."""
+
+    def get_translations(self, form):
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return _TRANSLATIONS
 
     def bind_field(self, form, unbound_field: UnboundField, options: dict):
         field_class = unbound_field.field_class

@@ -134,6 +134,41 @@ def start_celery(env: dict, log: Path, *arguments: str) -> subprocess.Popen:
     )
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time of every live process in `process`'s group (gunicorn's workers, Celery's pool)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == process.pid:  # the process group
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def postgres_cpu_seconds(database_url: str, admin_url: str) -> float:
+    """CPU time of the PostgreSQL backends serving this run's database (same machine only)."""
+    import sqlalchemy as sa
+
+    name = database_url.rsplit("/", 1)[1]
+    engine = sa.create_engine(admin_url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.scalars(
+                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+            ).all()
+    except sa.exc.OperationalError:
+        return 0.0
+    finally:
+        engine.dispose()
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        with suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def timed(action: Callable[[], object]) -> tuple[float, object]:
     """Wall-clock seconds of one call, and what it returned."""
     started = time.perf_counter()

@@ -74,7 +74,9 @@ def progress_helpers() -> dict:
 def _consultation_for_partner(slug: str, saving: bool = False):
     """The consultation, if the partner may write on it; a save loads only what it needs."""
     consultation = (
-        feedback.consultation_to_write(slug) if saving else consultations.get_by_slug(slug)
+        feedback.consultation_to_write(slug, current_user.organisation_id)
+        if saving
+        else consultations.get_by_slug(slug)
     )
     access.require(current_user, "consultation.read", consultation)
     access.require(current_user, "submission.write", consultation)
@@ -224,16 +226,17 @@ def _save_answer_json(result: SaveResult | None, errors: dict):
             message=message,
             errors={k: [str(m) for m in v] for k, v in errors.items()},
         ), 422
+    saved_at = format_time(format="short")
     if result.clashes:
         message = _(
             "Someone else in your organisation changed this meanwhile. Press the save button "
             "to see both texts and choose."
         )
     else:
-        message = _("Saved at %(time)s.", time=format_time(format="short"))
+        message = _("Saved at %(time)s.", time=saved_at)
     return jsonify(
         status="conflict" if result.clashes else "saved",
-        saved_at=format_time(format="short"),
+        saved_at=saved_at,
         lock_version=result.lock_version,
         clashes=[c.key for c in result.clashes],
         message=message,

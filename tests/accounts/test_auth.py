@@ -35,12 +35,17 @@ def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client, users):
 
 
 def test_sign_in_attempts_are_throttled(client, app, users):
-    statuses = [
-        client.post("/login", data={"email": "staff@example.org", "password": "x"}).status_code
+    answers = [
+        client.post("/login", data={"email": "staff@example.org", "password": "x"})
         for _ in range(12)
     ]
+    statuses = [answer.status_code for answer in answers]
     assert statuses[:10] == [200] * 10
     assert statuses[-1] == 429
+    # The refusal says when to try again; other answers carry no rate-limit headers.
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 61  # a one-minute window
+    assert "Retry-After" not in answers[0].headers
+    assert not any(name.startswith("X-RateLimit") for name, _ in answers[0].headers)
 
 
 def test_sign_out_ends_the_session_on_the_server(client, auth, users, app):

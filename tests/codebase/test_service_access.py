@@ -20,6 +20,7 @@ OPERATOR = "run by the operator's `flask` command on the server"
 NEEDS_NO_RULE = {
     "accounts.access.is_invited": "part of the rules themselves",
     "accounts.access.quotes_consented": "part of the rules themselves",
+    "accounts.access.note_invitation": "part of the rules themselves (what a loader read)",
     "accounts.audit.record": STEP,
     "accounts.privacy.current": "the notice in force is public",
     "accounts.privacy.needs_consent": OWN_ACCOUNT,

@@ -47,7 +47,7 @@ def as_a_new_request(db, user_id, slug):
     (Flask-Login), the consultation and its versions, the posted section's paragraphs."""
     db.session.remove()
     user = db.session.get(User, user_id)
-    consultation = saving.consultation_to_write(slug)
+    consultation = saving.consultation_to_write(slug, user.organisation_id)
     section, _count = saving.section_to_write(consultation, user.organisation_id, 0)
     return user, consultation, section
 
@@ -156,3 +156,25 @@ def test_merged_history_keeps_each_fields_first_and_last_value():
     earlier = {"p:1": {"comment": ["", "a"], "stance": [None, "amend"]}}
     later = {"p:1": {"comment": ["a", "ab"], "stance": ["amend", None]}}
     assert merge(earlier, later) == {"p:1": {"comment": ["", "ab"]}}
+
+
+def test_the_invitation_rule_is_read_once_and_forgotten_when_invitations_change(db, organisation):
+    from app.models import ConsultationInvitation
+    from app.services.accounts import access
+
+    consultation = make_consultation("not-yet-invited")
+    organisation_id = organisation.id  # loaded now (and the consultation), not in the count
+    db.session.refresh(consultation)
+    with statements(db) as seen:
+        assert not access.is_invited(organisation_id, consultation)
+        assert not access.is_invited(organisation_id, consultation)
+    assert len(seen) == 1
+    # An invitation added in the same transaction is seen at once (the flush forgets)...
+    db.session.add(ConsultationInvitation(consultation=consultation, organisation=organisation))
+    db.session.flush()
+    assert access.is_invited(organisation.id, consultation)
+    # ...and one withdrawn elsewhere is seen by the next transaction.
+    db.session.commit()
+    db.session.execute(sa.delete(ConsultationInvitation))
+    db.session.commit()
+    assert not access.is_invited(organisation.id, consultation)

@@ -71,3 +71,18 @@ def test_tabs_and_line_breaks_in_a_comment_are_saved(client, auth, users, db, or
     assert response.status_code == 302
     item = db.session.scalar(sa.select(Submission)).items[0]
     assert item.comment == "First:\tchildren.\nThen: elders."
+
+
+def test_the_form_library_speaks_each_readers_language_from_one_read_catalogue(app):
+    """WTForms' own messages follow the reader's language, request after request."""
+    from flask_babel import force_locale
+
+    from app.forms import _TRANSLATIONS
+
+    for _round in range(2):
+        with app.test_request_context():
+            with force_locale("fr"):
+                assert _TRANSLATIONS.gettext("This field is required.") == "Ce champ est requis."
+            with force_locale("es"):
+                assert _TRANSLATIONS.gettext("Not a valid choice.") == "Opción inválida."
+            assert _TRANSLATIONS.gettext("Not a valid choice.") == "Not a valid choice."

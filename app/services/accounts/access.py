@@ -1,8 +1,10 @@
 """The one place that decides who may do what. Anything not granted here is refused."""
 
+import functools
 from collections.abc import Callable
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from app.extensions import db
@@ -48,19 +50,65 @@ def _can_read_organisation(user: User | None, organisation: Organisation) -> boo
     return _role(user) == "partner" and user.organisation_id == organisation.id
 
 
+# Answers of `is_invited` within the session's current transaction: a request asks the same
+# question from the route and again from the service. Any flush or end of the transaction
+# forgets them, so an invitation added or withdrawn is seen at once.
+_INVITED = "access.invited"
+
+
 def is_invited(organisation_id: int | None, consultation: Consultation) -> bool:
     """Whether the organisation was invited to answer the consultation."""
     if organisation_id is None or consultation.id is None:
         return False
-    found = db.session.scalar(
+    known = db.session.info.setdefault(_INVITED, {})
+    key = (organisation_id, consultation.id)
+    if key not in known:
+        known[key] = (
+            db.session.scalar(
+                _invitation_statement(),
+                {"consultation_id": consultation.id, "organisation_id": organisation_id},
+            )
+            is not None
+        )
+    return known[key]
+
+
+@functools.cache
+def _invitation_statement() -> sa.Select:
+    return (
         sa.select(ConsultationInvitation.id)
         .where(
-            ConsultationInvitation.consultation_id == consultation.id,
-            ConsultationInvitation.organisation_id == organisation_id,
+            ConsultationInvitation.consultation_id == sa.bindparam("consultation_id"),
+            ConsultationInvitation.organisation_id == sa.bindparam("organisation_id"),
         )
         .limit(1)
     )
-    return found is not None
+
+
+def invitation_exists(organisation_id: sa.BindParameter) -> sa.Exists:
+    """The invitation rule as a column, for a loader that reads the consultation anyway."""
+    return (
+        sa.select(ConsultationInvitation.id)
+        .where(
+            ConsultationInvitation.consultation_id == Consultation.id,
+            ConsultationInvitation.organisation_id == organisation_id,
+        )
+        .exists()
+    )
+
+
+def note_invitation(organisation_id: int | None, consultation: Consultation, invited: bool) -> None:
+    """Keep what a loader read through `invitation_exists`, as `is_invited` would have."""
+    if organisation_id is not None:
+        db.session.info.setdefault(_INVITED, {})[(organisation_id, consultation.id)] = invited
+
+
+def _forget_invitations(session: so.Session, *_args) -> None:
+    session.info.pop(_INVITED, None)
+
+
+sa.event.listen(so.Session, "after_flush", _forget_invitations)
+sa.event.listen(so.Session, "after_transaction_end", _forget_invitations)
 
 
 def _can_write_submission(user: User | None, consultation: Consultation) -> bool:

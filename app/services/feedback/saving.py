@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.services import language
+from app.services.accounts import access
 from app.services.errors import DomainError, NotFound
 from app.services.feedback.answers import save_answers
 from app.services.feedback.editing import (
@@ -96,13 +97,22 @@ class _State:
     items: dict[int, sa.Row]  # paragraph id -> the stored feedback's columns
 
 
-def consultation_to_write(slug: str) -> Consultation:
+def consultation_to_write(slug: str, organisation_id: int | None) -> Consultation:
     """The consultation a save posts to, with its versions only: a save reads no draft text
-    beyond the posted section's, however long the draft."""
-    found = db.session.scalars(_consultation_statement(), {"slug": slug}).unique().first()
+    beyond the posted section's, however long the draft. Whether the organisation is invited
+    comes in the same statement, for the access rules that the save asks next."""
+    found = (
+        db.session.execute(
+            _consultation_statement(), {"slug": slug, "organisation_id": organisation_id}
+        )
+        .unique()
+        .first()
+    )
     if found is None:
         raise NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))
-    return found
+    consultation, invited = found
+    access.note_invitation(organisation_id, consultation, invited)
+    return consultation
 
 
 def section_to_write(
@@ -133,8 +143,9 @@ def section_to_write(
 
 @functools.cache
 def _consultation_statement() -> sa.Select:
+    invited = access.invitation_exists(sa.bindparam("organisation_id", type_=sa.Integer))
     return (
-        sa.select(Consultation)
+        sa.select(Consultation, invited.label("invited"))
         .where(Consultation.slug == sa.bindparam("slug"))
         .options(so.joinedload(Consultation.versions))
     )

@@ -87,6 +87,13 @@ function retryAfterMs(response, body) {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : AUTOSAVE_RETRY_MS;
 }
 
+// The form's fields as the save button sends them: URL-encoded, unless the form uploads a
+// file (multipart). URL-encoded text is also much cheaper for the server to read.
+function formBody(form) {
+  const data = new FormData(form);
+  return form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+}
+
 function enableAutosave(form) {
   const status = form.querySelector("[data-autosave-status]");
   const version = form.querySelector("input[name=lock_version]");
@@ -110,7 +117,7 @@ function enableAutosave(form) {
     try {
       const response = await fetch(form.action || window.location.href, {
         method: "POST",
-        body: new FormData(form),
+        body: formBody(form),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
