@@ -39,6 +39,8 @@ class Theme:
     quotes: list[int]  # representative members: central, varied, no two alike
     organisations: list[str] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
+    also_indexes: list[int] = field(default_factory=list)  # comments whose aside is on it
+    quote_sentences: list[str] = field(default_factory=list)  # the sentence each quote is for
 
 
 def find_themes(
@@ -66,7 +68,7 @@ def find_themes(
     points = np.asarray(vectors, dtype=np.float32)[distinct]
     if len(distinct) < 3:  # nothing to split: one theme
         assigned = np.zeros(len(distinct), dtype=int)
-        centroids = _centres(points, assigned, 1)
+        centroids = centres(points, assigned, 1)
     else:
         assigned, centroids = cluster(points, k, seed)
     theme_of = np.zeros(n, dtype=int)
@@ -168,11 +170,11 @@ def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.nd
         if np.array_equal(moved, assigned):
             break
         assigned = moved
-        centroids = _centres(points, assigned, len(centroids), previous=centroids)
+        centroids = centres(points, assigned, len(centroids), previous=centroids)
     return assigned, centroids
 
 
-def _centres(
+def centres(
     points: np.ndarray, assigned: np.ndarray, k: int, previous: np.ndarray | None = None
 ) -> np.ndarray:
     """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k)."""
@@ -182,7 +184,7 @@ def _centres(
     )
     sums = np.asarray(onehot @ points)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    centres = sums / np.where(norms > 0, norms, 1.0)
+    unit = sums / np.where(norms > 0, norms, 1.0)
     if previous is not None:  # an emptied cluster keeps its place rather than vanish
-        centres[norms[:, 0] == 0] = previous[norms[:, 0] == 0]
-    return centres.astype(np.float32)
+        unit[norms[:, 0] == 0] = previous[norms[:, 0] == 0]
+    return unit.astype(np.float32)

@@ -109,6 +109,11 @@ def embed_submission(outbox_id: int) -> None:
         )
     ).all()
     vectors_for("item", [(item.id, item.comment) for item in items])
+    # Themes are found from sentences: theirs are kept now too (imported here: that module
+    # builds on this one).
+    from app.services.synthesis.sentence_vectors import embed_comment_sentences
+
+    embed_comment_sentences([item.comment for item in items])
     answers = db.session.scalars(
         sa.select(Answer).where(Answer.submission_id == submission_id)
     ).all()
