@@ -20,8 +20,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-# A sentence ends at . ! ? … ; or : followed by a space, or at a line break; "p. ex.", "e.g."
-# and figures such as "3.5" do not end one.
+# A sentence ends at . ! ? … ; or : followed by a space, or at a line break; a full stop
+# before a small letter, "Dr." and figures such as "3.5" do not end one.
 _END = re.compile(r"(?<=[.!?…;:])[\"'”»)\]]*\s+(?=[^\s])|\n+")
 _ABBREVIATIONS = "e.g|i.e|p. ?ex|etc|cf|vs|no|art|sr|sra|dr|mr|mrs|ms|st".replace(".", r"\.")
 _ABBREVIATION = re.compile(rf"\b(?:{_ABBREVIATIONS})\.$", re.I)
@@ -65,8 +65,11 @@ def split_sentences(text: str) -> list[str]:
     text = text or ""
     for match in _END.finditer(text):
         piece = text[start : match.start()].strip()
-        if match.group().strip() == "" and _ABBREVIATION.search(piece):
-            continue  # "e.g. the ..." goes on
+        after = text[match.end() : match.end() + 1]
+        if "\n" not in match.group() and (
+            _ABBREVIATION.search(piece) or (piece.endswith(".") and after.islower())
+        ):
+            continue  # "e.g. the ...", "p. ex. ..." go on
         pieces.append(piece)
         start = match.end()
     pieces.append(text[start:].strip())

@@ -33,6 +33,11 @@ ASIDE_QUANTILE = 0.25
 # A sentence weighs its number of words to this power in its comment's point.
 WEIGHT_POWER = 2.0
 VOTE_ROUNDS = 5
+# At most this many themes from the clustering. On one-sentence comments the silhouette
+# keeps rising up to 16 clusters (each theme cut by its wordings; ARI 0.48 against 0.63 for
+# the main sentence alone at the true number); a reader takes in a dozen themes, and staff
+# can split one that holds two subjects.
+MOST = 12
 
 
 @dataclass
@@ -74,9 +79,9 @@ def find_sentence_themes(
     speaking = np.flatnonzero(by_comment.getnnz(axis=1) > 0)
     comment_points = normalise(np.asarray(by_comment[speaking] @ points))
     few = len(speaking) < 3
-    centroids = _mean(comment_points) if few else cluster(comment_points, k, seed)[1]
+    centroids = _mean(comment_points) if few else cluster(comment_points, k, seed, MOST)[1]
     assigned, main, centroids = _vote(points, owner, weight, centroids, n_comments)
-    group, merged = _merge_overlapping(_touches(points, owner, centroids, n_comments), k is None)
+    group, merged = merge_overlapping(_touches(points, owner, centroids, n_comments), k is None)
     n_groups = int(group.max()) + 1
     if merged:
         centroids = centres(points, group[assigned], n_groups)
@@ -142,7 +147,7 @@ def _touches(
     return touched
 
 
-def _merge_overlapping(touched: sparse.csr_matrix, allowed: bool) -> tuple[np.ndarray, int]:
+def merge_overlapping(touched: sparse.csr_matrix, allowed: bool) -> tuple[np.ndarray, int]:
     """Clusters joined when most comments of the smaller also speak of the other; the new
     cluster of each old one, and how many were merged away."""
     k = touched.shape[1]

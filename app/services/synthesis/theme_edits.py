@@ -101,6 +101,19 @@ def split(user, synthesis: Synthesis, number: int, ip=None) -> int:
     return following
 
 
+def may_adjust(user, synthesis: Synthesis) -> bool:
+    """Whether `user` may change this synthesis' themes (staff, on the latest one)."""
+    return access.can(user, "themes.adjust", synthesis) and synthesis.number == _latest(synthesis)
+
+
+def _latest(synthesis: Synthesis) -> int | None:
+    return db.session.scalar(
+        sa.select(sa.func.max(Synthesis.number)).where(
+            Synthesis.consultation_id == synthesis.consultation_id, Synthesis.status == "done"
+        )
+    )
+
+
 def _part(side, label, number, matrix, rows, mask, theme) -> schema.Theme:
     """One half of a split theme, its quotes picked again among its comments."""
     indexes = np.flatnonzero(mask).tolist()
@@ -147,12 +160,7 @@ def _comments(ids: list[int]) -> list:
 def _editable(user, synthesis: Synthesis, number: int):
     """The synthesis' typed result and its theme `number`, if staff may change it."""
     access.require(user, "themes.adjust", synthesis)
-    latest = db.session.scalar(
-        sa.select(sa.func.max(Synthesis.number)).where(
-            Synthesis.consultation_id == synthesis.consultation_id, Synthesis.status == "done"
-        )
-    )
-    if synthesis.status != "done" or synthesis.number != latest:
+    if synthesis.status != "done" or synthesis.number != _latest(synthesis):
         raise Conflict(_l("Only the themes of the latest finished synthesis can be changed."))
     result = schema.result_of(synthesis)
     return result, _theme(result, number)
