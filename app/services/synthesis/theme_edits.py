@@ -63,8 +63,8 @@ def merge(user, synthesis: Synthesis, number: int, into: int, ip=None) -> None:
 def split(user, synthesis: Synthesis, number: int, ip=None) -> int:
     """Split a theme in two by clustering its comments again; the new theme's number."""
     result, theme = _editable(user, synthesis, number)
-    if theme.size < 4:
-        raise Conflict(_l("A theme needs at least four comments to be split."))
+    if theme.size < 3:
+        raise Conflict(_l("A theme needs at least three comments to be split."))
     rows = _comments(theme.feedback_ids)
     matrix = vector_matrix("item", [(r.id, r.comment) for r in rows])
     assigned, _ = themes.cluster(matrix, 2)
