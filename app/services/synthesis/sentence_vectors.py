@@ -5,6 +5,8 @@ A vector made by another encoder is computed again. Comments' sentences are embe
 the submission is saved (with the comments' own vectors), so a synthesis mostly reads.
 """
 
+import hashlib
+
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -13,7 +15,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.extensions import db
 from app.models import SentenceVector
 from app.services.synthesis import boilerplate, embedding
-from app.services.synthesis.vectors import VECTOR_QUERY_SLICE, current_encoder, text_hash
+
+# Hashes per query: PostgreSQL takes at most 65,535 parameters in one statement.
+QUERY_SLICE = 10_000
+
+
+def current_encoder() -> str:
+    """The name and version of the encoder that new vectors are made with."""
+    embedder = embedding.default_embedder()
+    return getattr(embedder, "name", type(embedder).__name__)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def sentence_matrix(sentences: list[str]) -> np.ndarray:
@@ -22,8 +36,8 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
     encoder = current_encoder()
     hashes = [text_hash(s) for s in sentences]
     missing: dict[str, list[int]] = {}
-    for start in range(0, len(sentences), VECTOR_QUERY_SLICE):
-        chunk = hashes[start : start + VECTOR_QUERY_SLICE]
+    for start in range(0, len(sentences), QUERY_SLICE):
+        chunk = hashes[start : start + QUERY_SLICE]
         stored = {
             row.text_hash: row
             for row in db.session.execute(
