@@ -1,7 +1,7 @@
 """The themes page, and staff's changes to its themes: rename, merge, split."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, get_locale
 from flask_login import current_user
 
 from app.council import bp
@@ -61,8 +61,9 @@ def _forms(result, number: int, posted: bool = False) -> dict:
     formdata = request.form if posted else None
     rename = ThemeNameForm(formdata=formdata, prefix=f"t{number}-rename", data=data)
     merge = ThemeMergeForm(formdata=formdata, prefix=f"t{number}-merge")
+    language = str(get_locale())
     merge.into.choices = [
-        (t.number, f"{t.number}. {t.label.get('en') or ''}")
+        (t.number, f"{t.number}. {t.label.get(language) or t.label.get('en') or ''}")
         for t in result.themes
         if t.number is not None and t.number != number
     ]

@@ -44,6 +44,8 @@ MIN_SHARE = 0.02
 NEAR = 0.78
 # Longer sentences are never taken for a courtesy: repeating them is a campaign, found apart.
 MAX_WORDS = 30
+# Sentences written by two organisations or more that are compared with each other, at most.
+MAX_LINKED = 3_000
 
 
 @dataclass
@@ -191,6 +193,8 @@ def _common(
     candidates = np.flatnonzero((counts >= 2) & short & ~common)
     if len(candidates) == 0:
         return common
+    # The most written first, and a bounded number: their similarities are a square matrix.
+    candidates = candidates[np.argsort(-counts[candidates], kind="stable")[:MAX_LINKED]]
     linked = np.concatenate([candidates, np.flatnonzero(common)])
     similar = vectors[linked] @ vectors[linked].T >= NEAR
     _, group = connected_components(sparse.csr_matrix(similar), directed=False)
