@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.services.synthesis import amendments, campaigns, duplicates, stances, themes  # noqa: E402
 from app.services.synthesis.embedding import default_embedder  # noqa: E402
+from bench import theme_quality as written  # noqa: E402
 from bench.campaign_corpus import generate_cases, generate_wordings  # noqa: E402
 from bench.corpus import Corpus, generate  # noqa: E402
 
@@ -347,7 +348,13 @@ def main() -> int:
     parser.add_argument("--embed-all", action="store_true")
     parser.add_argument("--case-items", type=int, default=3_000)
     parser.add_argument("--case-seeds", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--theme-items", type=int, default=2_000)
+    parser.add_argument("--theme-seeds", type=int, nargs="*", default=[1])
+    parser.add_argument("--theme-sizes", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--only-themes", action="store_true", help="only the theme corpora")
     args = parser.parse_args()
+    if args.only_themes:
+        return theme_gates(args)
 
     corpus = generate(args.items, seed=args.seed)
     print(f"corpus: {len(corpus.items):,} comments, {len(corpus.paragraphs)} paragraphs, "
@@ -372,9 +379,24 @@ def main() -> int:
     for size in args.sizes:
         speed(size, args.seed, corpus, vectors, args.embed_all)
 
+    print("\n== themes on comments as people write them")
+    scores |= written.all_cases(args.theme_items, args.theme_seeds)
+    for size in args.theme_sizes:
+        written.speed(size, args.seed)
+
     gates = GATES | {name: 0.95 for name in scores if name not in GATES}
     failed = [f"{name} {scores[name]:.3f} < {gate}" for name, gate in gates.items()
               if scores[name] < gate]  # fmt: skip
+    print("\nquality gates:", "FAILED: " + "; ".join(failed) if failed else "all met")
+    return 1 if failed else 0
+
+
+def theme_gates(args) -> int:
+    """The theme corpora and theme finding's speed alone."""
+    scores = written.all_cases(args.theme_items, args.theme_seeds)
+    for size in args.theme_sizes:
+        written.speed(size, args.seed)
+    failed = [f"{name} {value:.3f} < 0.95" for name, value in scores.items() if value < 0.95]
     print("\nquality gates:", "FAILED: " + "; ".join(failed) if failed else "all met")
     return 1 if failed else 0
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("council", __name__)
 
-from app.council import routes  # noqa: E402,F401
+from app.council import routes, themes  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Forms of the Council's review pages."""
 
-from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import BaseForm
@@ -65,3 +65,25 @@ class NoteForm(BaseForm):
         validators=[DataRequired(message=_l("Write the note.")), Length(max=MAX_TEXT)],
     )
     submit = SubmitField(_l("Add the note"))
+
+
+class ThemeNameForm(BaseForm):
+    """Staff's name for a theme, per language (one is enough: the others borrow it)."""
+
+    name_en = StringField(_l("Name in English"), validators=[Length(max=120)])
+    name_fr = StringField(_l("Name in French"), validators=[Length(max=120)])
+    name_es = StringField(_l("Name in Spanish"), validators=[Length(max=120)])
+    submit = SubmitField(_l("Rename the theme"))
+
+
+class ThemeMergeForm(BaseForm):
+    """The theme another is merged into."""
+
+    into = SelectField(_l("Merge it into"), coerce=int, validators=[DataRequired()])
+    submit = SubmitField(_l("Merge the themes"))
+
+
+class ThemeSplitForm(BaseForm):
+    """A button: only its CSRF token matters."""
+
+    submit = SubmitField(_l("Split it in two"))

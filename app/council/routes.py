@@ -176,17 +176,6 @@ def _paragraph_page(
     )
 
 
-@bp.get("/<slug>/syntheses/<int:number>/themes")
-def themes(slug: str, number: int):
-    consultation, synthesis = _load(slug, number)
-    return render_template(
-        "council/themes.html",
-        consultation=consultation,
-        synthesis=synthesis,
-        result=schema.result_of(synthesis),
-    )
-
-
 @bp.get("/<slug>/syntheses/<int:number>/feedback")
 def feedback(slug: str, number: int):
     consultation, synthesis = _load(slug, number)

@@ -30,6 +30,7 @@ from app.models.synthesis import (
     Synthesis,
     SynthesisPart,
 )
+from app.models.themes import ConsultationTheme, SentenceVector
 from app.models.user import AccountToken, RecoveryCode, User
 
 __all__ = [
@@ -62,4 +63,6 @@ __all__ = [
     "RecoveryCode",
     "Section",
     "User",
+    "ConsultationTheme",
+    "SentenceVector",
 ]

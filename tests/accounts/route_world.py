@@ -71,6 +71,7 @@ def build_world(users: dict, organisation: Organisation) -> dict[str, str]:
         "filename": "css/app.css",
         "file_format": "csv",
         "attachment_id": str(attachment.id),
+        "theme": "1",
     }
 
 

@@ -189,6 +189,8 @@ EXPECTED: dict[str, str] = {
     "POST /council/<slug>/syntheses/<int:number>/paragraphs/<paragraph>/groups/<key>": "NNNYFY",
     "POST /council/<slug>/syntheses/<int:number>/paragraphs/<paragraph>/notes": "NNNYFY",
     "GET /council/<slug>/syntheses/<int:number>/themes": "NNNYYY",
+    "POST /council/<slug>/syntheses/<int:number>/themes/<int:theme>/"
+    "<any(rename,merge,split):action>": "NNNFYY",
     "GET /exports/": "LYYYYY",
     "GET /exports/<public_id>": "LNNNYN",
     "GET /exports/<public_id>/download": "LNNNNN",

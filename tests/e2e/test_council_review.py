@@ -73,6 +73,7 @@ def seed_released_synthesis() -> None:
                 "feedback_ids": [items[2].id, items[4].id],
                 "organisations": ["FAO", "Right to the City Platform"],
                 "languages": {"fr": 1, "es": 1},
+                "number": 1,
                 "quotes": [
                     {
                         "feedback_id": items[2].id,

@@ -224,6 +224,8 @@ def test_staff_in_english_land_on_the_dashboard_and_follow_a_consultation(served
     walk.open("/staff/organisations")
     walk.open("/staff/users")
     walk.open("/staff/audit")
+    walk.open(f"/council/{SLUG}/syntheses/1/themes")
+    expect(walk.page.get_by_text("Change theme 1")).to_be_visible()  # staff's theme forms
     walk.close()
 
 

@@ -263,6 +263,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "submission.read_all": _can_read_all_submissions,
     "feedback.import": _is_staff,
     "synthesis.run": _is_staff,
+    "themes.adjust": _is_staff,
     "synthesis.read": _can_read_synthesis,
     "synthesis.review": _can_review_synthesis,
     "decisions.publish": _is_staff,

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 
@@ -17,12 +16,21 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.services.feedback import moderation
+from app.services.synthesis import (
+    boilerplate,
+    schema,
+    sentence_themes,
+    stances,
+    theme_register,
+    themes,
+)
 from app.services.synthesis import campaigns as campaign_finder
-from app.services.synthesis import schema, stances, themes
 from app.services.synthesis.general import general_comments
+from app.services.synthesis.sentence_vectors import sentence_matrix
 from app.services.synthesis.vectors import vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
+BOILERPLATE_SHOWN = 10
 
 
 def consensus_minimum() -> int:
@@ -63,7 +71,9 @@ def merge_result(
         quoted_from_draft=[text for p in paragraphs for text in p.text.values()],
     )
     kind_of = {c.id: organisation_of[c.submission_id].kind for c in comments}
-    theme_entries = theme_list(comments, vectors, organisation_of, campaigns)
+    drafts = [text for p in paragraphs for text in p.text.values() if text]
+    theme_entries, theme_counts = theme_list(comments, organisation_of, campaigns, drafts)
+    theme_entries = theme_register.carry_over(consultation, theme_entries, comments, vectors)
     return schema.SynthesisResult(
         consultation=consultation.slug,
         number=synthesis.number,
@@ -86,6 +96,7 @@ def merge_result(
         ),
         consensus_minimum=consensus_minimum(),
         themes=theme_entries,
+        theme_counts=theme_counts,
         duplicates=[
             schema.Campaign(
                 feedback_ids=g.feedback_ids,
@@ -127,30 +138,45 @@ def participation(consultation, submissions, comments) -> schema.Participation:
 
 
 def theme_list(
-    comments, vectors: np.ndarray, organisation_of: dict, campaigns
-) -> list[schema.Theme]:
-    """Themes over the paragraph comments (`vectors`: their rows, in the same order); a
-    campaign counts once, through one of its copies."""
+    comments, organisation_of: dict, campaigns, drafts: list[str]
+) -> tuple[list[schema.Theme], schema.ThemeCounts | None]:
+    """Themes over the paragraph comments, found from their substantive sentences (what
+    many organisations repeat, and the draft quoted back, weigh nothing); a campaign counts
+    once, through one of its copies."""
     if len(comments) < MIN_TEXTS_FOR_THEMES:
-        return []
+        return [], None
     index_of = {c.id: i for i, c in enumerate(comments)}
     duplicate_of = {}
     for group in campaigns:
         first = index_of[group.feedback_ids[0]]
         for other in group.feedback_ids[1:]:
             duplicate_of[index_of[other]] = first
-    found = themes.find_themes(
-        vectors,
-        [c.comment for c in comments],
-        [c.language for c in comments],
-        [organisation_of[c.submission_id].name for c in comments],
-        duplicate_of=duplicate_of,
+    texts = [c.comment for c in comments]
+    languages = [c.language for c in comments]
+    organisations = [organisation_of[c.submission_id].name for c in comments]
+    substance = boilerplate.find_substance(
+        texts,
+        organisations,
+        drafts,
+        sentence_matrix,
+        include=[i for i in range(len(comments)) if i not in duplicate_of],
     )
-    return [theme_data(t, comments, organisation_of) for t in found]
+    found = sentence_themes.find_sentence_themes(
+        substance, len(comments), texts, languages, organisations, duplicate_of=duplicate_of
+    )
+    counts = schema.ThemeCounts(
+        found=found.clusters,
+        merged=found.merged,
+        boilerplate_sentences=substance.boilerplate_count,
+        boilerplate=substance.boilerplate[:BOILERPLATE_SHOWN],
+        without_theme=int((found.theme_of < 0).sum()),
+    )
+    return [theme_data(t, comments, organisation_of) for t in found.themes], counts
 
 
 def theme_data(theme, items, organisation_of) -> schema.Theme:
     members = [items[i] for i in theme.member_indexes]
+    sentences = theme.quote_sentences or [""] * len(theme.quotes)
     return schema.Theme(
         label=theme.label,
         size=len(members),
@@ -163,9 +189,11 @@ def theme_data(theme, items, organisation_of) -> schema.Theme:
                 text=items[i].comment,
                 organisation=organisation_of[items[i].submission_id].name,
                 language=items[i].language,
+                sentence=sentence,
             )
-            for i in theme.quotes
+            for i, sentence in zip(theme.quotes, sentences, strict=True)
         ],
+        also_feedback_ids=[items[i].id for i in theme.also_indexes],
     )
 
 

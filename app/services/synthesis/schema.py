@@ -109,6 +109,7 @@ class Quote:
     text: str
     organisation: str = ""
     language: str | None = None
+    sentence: str = ""  # in a theme: the sentence of `text` that carries it
 
 
 @dataclass
@@ -147,6 +148,21 @@ class Theme:
     organisations: list[str]
     quotes: list[Quote]
     languages: dict[str, int] = field(default_factory=dict)
+    number: int | None = None  # kept across syntheses where the comments are the same
+    also_feedback_ids: list[int] = field(default_factory=list)
+    named_by_staff: bool = False
+    origin: str = ""  # "" found, "merged" or "split" by staff
+
+
+@dataclass
+class ThemeCounts:
+    """How the number of themes came about."""
+
+    found: int  # themes the clustering found
+    merged: int  # merged into another because they share most of their comments
+    boilerplate_sentences: int = 0  # sentences left out of theme finding
+    boilerplate: list[str] = field(default_factory=list)  # the most repeated of them
+    without_theme: int = 0  # comments with nothing but boilerplate
 
 
 @dataclass
@@ -246,6 +262,7 @@ class SynthesisResult:
     version: int | None = None
     consensus_minimum: int | None = None
     general_comments: list[GeneralComment] = field(default_factory=list)
+    theme_counts: ThemeCounts | None = None
 
 
 # -- Reading and writing ----------------------------------------------------------------------

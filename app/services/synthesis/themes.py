@@ -39,6 +39,8 @@ class Theme:
     quotes: list[int]  # representative members: central, varied, no two alike
     organisations: list[str] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
+    also_indexes: list[int] = field(default_factory=list)  # comments whose aside is on it
+    quote_sentences: list[str] = field(default_factory=list)  # the sentence each quote is for
 
 
 def find_themes(
@@ -66,7 +68,7 @@ def find_themes(
     points = np.asarray(vectors, dtype=np.float32)[distinct]
     if len(distinct) < 3:  # nothing to split: one theme
         assigned = np.zeros(len(distinct), dtype=int)
-        centroids = _centres(points, assigned, 1)
+        centroids = centres(points, assigned, 1)
     else:
         assigned, centroids = cluster(points, k, seed)
     theme_of = np.zeros(n, dtype=int)
@@ -98,16 +100,21 @@ def find_themes(
     return sorted(themes, key=lambda t: (-len(t.member_indexes), t.member_indexes[0]))
 
 
-def cluster(points: np.ndarray, k: int | None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster of each point, unit centroids): k-means with k given or chosen by silhouette."""
+def cluster(
+    points: np.ndarray, k: int | None, seed: int = 0, most: int = K_RANGE[1]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(cluster of each point, unit centroids): k-means with k given or chosen by silhouette
+    among K_RANGE, up to `most` clusters."""
     # One thread: dozens of small k-means fits spend their time in OpenMP/BLAS barriers, and
     # with a second process on the core (another Celery worker) two threads ran 7× slower
     # than one (39 s against 5.7 s at 100,000 points); workers use the cores in parallel.
     with threadpool_limits(1):
-        return _cluster(points, k, seed)
+        return _cluster(points, k, seed, most)
 
 
-def _cluster(points: np.ndarray, k: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _cluster(
+    points: np.ndarray, k: int | None, seed: int, most: int = K_RANGE[1]
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     if len(points) > FIT_SAMPLE:
         sample = np.sort(rng.choice(len(points), FIT_SAMPLE, replace=False))
@@ -117,7 +124,7 @@ def _cluster(points: np.ndarray, k: int | None, seed: int) -> tuple[np.ndarray, 
     if k:
         best = _fit(fitted, min(max(k, 1), len(fitted) - 1), seed)
     else:
-        best = _best_by_silhouette(fitted, rng, seed)
+        best = _best_by_silhouette(fitted, rng, seed, most)
     return refine(points, best.cluster_centers_.astype(np.float32))
 
 
@@ -125,14 +132,16 @@ def _fit(points: np.ndarray, k: int, seed: int) -> KMeans:
     return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(points)
 
 
-def _best_by_silhouette(fitted: np.ndarray, rng: np.random.Generator, seed: int) -> KMeans:
+def _best_by_silhouette(
+    fitted: np.ndarray, rng: np.random.Generator, seed: int, most: int = K_RANGE[1]
+) -> KMeans:
     """The fit with the best silhouette for k in K_RANGE, searched coarse to fine.
 
     Ties go to the smaller k. Scoring k from fewer k-means starts was measured to pick a
     worse k on the planted corpus (ARI 0.87 against 0.94), so each candidate gets N_INIT;
     the coarse-to-fine search alone cuts the fits from 15 to about 10.
     """
-    low, high = K_RANGE[0], min(K_RANGE[1], len(fitted) - 1)
+    low, high = K_RANGE[0], min(most, len(fitted) - 1)
     # One distance matrix for every candidate k, on a sub-sample: silhouette is quadratic.
     scored = np.sort(rng.choice(len(fitted), min(len(fitted), SILHOUETTE_SAMPLE), replace=False))
     distances = np.sqrt(np.maximum(2.0 - 2.0 * fitted[scored] @ fitted[scored].T, 0.0))
@@ -168,11 +177,11 @@ def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.nd
         if np.array_equal(moved, assigned):
             break
         assigned = moved
-        centroids = _centres(points, assigned, len(centroids), previous=centroids)
+        centroids = centres(points, assigned, len(centroids), previous=centroids)
     return assigned, centroids
 
 
-def _centres(
+def centres(
     points: np.ndarray, assigned: np.ndarray, k: int, previous: np.ndarray | None = None
 ) -> np.ndarray:
     """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k)."""
@@ -182,7 +191,7 @@ def _centres(
     )
     sums = np.asarray(onehot @ points)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    centres = sums / np.where(norms > 0, norms, 1.0)
+    unit = sums / np.where(norms > 0, norms, 1.0)
     if previous is not None:  # an emptied cluster keeps its place rather than vanish
-        centres[norms[:, 0] == 0] = previous[norms[:, 0] == 0]
-    return centres.astype(np.float32)
+        unit[norms[:, 0] == 0] = previous[norms[:, 0] == 0]
+    return unit.astype(np.float32)

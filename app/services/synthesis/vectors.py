@@ -5,7 +5,6 @@ encoder is never mixed with new ones; the synthesis computes it again, and so do
 background task ahead of it (`refresh_stale`). Vectors whose text is gone are purged.
 """
 
-import hashlib
 import time
 
 import numpy as np
@@ -14,7 +13,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Answer, CommentVector, OutboxMessage, ParagraphFeedback
 from app.services.mail import outbox
-from app.services.synthesis import embedding
+from app.services.synthesis import embedding, sentence_vectors
 
 VECTOR_QUERY_SLICE = 10_000
 # Vectors recomputed per transaction by the background refresh.
@@ -22,14 +21,8 @@ REFRESH_BATCH = 500
 SOURCES = {"item": (ParagraphFeedback, ParagraphFeedback.comment), "answer": (Answer, Answer.value)}
 
 
-def current_encoder() -> str:
-    """The name and version of the encoder that new vectors are made with."""
-    embedder = embedding.default_embedder()
-    return getattr(embedder, "name", type(embedder).__name__)
-
-
-def text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+current_encoder = sentence_vectors.current_encoder
+text_hash = sentence_vectors.text_hash
 
 
 def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarray]:
@@ -109,6 +102,8 @@ def embed_submission(outbox_id: int) -> None:
         )
     ).all()
     vectors_for("item", [(item.id, item.comment) for item in items])
+    # Themes are found from sentences: theirs are kept now too.
+    sentence_vectors.embed_comment_sentences([item.comment for item in items])
     answers = db.session.scalars(
         sa.select(Answer).where(Answer.submission_id == submission_id)
     ).all()

@@ -1,0 +1,81 @@
+"""Vectors of single sentences, kept by the hash of their text for theme finding.
+
+A sentence that many comments repeat (an opener, a thanks) is embedded and stored once.
+A vector made by another encoder is computed again. Comments' sentences are embedded when
+the submission is saved (with the comments' own vectors), so a synthesis mostly reads.
+"""
+
+import hashlib
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.extensions import db
+from app.models import SentenceVector
+from app.services.synthesis import boilerplate, embedding
+
+# Hashes per query: PostgreSQL takes at most 65,535 parameters in one statement.
+QUERY_SLICE = 10_000
+
+
+def current_encoder() -> str:
+    """The name and version of the encoder that new vectors are made with."""
+    embedder = embedding.default_embedder()
+    return getattr(embedder, "name", type(embedder).__name__)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def sentence_matrix(sentences: list[str]) -> np.ndarray:
+    """Unit vectors of `sentences`, in order: stored ones read, the others embedded and kept."""
+    matrix = np.zeros((len(sentences), embedding.DIMENSIONS), dtype=np.float32)
+    encoder = current_encoder()
+    hashes = [text_hash(s) for s in sentences]
+    missing: dict[str, list[int]] = {}
+    for start in range(0, len(sentences), QUERY_SLICE):
+        chunk = hashes[start : start + QUERY_SLICE]
+        stored = {
+            row.text_hash: row
+            for row in db.session.execute(
+                sa.select(
+                    SentenceVector.text_hash, SentenceVector.vector, SentenceVector.encoder
+                ).where(SentenceVector.text_hash.in_(set(chunk)))
+            )
+        }
+        for row_number, digest in enumerate(chunk, start=start):
+            row = stored.get(digest)
+            if row is not None and row.encoder == encoder:
+                matrix[row_number] = embedding.from_bytes(row.vector)
+            else:
+                missing.setdefault(digest, []).append(row_number)
+    if missing:
+        rows = [rows[0] for rows in missing.values()]
+        computed = embedding.default_embedder().embed([sentences[r] for r in rows])
+        for (digest, numbers), vector in zip(missing.items(), computed, strict=True):
+            matrix[numbers] = vector
+            _keep(digest, embedding.to_bytes(vector), encoder)
+        db.session.flush()  # the caller commits
+    return matrix
+
+
+def embed_comment_sentences(texts: list[str]) -> None:
+    """Embed and keep the sentences of these comments ahead of any synthesis."""
+    sentences = list(dict.fromkeys(s for text in texts for s in boilerplate.split_sentences(text)))
+    if sentences:
+        sentence_matrix(sentences)
+
+
+def _keep(digest: str, vector: bytes, encoder: str) -> None:
+    """Insert or refresh one vector; another worker storing the same sentence is no error."""
+    values = {"text_hash": digest, "vector": vector, "encoder": encoder}
+    insert = postgres_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(SentenceVector).values(**values)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["text_hash"], set_={"vector": vector, "encoder": encoder}
+        )
+    )
