@@ -74,7 +74,7 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
         messages = db.session.scalars(sa.select(OutboxMessage)).all()
         assert {m.task for m in messages} == {
             "app.tasks.mail.send_email",
-            "app.tasks.synthesis.embed_submission",
+            "app.tasks.synthesis.embed_batch",
         }
         assert all(m.done_at is None for m in messages)
     assert not (tmp_path / "mail").exists()
