@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from glob import glob
@@ -145,3 +146,27 @@ def own_postgres_cluster():
         needs_service(f"could not start a PostgreSQL cluster of the test's own: {error}")
     yield cluster
     cluster.destroy()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_celery_worker(
+    env: dict, queues: str | None = None, log: Path | None = None, level: str = "WARNING"
+) -> subprocess.Popen:
+    """A real `celery worker` process of one pool process (all queues unless `queues`),
+    in its own process group; its output goes to `log` when given."""
+    command = [
+        *("celery", "-A", "wsgi.celery_app", "worker", "--concurrency", "1"),
+        *("--loglevel", level, "--without-mingle", "--without-gossip"),
+        *(("-Q", queues) if queues else ()),
+    ]
+    output = log.open("wb") if log else subprocess.DEVNULL
+    return subprocess.Popen(
+        [sys.executable, "-m", *command],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+        start_new_session=True,
+    )
