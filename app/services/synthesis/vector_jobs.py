@@ -105,7 +105,7 @@ def wait_over(requested_at: datetime, now: datetime | None = None) -> bool:
     Past this, it computes the missing vectors itself: batches held up by a broker
     outage or a lost worker must not hold a synthesis up with them.
     """
-    limit = timedelta(seconds=current_app.config.get("SYNTHESIS_VECTOR_WAIT_SECONDS", 900))
+    limit = timedelta(seconds=current_app.config["SYNTHESIS_VECTOR_WAIT_SECONDS"])
     return (now or utcnow()) - requested_at >= limit
 
 
