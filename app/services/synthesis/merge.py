@@ -19,7 +19,7 @@ from app.models.common import utcnow
 from app.services.feedback import moderation
 from app.services.synthesis import campaigns as campaign_finder
 from app.services.synthesis import schema, stances, themes
-from app.services.synthesis.vectors import vector_matrix
+from app.services.synthesis.vectors import among, vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
 
@@ -38,7 +38,7 @@ def merge_result(
     submissions = db.session.execute(
         sa.select(Submission, Organisation)
         .join(Organisation, Submission.organisation_id == Organisation.id)
-        .where(Submission.id.in_(submission_ids))
+        .where(among(Submission.id, submission_ids))
     ).all()
     organisation_of = {s.id: o for s, o in submissions}
     comments = db.session.execute(
@@ -49,7 +49,7 @@ def merge_result(
             ParagraphFeedback.submission_id,
         )
         .where(
-            ParagraphFeedback.submission_id.in_(submission_ids),
+            among(ParagraphFeedback.submission_id, submission_ids),
             ParagraphFeedback.comment != "",
             ParagraphFeedback.id.not_in(moderation.hidden_targets("comment")),
         )
@@ -172,7 +172,7 @@ def question_results(
 ) -> list[schema.QuestionResult]:
     answers = db.session.scalars(
         sa.select(Answer).where(
-            Answer.submission_id.in_(submission_ids),
+            among(Answer.submission_id, submission_ids),
             Answer.id.not_in(moderation.hidden_targets("answer")),
         )
     ).all()

@@ -35,6 +35,15 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def among(column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
+    """`column IN (values)`, sent as one array parameter to PostgreSQL: psycopg spent about
+    40 ms rewriting each statement of 10,000 parameters, and a synthesis sends dozens."""
+    if db.engine.dialect.name == "postgresql":
+        array = postgresql.ARRAY(column.type)
+        return column == sa.any_(sa.bindparam(None, list(values), type_=array))
+    return column.in_(values)
+
+
 def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarray]:
     """Embeddings of texts keyed by source id, computed once and kept in the database."""
     matrix = vector_matrix(kind, sources)
@@ -64,7 +73,7 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
                     CommentVector.encoder,
                 ).where(
                     CommentVector.kind == kind,
-                    CommentVector.source_id.in_([source_id for source_id, _ in chunk]),
+                    among(CommentVector.source_id, [source_id for source_id, _ in chunk]),
                 )
             )
         }
@@ -98,7 +107,7 @@ def ensure(kind: str, sources: list[tuple[int, str]]) -> int:
                 sa.select(CommentVector.source_id, CommentVector.text_hash).where(
                     CommentVector.kind == kind,
                     CommentVector.encoder == encoder,
-                    CommentVector.source_id.in_([source_id for source_id, _ in chunk]),
+                    among(CommentVector.source_id, [source_id for source_id, _ in chunk]),
                 )
             )
         }
@@ -141,7 +150,7 @@ def _stored_by_hash(digests: list[str], encoder: str) -> dict[str, bytes]:
         rows = db.session.execute(
             sa.select(CommentVector.text_hash, CommentVector.vector).where(
                 CommentVector.encoder == encoder,
-                CommentVector.text_hash.in_(digests[start : start + VECTOR_QUERY_SLICE]),
+                among(CommentVector.text_hash, digests[start : start + VECTOR_QUERY_SLICE]),
             )
         )
         found.update((digest, vector) for digest, vector in rows)
