@@ -858,7 +858,7 @@ def main() -> int:
 
 def run_cold_sizes(args, sizes: list[int], work_dir: Path) -> int:
     """--cold: see bench/synthesis_cold.py."""
-    from synthesis_cold import report_cold, run_cold
+    from bench.synthesis_cold import report_cold, run_cold
 
     colds = []
     try:

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synthesis import (
+from bench.synthesis import (
     ORGANISATION_KINDS,
     REGIONS,
     Measure,
@@ -130,12 +130,12 @@ def wait_for_vectors(consultation_id: int, workers: list[Worker], timeout: float
 def run_cold(args, n_items: int, work_dir: Path) -> Cold:
     """One size: encoder rate, workers, import, vectors, synthesis."""
     from support import create_postgres, drop_postgres
-    from synthesis import corpus_for
 
     from app.extensions import db
     from app.services.accounts.access import COMMAND_LINE
     from app.services.feedback.file_import import import_feedback
     from app.services.synthesis import vector_jobs
+    from bench.synthesis import corpus_for
 
     label = f"{n_items // 1000}k"
     say(f"\n== cold: {n_items:,} items imported on {args.database}")
