@@ -125,6 +125,9 @@ class Config:
     DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
     # Organisations taking a stance below which a synthesis says "too few answers to tell".
     SYNTHESIS_CONSENSUS_MINIMUM = int(os.environ.get("SYNTHESIS_CONSENSUS_MINIMUM", "3"))
+    # Feedback published without the organisation's name shows its kind and region only where
+    # at least this many organisations not named in the publication share them.
+    PUBLICATION_ANONYMITY_MINIMUM = int(os.environ.get("PUBLICATION_ANONYMITY_MINIMUM", "3"))
     # Where export jobs leave their files; empty means "exports" in the instance folder. With
     # several machines it must be storage that the web servers and the workers share.
     # Feedback items a synthesis PDF lists in its annex; past this the annex is left to the
@@ -149,6 +152,10 @@ class Config:
     # shown by `flask retention run --dry-run`. See app/services/retention.py.
     RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "30"))
     RETENTION_EXPORT_DAYS = int(os.environ.get("RETENTION_EXPORT_DAYS", "90"))
+    # Browser sessions are signed cookies that end by themselves (SESSION_IDLE_MINUTES,
+    # SESSION_ABSOLUTE_HOURS); this is how long API tokens, emailed links and recovery codes
+    # are kept once revoked, expired or used.
+    RETENTION_SESSION_DAYS = int(os.environ.get("RETENTION_SESSION_DAYS", "30"))
     RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
     RETENTION_ARCHIVED_DAYS = int(os.environ.get("RETENTION_ARCHIVED_DAYS", "365"))
     # Queues (mail, default, heavy), routes and each task's time limits: app/celery_app.py

@@ -1,11 +1,21 @@
 """Language and time zone of each request, and reading translated fields."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_time,
+    get_locale,
+    get_timezone,
+    refresh,
+)
 from flask_login import current_user
 
 from app.extensions import babel
@@ -36,8 +46,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+# The zone of the person a worker writes a document for (no request tells it).
+_reader_zone: ContextVar[str | None] = ContextVar("reader_zone", default=None)
+
+
 def select_timezone() -> str:
     """The signed-in user's zone; otherwise UTC (the browser then shows local time)."""
+    if forced := _reader_zone.get():
+        return forced
     if (
         has_request_context()
         and current_user.is_authenticated
@@ -45,6 +61,18 @@ def select_timezone() -> str:
     ):
         return current_user.timezone
     return "UTC"
+
+
+@contextmanager
+def reader_timezone(name: str | None) -> Iterator[None]:
+    """Dates and times in `name` (UTC if it is no zone) for a document written outside a request."""
+    token = _reader_zone.set(name if is_valid_timezone(name) else "UTC")
+    refresh()
+    try:
+        yield
+    finally:
+        _reader_zone.reset(token)
+        refresh()
 
 
 def is_valid_timezone(name: str | None) -> bool:

@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import load_average, peak_python_memory, sqlite_app, timed_cpu  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
     Consultation,
@@ -41,8 +37,8 @@ from app.models import (  # noqa: E402
     Section,
     Submission,
 )
-from app.services import consultations  # noqa: E402
 from app.services.accounts.access import COMMAND_LINE  # noqa: E402
+from app.services.consultations import lifecycle as consultations  # noqa: E402
 from app.services.exports.feedback_rows import (  # noqa: E402
     COLUMNS,
     ExportFilters,
@@ -146,27 +142,9 @@ def baseline(path: Path) -> None:
         writer.writerows(db.session.execute(query, execution_options={"yield_per": 2000}))
 
 
-def timed(action: Callable[[], None]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds of `action`."""
-    started, cpu = time.perf_counter(), time.process_time()
-    action()
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def peak(action: Callable[[], None]) -> float:
-    """Peak Python memory allocated while `action` runs, in MB."""
-    tracemalloc.start()
-    try:
-        action()
-        return tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
-
-
 def measure(items: int, work: Path, timing: bool) -> dict[str, float]:
     """Seconds (wall and `_cpu`), sizes in MB and peak memory in MB of the exports."""
-    url = f"sqlite:///{work / f'bench-{items}.sqlite'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=work)
+    app = sqlite_app(work / f"bench-{items}.sqlite")
     results: dict[str, float] = {}
     with app.app_context():
         seed(items)
@@ -178,11 +156,11 @@ def measure(items: int, work: Path, timing: bool) -> dict[str, float]:
                 "xlsx": lambda: ours("xlsx", out.with_suffix(".xlsx")),
             }
             for name, action in runs.items():
-                results[name], results[f"{name}_cpu"] = timed(action)
+                results[name], results[f"{name}_cpu"], _ = timed_cpu(action)
             results["csv_mb"] = out.with_suffix(".csv").stat().st_size / 1e6
             results["xlsx_mb"] = out.with_suffix(".xlsx").stat().st_size / 1e6
-        results["csv_peak"] = peak(lambda: ours("csv", out.with_suffix(".csv")))
-        results["xlsx_peak"] = peak(lambda: ours("xlsx", out.with_suffix(".xlsx")))
+        results["csv_peak"] = peak_python_memory(lambda: ours("csv", out.with_suffix(".csv")))
+        results["xlsx_peak"] = peak_python_memory(lambda: ours("xlsx", out.with_suffix(".xlsx")))
         db.session.remove()
         db.engine.dispose()
     return results
@@ -196,7 +174,7 @@ def main() -> None:
         work = Path(folder)
         big = measure(args.rows, work, timing=True)
         small = measure(SMALL, work, timing=False)
-    print(f"{args.rows} items, {PARAGRAPHS} paragraphs, SQLite, {os.cpu_count()} CPUs")
+    print(f"{args.rows} items, {PARAGRAPHS} paragraphs, SQLite, {load_average()}")
     print(
         f"baseline (same query + csv.writer) {big['baseline']:5.2f} s "
         f"(CPU {big['baseline_cpu']:5.2f} s)"

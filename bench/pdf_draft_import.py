@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pypdf import PdfReader  # noqa: E402
+from support import load_average, timed  # noqa: E402
 
 from app.services.drafts.importer import parse_file  # noqa: E402
 from tests.pdf_maker import pdf_bytes, text_page  # noqa: E402
@@ -98,30 +95,28 @@ def pdfium_only(data: bytes) -> float:
     """PDFium reading the text of every page: the floor for this import."""
     import pypdfium2 as pdfium
 
-    started = time.perf_counter()
-    document = pdfium.PdfDocument(data)
-    for page in document:
-        page.get_textpage().get_text_range()
-    return time.perf_counter() - started
+    def read() -> None:
+        for page in pdfium.PdfDocument(data):
+            page.get_textpage().get_text_range()
+
+    return timed(read)[0]
 
 
 def pypdf_only(data: bytes) -> float:
     """pypdf reading the text of every page (pure Python), for comparison."""
     from pypdf import PdfReader
 
-    started = time.perf_counter()
-    reader = PdfReader(io.BytesIO(data))
-    for page in reader.pages:
-        page.extract_text()
-    return time.perf_counter() - started
+    def read() -> None:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            page.extract_text()
+
+    return timed(read)[0]
 
 
 def run(label: str, data: bytes) -> None:
     """Time the import of `data` beside the baselines and print what it found."""
     baseline = pdfium_only(data)
-    started = time.perf_counter()
-    draft = parse_file("draft.pdf", data)
-    ours = time.perf_counter() - started
+    ours, draft = timed(lambda: parse_file("draft.pdf", data))
     pypdf = pypdf_only(data)
     print(
         f"{label:<9} import {ours:5.2f} s   baseline (PDFium text only) {baseline:5.2f} s"
@@ -139,7 +134,7 @@ def main() -> None:
     parser.add_argument("--no-typeset", action="store_true", help="skip the Typst PDF")
     args = parser.parse_args()
     data, written = draft_pdf(args.pages)
-    print(f"{args.pages} pages, {written} paragraphs written, {os.cpu_count()} CPUs")
+    print(f"{args.pages} pages, {written} paragraphs written, {load_average()}")
     run("simple", data)
     if not args.no_typeset:
         data = typeset_pdf(args.pages)

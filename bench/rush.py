@@ -53,7 +53,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import save_load  # noqa: E402 - bench/ is not a package
 from save_load import Gunicorn, percentile, prepare_database  # noqa: E402
-from support import ADMIN_URL, create_postgres, drop_postgres, make_app  # noqa: E402
+from support import (  # noqa: E402
+    ADMIN_URL,
+    create_postgres,
+    drop_postgres,
+    make_app,
+    start_celery,
+    stop,
+)
 
 from tests.services import OwnPostgres, OwnRedis  # noqa: E402
 
@@ -241,35 +248,11 @@ def csrf(page: str) -> str:
 # --- services -------------------------------------------------------------------------------
 
 
-def celery(env: dict, log: Path, *arguments: str) -> subprocess.Popen:
-    """A Celery process (worker or beat) of this run, in a process group of its own."""
-    command = [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", *arguments]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
 def worker(env: dict, folder: Path, name: str, queues: str) -> subprocess.Popen:
-    return celery(
+    return start_celery(
         env, folder / f"{name}.log", "worker", "-n", f"{name}@rush", "-Q", queues,
         "--concurrency", "1", "--loglevel", "WARNING", "--without-mingle", "--without-gossip",
     )  # fmt: skip
-
-
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # --- faults ---------------------------------------------------------------------------------
@@ -331,7 +314,7 @@ class WorkerKilled(Fault):
                 )
             )
             db.session.remove()
-        stop(self.run.heavy, signal.SIGKILL)
+        stop(self.run.heavy, group=True, sig=signal.SIGKILL)
         self.notes.append(
             f"synthesis {self.synthesis_id} requested; heavy worker SIGKILLed at "
             f"{self.run.elapsed():.0f} s with {parts}/{self.sections} sections done"
@@ -480,7 +463,6 @@ class Run:
         self.admin_url = self.postgres.admin_url if self.postgres else ADMIN_URL
         self.database_url = create_postgres("rush", self.admin_url)
         os.environ["AGORA_INSTANCE_DIR"] = str(self.folder)
-        os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
         self.agora = make_app(self.database_url, self.folder)
         self.accounts = prepare_database(self.agora, self.args.users)
         self.env = {
@@ -499,7 +481,7 @@ class Run:
         self.server = Gunicorn("wsgi:app", ROOT, self.env, self.folder / "gunicorn.log")
         self.mail = worker(self.env, self.folder, "mail", "mail,default")
         self.heavy = worker(self.env, self.folder, "heavy", "heavy")
-        self.beat = celery(
+        self.beat = start_celery(
             self.env, self.folder / "beat.log", "beat", "-s", str(self.folder / "beat-schedule"),
             "--loglevel", "WARNING",
         )  # fmt: skip
@@ -508,9 +490,9 @@ class Run:
     def stop(self) -> None:
         for process in (getattr(self, "beat", None), getattr(self, "mail", None)):
             if process:
-                stop(process)
+                stop(process, group=True, grace=60)
         if getattr(self, "heavy", None):
-            stop(self.heavy)
+            stop(self.heavy, group=True, grace=60)
         if getattr(self, "server", None):
             self.server.stop()
         if getattr(self, "agora", None):

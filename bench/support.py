@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -83,6 +84,11 @@ def make_app(database_url: str, instance_dir: Path, config_name: str = "developm
     )
 
 
+def sqlite_app(database: Path, **settings):
+    """The app in its test configuration on a SQLite file; files and emails beside the file."""
+    return make_app(f"sqlite:///{database}", database.parent, "testing", **settings)
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
@@ -90,8 +96,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def stop(process: subprocess.Popen, group: bool = False, grace: float = 30.0) -> None:
-    """SIGTERM, then SIGKILL after `grace` seconds; the whole process group when `group`."""
+def stop(
+    process: subprocess.Popen, group: bool = False, grace: float = 30.0, sig: int = signal.SIGTERM
+) -> None:
+    """`sig` (SIGTERM), then SIGKILL after `grace` seconds; the whole process group when `group`."""
     if process.poll() is not None:
         return
 
@@ -102,7 +110,7 @@ def stop(process: subprocess.Popen, group: bool = False, grace: float = 30.0) ->
             else:
                 process.send_signal(sig)
 
-    send(signal.SIGTERM)
+    send(sig)
     try:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
@@ -110,11 +118,60 @@ def stop(process: subprocess.Popen, group: bool = False, grace: float = 30.0) ->
         process.wait(timeout=10)
 
 
+def start_celery(env: dict, log: Path, *arguments: str) -> subprocess.Popen:
+    """A Celery process (worker or beat) of the app, in a process group of its own.
+
+    Stop it with `stop(process, group=True)`: a worker's pool processes go with it.
+    """
+    command = [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", *arguments]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def timed(action: Callable[[], object]) -> tuple[float, object]:
     """Wall-clock seconds of one call, and what it returned."""
     started = time.perf_counter()
     result = action()
     return time.perf_counter() - started, result
+
+
+def timed_cpu(action: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall-clock and CPU seconds of one call, and what it returned.
+
+    On a shared machine the wall clock also counts other programs' time; the CPU time of
+    this process varies less, so benchmarks print both.
+    """
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def peak_python_memory(action: Callable[[], object]) -> float:
+    """The most Python memory allocated at once while `action` runs, in MB (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def resident_bytes(field: str = "VmRSS") -> int:
+    """A size of this process from /proc/self/status (`VmRSS` now, `VmHWM` its peak), bytes."""
+    with open("/proc/self/status") as handle:
+        line = next(line for line in handle if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
+
+
+def load_average() -> str:
+    """The one-minute load and the CPU count, printed beside figures from a shared machine."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
 def print_table(headers: list[str], rows: list[list[object]]) -> None:

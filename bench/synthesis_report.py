@@ -35,23 +35,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import ROOT, load_average, resident_bytes, sqlite_app, timed_cpu  # noqa: E402
+
 TARGETS = {10_000: 10.0, 100_000: 90.0}  # items: seconds
 
 
 def say(message: str) -> None:
     print(message, flush=True)
-
-
-def make_app(database: Path):
-    from app import create_app
-
-    return create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
-        INSTANCE_DIR=database.parent,
-        MAIL_FILE_DIR=str(database.parent / "mail"),
-    )
 
 
 def build(items: int, seed: int, database: Path) -> None:
@@ -66,7 +57,7 @@ def build(items: int, seed: int, database: Path) -> None:
 
     corpus = corpus_for(items, seed)
     vectors, how = vectors_for_corpus(corpus, seed, limit=10_000, cache=True)
-    with make_app(database).app_context():
+    with sqlite_app(database).app_context():
         loaded = load_database(corpus, vectors, seed, warm_answers=True)
         consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == SLUG))
         started = time.perf_counter()
@@ -141,17 +132,15 @@ def child(mode: str, database: Path, out: Path) -> None:
         "docx": lambda s, o: reports.write_docx(s, "en", o, reader=COMMAND_LINE),
         "annex": read_annex,
     }
-    with make_app(database).app_context():
+    with sqlite_app(database).app_context():
         synthesis = db.session.scalar(sa.select(Synthesis).where(Synthesis.status == "done"))
         synthesis.result  # loaded before the clock starts, as a worker has it  # noqa: B018
-        before = status_field("VmRSS")
+        before = resident_bytes("VmRSS")
         if mode == "annex":
             tracemalloc.start()
-        wall, cpu = time.perf_counter(), time.process_time()
-        actions[mode](synthesis, out)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall, cpu, _ = timed_cpu(lambda: actions[mode](synthesis, out))
         traced = tracemalloc.get_traced_memory()[1] if mode == "annex" else None
-        peak = status_field("VmHWM")  # the peak resident size of this process
+        peak = resident_bytes("VmHWM")  # the peak resident size of this process
     pages = None
     if out.suffix == ".pdf":
         import pypdf
@@ -170,13 +159,6 @@ def child(mode: str, database: Path, out: Path) -> None:
             }
         )  # fmt: skip
     )
-
-
-def status_field(name: str) -> int:
-    """A `kB` field of /proc/self/status, in bytes."""
-    with open("/proc/self/status") as handle:
-        line = next(line for line in handle if line.startswith(name + ":"))
-    return int(line.split()[1]) * 1024
 
 
 def measure(mode: str, database: Path, out: Path) -> dict:
@@ -201,8 +183,8 @@ def report(results: dict[int, dict[str, dict]]) -> None:
 
     limit = Config.REPORT_PDF_ANNEX_LIMIT
     say(
-        f"\n== PDF synthesis report, SQLite, {os.cpu_count()} CPUs, load average "
-        f"{os.getloadavg()[0]:.1f} (wall s / CPU s); the PDF's annex lists up to {limit:,} items"
+        f"\n== PDF synthesis report, SQLite, {load_average()} (wall s / CPU s); "
+        f"the PDF's annex lists up to {limit:,} items"
     )
     say(
         f"{'items':>7}  {'baseline':>13}  {'ours PDF':>13}  {'ratio':>5}  {'pages b/o':>9}  "
@@ -245,7 +227,6 @@ def main() -> int:
     parser.add_argument("--database", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     if args.child:
         child(args.child, args.database, args.out)
         return 0

@@ -28,7 +28,7 @@ STANCES = ["support", "support", "support", "amend", "oppose", "amend"]
 
 def answered_consultation(db, consultation: Consultation | None = None) -> Consultation:
     """Six organisations each submitted feedback on paragraph 1 (and two on paragraph 2),
-    through the partner's own services."""
+    through the partner's own services, allowing its publication with their name."""
     consultation = consultation or make_consultation()
     first, second = consultation.current_version.paragraphs[:2]
     for index, (stance, comment) in enumerate(zip(STANCES, COMMENTS, strict=True)):
@@ -55,7 +55,7 @@ def answered_consultation(db, consultation: Consultation | None = None) -> Consu
             "",
             result.submission.lock_version,
         )
-        submissions.submit(member, consultation, base.submission.lock_version)
+        submissions.submit(member, consultation, base.submission.lock_version, publication="named")
     return consultation
 
 

@@ -63,8 +63,9 @@ def make_consultation(
     return consultation
 
 
-def make_submitted(consultation, organisation, items, answers=None):
-    """A submitted submission: items are (paragraph, stance, comment, amendment, language)."""
+def make_submitted(consultation, organisation, items, answers=None, publication="named"):
+    """A submitted submission: items are (paragraph, stance, comment, amendment, language);
+    its organisation allowed it to be published with its name unless `publication` says not."""
     from app.models import Answer, ParagraphFeedback, Submission
 
     submission = Submission(
@@ -73,6 +74,7 @@ def make_submitted(consultation, organisation, items, answers=None):
         version=consultation.current_version,
         status="submitted",
         submitted_at=utcnow(),
+        publication=publication,
     )
     for paragraph, stance, comment, amendment, language in items:
         submission.items.append(

@@ -14,12 +14,60 @@ import time
 from glob import glob
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def worker_env(
+    database_url: str, redis_url: str, folder: Path, secret_key: str, **settings: str
+) -> dict[str, str]:
+    """The environment of a Celery worker process on the test's database, broker and folder."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "AGORA_INSTANCE_DIR": str(folder),
+        "MAIL_FILE_DIR": str(folder / "mail"),
+        "AGORA_ENV": "development",
+        "SECRET_KEY": secret_key,
+        **settings,
+    }
+
+
+def start_worker(env: dict[str, str], *arguments: str, log: Path | None = None) -> subprocess.Popen:
+    """A real Celery worker process of the app (`arguments`: pool, queues, concurrency).
+
+    Its output goes to `log` when given, for a failing test to show.
+    """
+    quiet = ("--loglevel", "WARNING", "--without-mingle", "--without-gossip")
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "wsgi.celery_app",
+        "worker",
+        *quiet,
+        *arguments,
+    ]
+    output = log.open("ab") if log else subprocess.DEVNULL
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 60) -> None:
+    """Ask the worker to finish its task and go; kill it if it does not within `timeout`."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _answers(port: int) -> bool:
@@ -146,27 +194,3 @@ def own_postgres_cluster():
         needs_service(f"could not start a PostgreSQL cluster of the test's own: {error}")
     yield cluster
     cluster.destroy()
-
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def start_celery_worker(
-    env: dict, queues: str | None = None, log: Path | None = None, level: str = "WARNING"
-) -> subprocess.Popen:
-    """A real `celery worker` process of one pool process (all queues unless `queues`),
-    in its own process group; its output goes to `log` when given."""
-    command = [
-        *("celery", "-A", "wsgi.celery_app", "worker", "--concurrency", "1"),
-        *("--loglevel", level, "--without-mingle", "--without-gossip"),
-        *(("-Q", queues) if queues else ()),
-    ]
-    output = log.open("wb") if log else subprocess.DEVNULL
-    return subprocess.Popen(
-        [sys.executable, "-m", *command],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
-        start_new_session=True,
-    )

@@ -1,12 +1,14 @@
-"""Routes of the JSON API; the synthesis' shape is documented in docs/synthesis-json.md."""
+"""Routes of the JSON API; the synthesis' shape is documented in docs/synthesis-json.md, the
+published feedback's in docs/published-feedback-json.md."""
 
-from flask import jsonify
+from flask import Response, jsonify, request, stream_with_context
 from flask_login import current_user
 
 from app.api import bp
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultation_service
 from app.services.consultations.serializers import consultation_detail, consultation_summary
+from app.services.feedback import publication, published, published_files
 from app.services.synthesis import runs, schema
 
 
@@ -29,3 +31,13 @@ def synthesis(slug: str, number: int | None = None):
     item = consultation_service.get_by_slug(slug)
     found = runs.get_readable(current_user, item, number)
     return jsonify(schema.as_json(found))
+
+
+@bp.get("/consultations/<slug>/feedback")
+def published_feedback(slug: str):
+    item = consultation_service.get_by_slug(slug)
+    filters = published.PublicFilters.from_args(request.args)
+    entries = published.entries(current_user, item, filters)
+    counts = publication.counts(current_user, item)
+    chunks = published_files.json_chunks(item, filters, counts, entries)
+    return Response(stream_with_context(chunks), mimetype="application/json")

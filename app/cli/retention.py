@@ -10,6 +10,7 @@ retention_cli = AppGroup("retention", help="Remove personal data kept past its t
 LABELS = {
     "invitations": "unaccepted invitations erased",
     "exports": "export records deleted",
+    "sessions": "ended API tokens, emailed links and recovery codes deleted",
     "audit_lines": "audit lines removed",
     "archived_consultations": "archived consultations no longer naming their editors",
 }

@@ -31,8 +31,16 @@ KIND_NAMES = {
     "feedback": _l("Feedback"),
     "synthesis": _l("Synthesis report"),
     "decisions": _l("Decisions on amendments"),
+    "my_data": _l("My data"),
 }
-FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel (.xlsx)", "json": "JSON", "pdf": "PDF", "docx": "Word"}
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+    "json": "JSON",
+    "pdf": "PDF",
+    "docx": "Word",
+    "zip": _l("ZIP of a JSON file and a PDF"),
+}
 
 
 def filter_summary(job: ExportJob) -> list[tuple[str, str]]:

@@ -1,11 +1,12 @@
 """Reading the submission forms, whose fields depend on the draft's paragraphs and questions."""
 
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField
+from wtforms import HiddenField, RadioField
 
 from app.forms import CONTROL_CHARACTER_MESSAGE, BaseForm, has_control_characters
 from app.lazy_text import lazy_gettext as _l
 from app.models import Paragraph, Question
+from app.models.feedback import PUBLICATION
 from app.services.feedback.saving import ParagraphInput
 
 LANGUAGE_CHOICES = [
@@ -20,6 +21,8 @@ class SubmissionForm(BaseForm):
     """CSRF and the version the page was loaded at; the other fields are read by name."""
 
     lock_version = HiddenField()
+    # Checked by the service, which names the field in its error.
+    publication = RadioField(choices=list(PUBLICATION), validate_choice=False)
 
     def base_version(self) -> int:
         value = (self.lock_version.data or "").strip()

@@ -9,8 +9,8 @@ from app.feedback import bp
 from app.feedback.forms import SubmissionForm
 from app.feedback.routes import _consultation_for_partner
 from app.services.errors import DomainError
+from app.services.feedback import publication, submissions
 from app.services.feedback import saving as feedback
-from app.services.feedback import submissions
 from app.services.feedback.saving import ValidationFailed
 from app.utils import client_ip
 
@@ -31,6 +31,7 @@ def review(slug: str):
         sections=submissions.outline(consultation, submission),
         missing=submissions.missing_required_answers(consultation, submission),
         empty=submissions.is_empty(submission),
+        publication=publication.default_choice(consultation, submission),
     )
 
 
@@ -43,7 +44,13 @@ def submit(slug: str):
         flash(_("The form had expired. Please submit again."), "error")
         return redirect(url_for(".review", slug=slug))
     try:
-        submissions.submit(current_user, consultation, form.base_version(), ip=client_ip())
+        submissions.submit(
+            current_user,
+            consultation,
+            form.base_version(),
+            ip=client_ip(),
+            publication=form.publication.data or None,
+        )
     except ValidationFailed:
         flash(_("Some required questions are not answered yet."), "error")
         return redirect(url_for(".questions", slug=slug))
@@ -66,7 +73,25 @@ def receipt(slug: str):
         submission=submission,
         receipt_number=submissions.receipt_number(submission),
         sections=submissions.outline(consultation, submission),
+        form=SubmissionForm(),
     )
+
+
+@bp.post("/consultations/<slug>/respond/publication")
+@login_required
+def choose_publication(slug: str):
+    consultation = _consultation_for_partner(slug)
+    form = SubmissionForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please submit it again."), "error")
+        return redirect(url_for(".receipt", slug=slug))
+    try:
+        publication.choose(current_user, consultation, form.publication.data, ip=client_ip())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Your choice of publication is saved."), "success")
+    return redirect(url_for(".receipt", slug=slug) + "#publication")
 
 
 @bp.post("/consultations/<slug>/respond/withdraw")

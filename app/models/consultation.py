@@ -41,6 +41,12 @@ class Consultation(db.Model):
     opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The publication choice a partner's submit form offers first (see feedback.PUBLICATION).
+    publication_default: so.Mapped[str] = so.mapped_column(
+        sa.String(16), default="none", server_default="none"
+    )
+    # When staff published the feedback its senders allowed to be published; None: not now.
+    feedback_published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     versions: so.Mapped[list["DocumentVersion"]] = so.relationship(
         back_populates="consultation", order_by="DocumentVersion.number"

@@ -28,10 +28,11 @@ class ExportJob(db.Model):
     # The id in links: random, so a job's address says nothing about other people's jobs.
     public_id: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
     requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
-    consultation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("consultation.id"))
+    # None for a person's own data (My data), which belongs to no consultation.
+    consultation_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("consultation.id"))
     synthesis_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("synthesis.id"))
-    kind: so.Mapped[str] = so.mapped_column(sa.String(16))  # feedback | synthesis | decisions
-    file_format: so.Mapped[str] = so.mapped_column(sa.String(8))  # csv | xlsx | json | pdf | docx
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16))  # feedback | synthesis | my_data
+    file_format: so.Mapped[str] = so.mapped_column(sa.String(8))  # csv xlsx json pdf docx zip
     filters: so.Mapped[dict] = so.mapped_column(JSONType, default=dict)
     language: so.Mapped[str] = so.mapped_column(sa.String(8), default="en")
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="queued")
@@ -52,7 +53,7 @@ class ExportJob(db.Model):
     expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
 
     requested_by: so.Mapped[User] = so.relationship()
-    consultation: so.Mapped[Consultation] = so.relationship()
+    consultation: so.Mapped[Consultation | None] = so.relationship()
     synthesis: so.Mapped[Synthesis | None] = so.relationship()
 
     @property

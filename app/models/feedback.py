@@ -22,6 +22,14 @@ SUBMISSION_STATUSES = {
     "withdrawn": _l("Withdrawn"),
 }
 
+# How the organisation allows its submission to be published once staff publish the feedback:
+# with its name, without it (nothing that could identify it), or not at all.
+PUBLICATION = {
+    "named": _l("Published with the organisation's name"),
+    "anonymous": _l("Published without the organisation's name"),
+    "none": _l("Not published"),
+}
+
 
 class Submission(db.Model):
     """The one submission of an organisation on a consultation.
@@ -44,6 +52,11 @@ class Submission(db.Model):
     general_updated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     general_updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     source: so.Mapped[str] = so.mapped_column(sa.String(16), default="web")  # web | import
+    # Set when the organisation submits; submissions received before anyone was asked, and
+    # those staff import, are never published.
+    publication: so.Mapped[str] = so.mapped_column(
+        sa.String(16), default="none", server_default="none"
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
@@ -79,6 +92,10 @@ class Submission(db.Model):
     @property
     def status_label(self) -> str:
         return str(SUBMISSION_STATUSES.get(self.status, self.status))
+
+    @property
+    def publication_label(self) -> str:
+        return str(PUBLICATION.get(self.publication, self.publication))
 
     def item_for(self, paragraph_id: int) -> Optional["ParagraphFeedback"]:
         return next((i for i in self.items if i.paragraph_id == paragraph_id), None)

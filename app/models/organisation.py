@@ -20,6 +20,9 @@ class Organisation(db.Model):
     country: so.Mapped[str] = so.mapped_column(sa.String(2), default="")
     verified: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Erased by an administrator once its consultations were archived: the row stays (its
+    # submissions point to it) under a pseudonym, with no members left.
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     # "User" is found by name in SQLAlchemy's registry: user.py imports this module, and an
     # import back from here would tie the two aggregates in a circle.

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import routes, rules  # noqa: E402,F401
+from app.public import published, routes, rules  # noqa: E402,F401

@@ -8,6 +8,7 @@ from app.services.accounts import access
 from app.services.accounts import users as accounts
 from app.services.consultations import lifecycle as consultations
 from app.services.consultations import timeline
+from app.services.feedback import publication
 from app.services.reports import decisions
 from app.services.synthesis import runs
 from app.utils import query_int, safe_next_url
@@ -30,6 +31,7 @@ def consultation(slug: str):
         version=version,
         has_syntheses=bool(runs.readable(current_user, item)),
         has_decisions=decisions.has_published(current_user, item),
+        has_published_feedback=publication.is_published(item),
         steps=timeline.steps(item),
         participation=timeline.participation(item),
         invitation_advice=(

@@ -2,6 +2,8 @@
 
 Each kind of personal data has its own period in the configuration (days; 0 keeps it for
 ever): unaccepted invitations are erased like a person, finished exports' records deleted,
+the ended ways of being signed in forgotten (a browser session is a signed cookie that
+leaves no row; what outlives it here are API tokens, emailed links and recovery codes),
 the oldest audit lines removed (the chain head keeps where the kept lines start, so
 `flask audit verify` still passes), and archived consultations lose who edited what while
 the organisations' feedback stays. `plan` counts what `run` would remove.
@@ -15,12 +17,15 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import (
+    AccountToken,
     Answer,
+    ApiToken,
     AuditChainHead,
     AuditEvent,
     Consultation,
     ExportJob,
     ParagraphFeedback,
+    RecoveryCode,
     Submission,
     SubmissionRevision,
     User,
@@ -32,6 +37,7 @@ from app.services.exports import jobs
 SETTINGS = {
     "invitations": "RETENTION_INVITATION_DAYS",
     "exports": "RETENTION_EXPORT_DAYS",
+    "sessions": "RETENTION_SESSION_DAYS",
     "audit_lines": "RETENTION_AUDIT_DAYS",
     "archived_consultations": "RETENTION_ARCHIVED_DAYS",
 }
@@ -43,6 +49,7 @@ class Purge:
 
     invitations: int = 0
     exports: int = 0
+    sessions: int = 0
     audit_lines: int = 0
     archived_consultations: int = 0
 
@@ -71,6 +78,21 @@ def _old_exports(cutoff: datetime | None) -> sa.Select:
     return sa.select(ExportJob).where(
         ExportJob.status.in_(jobs.FINISHED), ExportJob.created_at < cutoff
     )
+
+
+def _ended_sign_ins(cutoff: datetime) -> list[tuple[type, sa.ColumnElement[bool]]]:
+    """What the server keeps of ways of being signed in that ended before the cutoff: API
+    tokens revoked or expired, emailed sign-in links used or expired, recovery codes used.
+
+    A browser session is a signed cookie with no row of its own (the account's counter ends
+    them all at once), so these rows are the whole of what its sign-ins leave behind here,
+    besides the audit lines, which keep to their own period.
+    """
+    return [
+        (ApiToken, sa.or_(ApiToken.revoked_at < cutoff, ApiToken.expires_at < cutoff)),
+        (AccountToken, sa.or_(AccountToken.used_at < cutoff, AccountToken.expires_at < cutoff)),
+        (RecoveryCode, RecoveryCode.used_at < cutoff),
+    ]
 
 
 def _last_old_line(cutoff: datetime | None) -> int | None:
@@ -110,6 +132,10 @@ def plan(now: datetime | None = None) -> Purge:
         found.invitations = _count(_stale_invitations(cutoff))
     if cutoff := _cutoff("exports", now):
         found.exports = _count(_old_exports(cutoff))
+    if cutoff := _cutoff("sessions", now):
+        found.sessions = sum(
+            _count(sa.select(model.id).where(ended)) for model, ended in _ended_sign_ins(cutoff)
+        )
     last = _last_old_line(_cutoff("audit_lines", now))
     if last is not None:
         found.audit_lines = _count(sa.select(AuditEvent.id).where(AuditEvent.id <= last))
@@ -138,6 +164,10 @@ def run(now: datetime | None = None) -> Purge:
                 (folder / job.stored_as).unlink(missing_ok=True)
             db.session.delete(job)
             done.exports += 1
+        db.session.commit()
+    if cutoff := _cutoff("sessions", now):
+        for model, ended in _ended_sign_ins(cutoff):
+            done.sessions += db.session.execute(sa.delete(model).where(ended)).rowcount
         db.session.commit()
     done.audit_lines = _purge_audit(_cutoff("audit_lines", now))
     if cutoff := _cutoff("archived_consultations", now):

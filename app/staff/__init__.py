@@ -27,6 +27,7 @@ from app.staff import (  # noqa: E402,F401
     organisations,
     outbox,
     privacy,
+    publication,
     responses,
     syntheses,
     users,

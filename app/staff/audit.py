@@ -75,7 +75,7 @@ def audit_csv():
     )
 
 
-def _csv(lines: Iterator, erased: frozenset[int]) -> Iterator[str]:
+def _csv(lines: Iterator, erased: frozenset) -> Iterator[str]:
     # Quoted by the csv module: a name holding CR/LF stays inside its cell, never a new line.
     buffer = io.StringIO()
     writer = csv.writer(buffer)

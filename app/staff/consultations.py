@@ -11,6 +11,7 @@ from app.services.consultations import lifecycle as consultations
 from app.services.consultations import questions, translations
 from app.services.drafts.importer import ImportFormatError
 from app.services.errors import DomainError
+from app.services.feedback import publication
 from app.services.ids import parse_id
 from app.staff import bp
 from app.staff.forms import (
@@ -79,13 +80,14 @@ def _render_manage(item, details: DetailsForm | None = None, open_form: OpenForm
         confirm=ConfirmForm(),
         translation_form=TranslationFileForm(),
         coverage=consultations.translation_coverage(item.current_version),
+        choices=publication.counts(current_user, item),
     )
 
 
 def _details_data(item) -> dict:
     data = {f"title_{lang}": item.title.get(lang, "") for lang in LANGS}
     data |= {f"summary_{lang}": item.summary.get(lang, "") for lang in LANGS}
-    return data | {"council": item.council}
+    return data | {"council": item.council, "publication_default": item.publication_default}
 
 
 @bp.post("/consultations/<slug>/details")
@@ -101,6 +103,7 @@ def save_details(slug: str):
                 summaries={lang: form[f"summary_{lang}"].data for lang in LANGS},
                 council=form.council.data,
                 ip=client_ip(),
+                publication_default=form.publication_default.data,
             )
         except DomainError as error:
             attach_error(form, error)

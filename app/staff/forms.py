@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from app.forms import BaseForm
 from app.lazy_text import lazy_gettext as _l
 from app.models.consultation import QUESTION_KINDS
+from app.models.feedback import PUBLICATION
 from app.models.user import ROLES
 from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 
@@ -62,6 +63,11 @@ class DetailsForm(BaseForm):
     summary_fr = TextAreaField(_l("Summary (French)"), validators=[Length(max=3000)])
     summary_es = TextAreaField(_l("Summary (Spanish)"), validators=[Length(max=3000)])
     council = StringField(_l("Policy Council"), validators=[Length(max=200)])
+    publication_default = SelectField(
+        _l("How feedback may be published: the choice partners' submit form offers first"),
+        choices=list(PUBLICATION.items()),
+        validate_choice=False,
+    )
     submit = SubmitField(_l("Save the details"))
 
 

@@ -36,6 +36,7 @@ def syntheses(slug: str):
         consultation=item,
         syntheses=items,
         decided=decisions.decision_counts(items),
+        withheld=runs.withheld_from_public(current_user, items),
         confirm=ConfirmForm(),
         vector_status=vectors.status(),
         vector_progress=vector_jobs.progress(item.id),

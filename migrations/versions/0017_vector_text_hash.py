@@ -1,7 +1,7 @@
 """Stored sentence vectors found by their text: identical texts are encoded once.
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-06 09:50:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -63,6 +63,11 @@ def test_staff_pages_are_accessible(live_server, page, assert_accessible):
     ]:
         page.goto(live_server + path)
         assert_accessible(page)
+    # My data: asked for on My account, followed on its job's page.
+    page.get_by_role("button", name="Prepare my data (JSON and PDF)").click()
+    page.wait_for_url("**/exports/*")
+    assert page.get_by_role("heading", name="My data", level=1).is_visible()
+    assert_accessible(page)
 
 
 def test_narrow_screen_has_no_horizontal_scroll(live_server, browser):
@@ -82,4 +87,20 @@ def test_second_factor_set_up_page_is_accessible(live_server, page, assert_acces
     page.wait_for_url(f"{live_server}/my-consultations")
     page.goto(f"{live_server}/login/set-up-second-factor")
     assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    assert_accessible(page)
+
+
+def test_administrator_erasure_pages_are_accessible(live_server, page, assert_accessible):
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "admin@example.org")
+    page.fill("#password", "demo-password-2026")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/login/second-factor")
+    type_second_factor(page)
+    page.wait_for_url(f"{live_server}/staff/")
+    page.goto(f"{live_server}/staff/organisations")
+    page.get_by_role("link", name="UNICEF").click()
+    page.get_by_role("link", name="Erase this organisation").click()
+    # The demo consultation is open: the page says what stands in the way.
+    assert page.get_by_text("Not archived yet:").is_visible()
     assert_accessible(page)

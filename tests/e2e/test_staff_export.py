@@ -21,7 +21,7 @@ from app.models import Consultation
 from config import _embedded_celery
 from tests.e2e.conftest import serving
 from tests.e2e.keyboard import press_enter_and_wait, tab_to, type_second_factor
-from tests.web.test_export_jobs import add_many_feedback
+from tests.exports.test_export_jobs import add_many_feedback
 
 pytestmark = pytest.mark.e2e
 

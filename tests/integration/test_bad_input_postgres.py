@@ -6,10 +6,10 @@ import pytest
 from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
+from tests.accounts.route_world import build_world
+from tests.accounts.test_access import ordered
 from tests.conftest import FreshRequestClient
 from tests.web import test_bad_input as walk
-from tests.web.route_world import build_world
-from tests.web.test_access import ordered
 
 POSTGRES_BROADCAST = ["a\x00b", str(2**64), "²", "9999-12-31"]
 

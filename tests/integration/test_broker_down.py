@@ -1,8 +1,5 @@
 """With Redis down a partner still saves and submits; the receipt goes out once it is back."""
 
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -19,9 +16,9 @@ from app.services import demo
 from app.services.mail import outbox
 from config import _redis_celery
 from tests.conftest import FreshRequestClient
+from tests.services import start_worker, stop_worker, worker_env
 
 pytestmark = [pytest.mark.redis]
-ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
 # A process without SECRET_KEY refuses to start; these are the tests' own.
 SECRET_KEY = "integration-tests-only"
@@ -81,45 +78,20 @@ def test_receipt_waits_in_the_outbox_and_goes_out_when_redis_is_back(redis_url, 
     back = make_app(tmp_path, database_url, redis_url)
     with back.app_context():
         assert outbox.relay_pending(now=utcnow() + timedelta(minutes=5)) == 1
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wsgi.celery_app",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "AGORA_INSTANCE_DIR": str(tmp_path),
-            "MAIL_FILE_DIR": str(tmp_path / "mail"),
-            "AGORA_ENV": "development",
-            "SECRET_KEY": SECRET_KEY,
-        },
-    )
+    log = tmp_path / "worker.log"
+    env = worker_env(database_url, redis_url, tmp_path, SECRET_KEY)
+    worker = start_worker(env, "--pool", "solo", log=log)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not list((tmp_path / "mail").glob("*.eml")):
             time.sleep(0.3)
     finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode(errors="replace")
+        stop_worker(worker, timeout=30)
+    output = log.read_text(errors="replace")
     [sent] = list((tmp_path / "mail").glob("*.eml"))
     email = message_from_bytes(sent.read_bytes(), policy=policy.default)
     assert email["To"] == "partner@unicef.example.org", output
-    assert "Sent while the broker was down." in email.get_content()
+    assert "Sent while the broker was down." in email.get_body(("plain",)).get_content()
     with back.app_context():
         receipt = db.session.scalar(
             sa.select(OutboxMessage).where(OutboxMessage.task == "app.tasks.mail.send_email")

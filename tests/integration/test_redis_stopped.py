@@ -4,10 +4,7 @@ the receipt goes out once, after Redis returns.
 Plays the fault on a redis-server of the test's own, never on the shared one.
 """
 
-import os
 import re
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -25,10 +22,9 @@ from app.services import demo
 from app.services.mail import outbox
 from config import _redis_celery
 from tests.conftest import FreshRequestClient, needs_service
-from tests.services import OwnRedis
+from tests.services import OwnRedis, start_worker, stop_worker, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "integration-tests-only"
 SLUG = "pact-for-the-future-opportunities"
 PARTNER = "partner@unicef.example.org"
@@ -64,23 +60,6 @@ def app(postgres_url, own_redis, tmp_path):
         demo.seed()
         yield app
         db.session.remove()
-
-
-def start_worker(app, redis_url: str, folder: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": redis_url,
-        "AGORA_INSTANCE_DIR": str(folder),
-        "MAIL_FILE_DIR": str(folder / "mail"),
-        "AGORA_ENV": "development",
-        "SECRET_KEY": SECRET_KEY,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", "worker", "-Q", "mail",
-         "--pool", "solo", "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 def autosave(client, section_page: str, comment: str, lock_version: str):
@@ -142,7 +121,9 @@ def test_saves_and_submission_go_on_and_the_receipt_leaves_once_redis_is_back(
 
     # Redis is back; beat's next sweep publishes the waiting receipt, the worker sends it.
     own_redis.start()
-    worker = start_worker(app, own_redis.url, tmp_path)
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    env = worker_env(database_url, own_redis.url, tmp_path, SECRET_KEY)
+    worker = start_worker(env, "-Q", "mail", "--pool", "solo")
     try:
         assert outbox.relay_pending(now=utcnow() + timedelta(minutes=5)) >= 1
         deadline = time.monotonic() + 60
@@ -164,8 +145,7 @@ def test_saves_and_submission_go_on_and_the_receipt_leaves_once_redis_is_back(
         outbox.relay_pending(now=utcnow() + timedelta(minutes=30))
         time.sleep(3)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop_worker(worker, timeout=30)
     [receipt] = receipts(tmp_path)
     assert receipt["To"] == PARTNER
-    assert "Written while Redis is down." in receipt.get_content()
+    assert "Written while Redis is down." in receipt.get_body(("plain",)).get_content()

@@ -6,9 +6,6 @@ worker runs, while its feedback's vector batches wait in Redis: it waits for the
 batch sends it on, and no text is encoded twice.
 """
 
-import os
-import signal
-
 import pytest
 import redis
 import sqlalchemy as sa
@@ -22,8 +19,8 @@ from app.services.synthesis import runs, vector_jobs
 from config import _redis_celery
 from tests.factories import COMMENTS, answered_consultation
 from tests.helpers import make_consultation
-from tests.integration.test_synthesis_worker import SECRET_KEY, wait_for, worker_env
-from tests.services import start_celery_worker
+from tests.integration.test_synthesis_worker import SECRET_KEY, wait_for
+from tests.services import start_worker, stop_worker, worker_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -41,7 +38,7 @@ def app(postgres_url, redis_url, tmp_path):
     )
     with app.app_context():
         upgrade()
-        yield app, worker_env(postgres_url, redis_db, tmp_path)
+        yield app, worker_env(postgres_url, redis_db, tmp_path, SECRET_KEY)
     redis.Redis.from_url(redis_db).flushdb()
 
 
@@ -58,9 +55,11 @@ def test_vectors_sections_and_merge_run_on_the_workers_of_their_queues(app, tmp_
     assert db.session.get(Synthesis, synthesis_id).dispatches == 0  # waiting for its vectors
 
     logs = {name: tmp_path / f"{name}.log" for name in ("vectors-sections", "merge")}
+    # INFO: each task's "succeeded" line says which worker ran it.
+    options = ("--concurrency", "1", "--loglevel", "INFO")
     workers = [
-        start_celery_worker(env, "vectors,sections", logs["vectors-sections"], level="INFO"),
-        start_celery_worker(env, "merge", logs["merge"], level="INFO"),
+        start_worker(env, *options, "-Q", "vectors,sections", log=logs["vectors-sections"]),
+        start_worker(env, *options, "-Q", "merge", log=logs["merge"]),
     ]
     try:
 
@@ -71,9 +70,7 @@ def test_vectors_sections_and_merge_run_on_the_workers_of_their_queues(app, tmp_
         wait_for(finished, 300, "the synthesis to finish")
     finally:
         for worker in workers:
-            os.killpg(worker.pid, signal.SIGTERM)
-        for worker in workers:
-            worker.wait(timeout=60)
+            stop_worker(worker)
     synthesis = db.session.get(Synthesis, synthesis_id)
     assert synthesis.status == "done", synthesis.error
     assert synthesis.dispatches == 1  # sent once, by the last batch

@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from datetime import timedelta
@@ -25,12 +26,12 @@ from app.services.feedback.saving import ParagraphInput
 from app.services.synthesis import runs
 from config import _redis_celery
 from tests.conftest import invite_organisations, make_user
-from tests.services import start_celery_worker
 
 # A process without SECRET_KEY refuses to start; these are the tests' own.
 SECRET_KEY = "integration-tests-only"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+ROOT = Path(__file__).resolve().parents[2]
 SLUG = "pact-for-the-future-opportunities"
 ORGANISATIONS = 40
 PHRASES = [
@@ -55,7 +56,27 @@ def worker_env(database_url: str, redis_url: str, folder: Path) -> dict:
 
 
 def start_worker(env: dict) -> subprocess.Popen:
-    return start_celery_worker(env)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wsgi.celery_app",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def wait_for(predicate, seconds: float, what: str) -> None:

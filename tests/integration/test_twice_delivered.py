@@ -5,12 +5,8 @@ sweeper's republish): the receipt is claimed in the outbox, a section's part is 
 the merged result written once.
 """
 
-import os
-import subprocess
-import sys
 import time
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 import redis
@@ -27,9 +23,9 @@ from app.services.feedback import saving, submissions
 from app.services.feedback.saving import ParagraphInput
 from app.services.synthesis import runs
 from config import _redis_celery
+from tests.services import start_worker, stop_worker, worker_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "integration-tests-only"
 SLUG = "pact-for-the-future-opportunities"
 PARTNER = "partner@unicef.example.org"
@@ -52,26 +48,12 @@ def app(postgres_url, redis_url, tmp_path):
     with app.app_context():
         upgrade()
         demo.seed()
-        env = {
-            **os.environ,
-            "DATABASE_URL": postgres_url,
-            "REDIS_URL": broker,
-            "AGORA_INSTANCE_DIR": str(tmp_path),
-            "MAIL_FILE_DIR": str(tmp_path / "mail"),
-            "AGORA_ENV": "development",
-            "SECRET_KEY": SECRET_KEY,
-        }
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "wsgi.celery_app", "worker",
-             "--concurrency", "2", "--loglevel", "WARNING", "--without-mingle",
-             "--without-gossip"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        env = worker_env(postgres_url, broker, tmp_path, SECRET_KEY)
+        worker = start_worker(env, "--concurrency", "2")
         try:
             yield app
         finally:
-            worker.terminate()
-            worker.wait(timeout=60)
+            stop_worker(worker)
             db.session.remove()
             redis.Redis.from_url(broker).flushdb()
 

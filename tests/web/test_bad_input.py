@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
 from app.forms import BaseForm
-from tests.web.route_world import ROLES, _variables, build_world, path_for
+from tests.accounts.route_world import ROLES, _variables, build_world, path_for
 
 # Examples per route and role; BAD_INPUT_EXAMPLES=50 makes a deeper run.
 EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "3"))
@@ -168,7 +168,7 @@ def walk_route(client, rule, method: str, values: dict, field_names: list[str]) 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_route_answers_a_server_error_to_bad_input(app, client, auth, users, organisation, role):
-    from tests.web.test_access import ordered
+    from tests.accounts.test_access import ordered
 
     values = build_world(users, organisation)
     if role != "anonymous":

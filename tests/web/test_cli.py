@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.models import Consultation, Organisation, User
 from tests.helpers import DRAFT_TXT, make_consultation, make_submitted
-from tests.unit.test_synthesis_report import printed
+from tests.reports.test_synthesis_report import printed
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

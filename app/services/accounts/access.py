@@ -100,14 +100,30 @@ def _can_read_all_submissions(user: User | None, target: object = None) -> bool:
 
 
 def _can_read_synthesis(user: User | None, synthesis: Synthesis) -> bool:
-    """Staff read every synthesis; the Council those released to it; everyone the public ones."""
+    """Staff read every synthesis; the Council those released to it; everyone the public ones
+    whose organisations all allowed their feedback to be published with their name."""
     if _is_staff(user):
         return True
     if synthesis.status != "done":
         return False
-    if synthesis.released_to == "public":
+    if _role(user) == "council":
+        return synthesis.released_to in RELEASED
+    return synthesis.released_to == "public" and quotes_consented(synthesis)
+
+
+def quotes_consented(synthesis: Synthesis) -> bool:
+    """Whether every organisation a synthesis read allowed its feedback to be published with
+    its name: only then may anyone read the synthesis, which quotes them and names them. A
+    choice changed after the release takes the synthesis back from the public at once."""
+    ids = (synthesis.watermark or {}).get("submission_ids", [])
+    if not ids:
         return True
-    return synthesis.released_to == "council" and _role(user) == "council"
+    withheld = db.session.scalar(
+        sa.select(Submission.id)
+        .where(Submission.id.in_(ids), Submission.publication != "named")
+        .limit(1)
+    )
+    return withheld is None
 
 
 def _can_review_synthesis(user: User | None, synthesis: Synthesis) -> bool:
@@ -134,7 +150,7 @@ def _can_read_decisions(user: User | None, synthesis: Synthesis) -> bool:
         return False
     if _role(user) in {"partner", "council"}:
         return True
-    return synthesis.released_to == "public"
+    return synthesis.released_to == "public" and quotes_consented(synthesis)
 
 
 def _can_export_feedback(user: User | None, consultation: Consultation) -> bool:
@@ -142,9 +158,25 @@ def _can_export_feedback(user: User | None, consultation: Consultation) -> bool:
     return _can_read_all_submissions(user) and _can_read_consultation(user, consultation)
 
 
+def _can_read_published_feedback(user: User | None, consultation: Consultation) -> bool:
+    """Everyone reads the feedback staff published after the deadline (what each organisation
+    allowed of it); staff read it before too, to see what publishing would show."""
+    if _is_staff(user):
+        return True
+    return consultation.feedback_published_at is not None and consultation.phase() in {
+        "closed",
+        "archived",
+    }
+
+
 def _is_requester(user: User | None, job: ExportJob) -> bool:
     """An export's file is its requester's alone, whatever the role of anyone else."""
     return _role(user) != "anonymous" and job.requested_by_id == user.id
+
+
+def _is_signed_in(user: User | None, target: object = None) -> bool:
+    """What concerns only the person themselves (My data): anyone signed in, for themselves."""
+    return _role(user) != "anonymous"
 
 
 def _can_invite_role(user: User | None, role: str) -> bool:
@@ -159,6 +191,7 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "consultation.manage": _is_staff,
     "organisation.read": _can_read_organisation,
     "organisation.manage": _is_staff,
+    "organisation.erase": _is_admin,
     "user.invite": _can_invite_role,
     "user.list": _is_staff,
     "user.manage": _is_admin,
@@ -180,9 +213,12 @@ RULES: dict[str, Callable[[User | None, object], bool]] = {
     "decisions.read": _can_read_decisions,
     "feedback.follow": _is_staff,
     "feedback.moderate": _is_staff,
+    "feedback.publish": _is_staff,
+    "feedback.read_published": _can_read_published_feedback,
     "audit.read": _is_staff,
     "export.feedback": _can_export_feedback,
     "export.read": _is_requester,
+    "account.own_data": _is_signed_in,
 }
 
 

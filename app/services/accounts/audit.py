@@ -247,16 +247,32 @@ def filter_choices(reader: User) -> FilterChoices:
     )
 
 
-def erased_people() -> frozenset[int]:
-    """The ids of erased accounts (a step of the trail's page and CSV, which asked access)."""
-    return frozenset(db.session.scalars(sa.select(User.id).where(User.erased_at.is_not(None))))
+def erased_people() -> frozenset[int | tuple[str, int]]:
+    """The ids of erased accounts, and ("organisation", id) for each erased organisation (a
+    step of the trail's page and CSV, which asked access)."""
+    people = db.session.scalars(sa.select(User.id).where(User.erased_at.is_not(None)))
+    organisations = db.session.scalars(
+        sa.select(Organisation.id).where(Organisation.erased_at.is_not(None))
+    )
+    return frozenset([*people, *(("organisation", o) for o in organisations)])
 
 
-def shown_details(event: AuditEvent, erased: Collection[int] = ()) -> dict:
-    """A line's details as readers see them: the email typed at a sign-in of a person erased
-    since is left out (the line itself, sealed in the chain, is never changed)."""
-    if event.object_type == "user" and event.object_id in erased and "email" in event.details:
-        return {key: value for key, value in event.details.items() if key != "email"}
+# What a line's details say that names what was erased since: the email typed at a sign-in,
+# the name an organisation was saved under.
+_NAMING = {"user": "email", "organisation": "name"}
+
+
+def shown_details(event: AuditEvent, erased: Collection[object] = ()) -> dict:
+    """A line's details as readers see them: what names a person or organisation erased since
+    is left out (the line itself, sealed in the chain, is never changed)."""
+    key = _NAMING.get(event.object_type or "")
+    if key is None or key not in event.details:
+        return event.details
+    marker = (
+        event.object_id if event.object_type == "user" else (event.object_type, event.object_id)
+    )
+    if marker in erased:
+        return {name: value for name, value in event.details.items() if name != key}
     return event.details
 
 

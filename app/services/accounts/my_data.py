@@ -1,27 +1,56 @@
-"""My data: everything the platform holds about the signed-in person, as one JSON document."""
+"""My data: everything the platform holds about a person, as one JSON-ready document.
+
+A worker writes it, with a readable PDF of the same, as an export job of the person's own
+(`app.services.exports.my_data`); asking for it and downloading it are audited there.
+"""
 
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ApiToken, AuditEvent, Submission, SubmissionRevision, User
+from app.models import (
+    ApiToken,
+    AuditEvent,
+    Paragraph,
+    Question,
+    Submission,
+    SubmissionRevision,
+    User,
+)
 from app.models.common import utcnow
-from app.services.accounts import audit
 
 
 def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def collect(user: User, ip: str | None = None) -> dict:
-    """The person's account, organisation, edits, submissions sent, tokens and audit lines."""
+def _parts(revisions: list[SubmissionRevision]) -> dict[str, dict]:
+    """Each key of the revisions' changes ("p:<id>", "q:<id>") as a person reads it."""
+    ids: dict[str, set[int]] = {"p": set(), "q": set()}
+    for revision in revisions:
+        for key in revision.changes or {}:
+            kind, _sep, number = key.partition(":")
+            if kind in ids and number.isdigit():
+                ids[kind].add(int(number))
+    parts: dict[str, dict] = {"general": {"general_comment": True}}
+    for paragraph in db.session.scalars(sa.select(Paragraph).where(Paragraph.id.in_(ids["p"]))):
+        parts[f"p:{paragraph.id}"] = {"paragraph": paragraph.number}
+    for question in db.session.scalars(sa.select(Question).where(Question.id.in_(ids["q"]))):
+        parts[f"q:{question.id}"] = {"question": question.position + 1}
+    return parts
+
+
+def collect(user: User) -> dict:
+    """The person's account, organisation, edits, submissions sent, tokens and audit lines
+    (the caller decided the reader is this person)."""
     organisation = user.organisation
     revisions = db.session.scalars(
         sa.select(SubmissionRevision)
         .where(SubmissionRevision.actor_id == user.id)
         .order_by(SubmissionRevision.id)
-    )
+    ).all()
+    parts = _parts(revisions)
     sent = db.session.scalars(
         sa.select(Submission).where(Submission.submitted_by_id == user.id).order_by(Submission.id)
     )
@@ -68,6 +97,7 @@ def collect(user: User, ip: str | None = None) -> dict:
                 "consultation": r.submission.consultation.slug,
                 "action": r.action,
                 "at": _when(r.at),
+                "changed": [parts.get(key, {"key": key}) for key in r.changes or {}],
                 "changes": r.changes,
             }
             for r in revisions
@@ -75,19 +105,29 @@ def collect(user: User, ip: str | None = None) -> dict:
         "submissions_sent": [
             {
                 "consultation": s.consultation.slug,
+                "consultation_title": s.consultation.title,
                 "status": s.status,
                 "submitted_at": _when(s.submitted_at),
                 "general_comment": s.general_comment,
+                "general_comment_language": s.general_language,
                 "paragraphs": [
                     {
                         "paragraph": i.paragraph.number,
                         "stance": i.stance,
                         "comment": i.comment,
+                        "language": i.language,
                         "amendment": i.amendment,
                     }
                     for i in s.items
                 ],
-                "answers": [{"question": a.question.position, "value": a.value} for a in s.answers],
+                "answers": [
+                    {
+                        "question": a.question.position + 1,
+                        "prompt": a.question.prompt,
+                        "value": a.value,
+                    }
+                    for a in s.answers
+                ],
             }
             for s in sent
         ],
@@ -112,6 +152,4 @@ def collect(user: User, ip: str | None = None) -> dict:
             for e in lines
         ],
     }
-    audit.record(user, "user.data_downloaded", user, ip=ip)
-    db.session.commit()
     return document

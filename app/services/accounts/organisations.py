@@ -58,6 +58,8 @@ def save(
     if same_name is not None and same_name.id != organisation_id:
         raise Conflict(_l("An organisation with this name already exists."), field="name")
     organisation = get(actor, organisation_id) if organisation_id else Organisation()
+    if organisation.erased_at is not None:  # its name must not come back
+        raise Conflict(_l("This organisation is erased."), field="name")
     organisation.name, organisation.kind, organisation.region = name, kind, region
     organisation.country, organisation.verified = country, verified
     db.session.add(organisation)

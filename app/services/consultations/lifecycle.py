@@ -10,6 +10,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import Consultation, DocumentVersion, Paragraph, Section, User
 from app.models.common import utcnow
+from app.models.feedback import PUBLICATION
 from app.services.accounts import access, audit
 from app.services.drafts.importer import ParsedDraft
 from app.services.errors import Conflict, DomainError, NotFound
@@ -185,9 +186,15 @@ def update_details(
     summaries: dict[str, str],
     council: str,
     ip: str | None = None,
+    publication_default: str | None = None,
 ) -> None:
-    """Set the title and summary in each language; the original language keeps a title."""
+    """Set the title and summary in each language (the original language keeps a title),
+    and the publication choice partners' submit form offers first."""
     access.require(actor, "consultation.manage")
+    if publication_default is not None and publication_default not in PUBLICATION:
+        raise DomainError(
+            _l("Choose how feedback may be published by default."), field="publication_default"
+        )
     if not titles.get(consultation.original_language, "").strip():
         raise DomainError(
             _l("The title in the original language is required."),
@@ -197,6 +204,8 @@ def update_details(
     consultation.title = {k: v.strip() for k, v in titles.items() if v.strip()}
     consultation.summary = {k: v.strip() for k, v in summaries.items() if v.strip()}
     consultation.council = council.strip()
+    if publication_default is not None:
+        consultation.publication_default = publication_default
     after = _details(consultation)
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
@@ -209,6 +218,7 @@ def _details(consultation: Consultation) -> dict:
         "title": dict(consultation.title or {}),
         "summary": dict(consultation.summary or {}),
         "council": consultation.council or "",
+        "publication_default": consultation.publication_default,
     }
 
 

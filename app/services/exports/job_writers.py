@@ -93,6 +93,13 @@ def write_synthesis_report(job: ExportJob, target: Path, progress: Progress) -> 
     )
 
 
+def write_my_data(job: ExportJob, target: Path, progress: Progress) -> None:
+    """Everything held about the requester: a ZIP of the JSON and a PDF in their language."""
+    from app.services.reports import my_data  # the report writers load when needed
+
+    my_data.write_archive(job.requested_by, job.language, target, progress)
+
+
 REPORT_FORMATS = {
     "pdf": ("application/pdf", "pdf"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
@@ -106,4 +113,5 @@ WRITERS: dict[tuple[str, str], Writer] = {
         ("synthesis", file_format): Writer(write_synthesis_report, "synthesis.read", *kind)
         for file_format, kind in REPORT_FORMATS.items()
     },
+    ("my_data", "zip"): Writer(write_my_data, "account.own_data", "application/zip", "zip"),
 }

@@ -80,8 +80,8 @@ def start(
     access.require(actor, writer.rule, synthesis or consultation)
     if (filters or {}).get("hidden") == "include":
         access.require(actor, "feedback.moderate", consultation)
-    _check_active_jobs(actor)
-    public_id = secrets.token_urlsafe(18)
+    check_active_jobs(actor)
+    public_id = new_public_id()
     name = consultation.slug + (f"-{kind}-{synthesis.number}" if synthesis else f"-{kind}")
     job = ExportJob(
         public_id=public_id,
@@ -95,9 +95,7 @@ def start(
         filename=f"{name}.{writer.extension}",
         stored_as=f"{public_id}.{writer.extension}",
     )
-    db.session.add(job)
-    db.session.flush()
-    message = outbox.enqueue(RUN_TASK, job_id=job.id)
+    message = enqueue(job)
     # The event every export leaves: who asked for what, with which filters.
     audit.record(
         actor, f"{kind}.exported", consultation, ip,
@@ -109,7 +107,19 @@ def start(
     return job
 
 
-def _check_active_jobs(actor: User) -> None:
+def new_public_id() -> str:
+    """The id of a job in its links: random, so it says nothing about other jobs."""
+    return secrets.token_urlsafe(18)
+
+
+def enqueue(job: ExportJob) -> OutboxMessage:
+    """Add the job and its worker's outbox message (the caller audits, commits and relays)."""
+    db.session.add(job)
+    db.session.flush()
+    return outbox.enqueue(RUN_TASK, job_id=job.id)
+
+
+def check_active_jobs(actor: User) -> None:
     """Refuse a job beyond MAX_ACTIVE_JOBS queued or running for one person: each may hold a
     worker for minutes, and one person must not fill the queue for everyone else."""
     if actor.id is None:  # the command line writes its exports itself, never through jobs
@@ -339,10 +349,12 @@ def download(user: User | None, public_id: str, ip: str | None = None) -> Delive
     path = export_folder() / job.stored_as
     if current_status(job) != "done" or not path.is_file():
         raise NotFound(_l("This file is not available (any more)."))
+    # A person's own data reads as such in their trail; every other file as an export.
+    action = "user.data_downloaded" if job.kind == "my_data" else "export.downloaded"
     audit.record(
-        user, "export.downloaded", job, ip,
+        user, action, job, ip,
         kind=job.kind, format=job.file_format, filters=job.filters,
-        consultation=job.consultation.slug, size=job.size,
+        consultation=job.consultation.slug if job.consultation else None, size=job.size,
     )  # fmt: skip
     db.session.commit()
     return Delivery(path, job.filename, _writer(job.kind, job.file_format).mimetype)

@@ -18,6 +18,7 @@ from app.models import (
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.feedback import publication as publishing
 from app.services.feedback.editing import (
     ValidationFailed,
     add_revision,
@@ -84,14 +85,25 @@ def has_unsubmitted_changes(submission: Submission | None) -> bool:
 
 
 def submit(
-    user: User, consultation: Consultation, reviewed_version: int, ip: str | None = None
+    user: User,
+    consultation: Consultation,
+    reviewed_version: int,
+    ip: str | None = None,
+    publication: str | None = None,
 ) -> Submission:
-    """Send the organisation's submission as reviewed; a repeated submit changes nothing."""
+    """Send the organisation's submission as reviewed, with how it may be published (by
+    default the choice already made, else the consultation's); a repeated submit changes
+    nothing but that choice."""
     require_open_for(user, consultation)
     submission = submission_of(consultation, user.organisation_id)
     if is_empty(submission):
         raise DomainError(_l("There is nothing to submit yet."))
+    if publication is None:
+        publication = publishing.default_choice(consultation, submission)
+    publication = publishing.check_choice(publication)
     if _already_submitted(submission):
+        if submission.publication != publication:
+            publishing.choose(user, consultation, publication, ip=ip)
         return submission
     if submission.lock_version != reviewed_version:
         raise Conflict(_l("The submission changed since you reviewed it. Please review it again."))
@@ -101,7 +113,7 @@ def submit(
             {f"question-{q.id}": [_l("This question needs an answer.")] for q in missing}
         )
     try:
-        receipt = _mark_submitted(user, consultation, submission, ip)
+        receipt = _mark_submitted(user, consultation, submission, publication, ip)
         # Embedding the comments now spares the next synthesis the slowest step.
         embedding = vector_jobs.queue_for_submissions(consultation.id, [submission.id])
         db.session.commit()
@@ -118,13 +130,22 @@ def submit(
     return submission
 
 
-def _mark_submitted(user: User, consultation: Consultation, submission: Submission, ip: str | None):
-    """Set the submitted state, log it and queue the receipt (the caller commits)."""
+def _mark_submitted(
+    user: User,
+    consultation: Consultation,
+    submission: Submission,
+    publication: str,
+    ip: str | None,
+):
+    """Set the submitted state and the publication choice, log them and queue the receipt
+    (the caller commits)."""
+    first = submission.submitted_at is None
+    publishing.record_choice(user, submission, publication, ip=ip, first=first)
     now = utcnow()
     submission.status, submission.submitted_at, submission.submitted_by = "submitted", now, user
     submission.submitted_lock_version = submission.lock_version + 1
     add_revision(submission, submission.lock_version + 1, "submitted", user, now)
-    audit.record(user, "submission.submitted", submission, ip=ip)
+    audit.record(user, "submission.submitted", submission, ip=ip, publication=publication)
     return mail.queue_email(
         user,
         "receipt",

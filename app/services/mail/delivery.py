@@ -1,5 +1,8 @@
 """Email: queued through the outbox, rendered in the recipient's language when a task sends it.
 
+Each email is a plain-text part (`email/<name>.txt`) and, as its alternative, an HTML part
+(`email/<name>.html`, extending `email/_layout.html`) in the site's palette and name mark.
+
 The outbox keeps the template's name and a plain context (records by reference), never a
 rendered body: the email is rendered when it is sent, with links built from `BASE_URL`
 whatever the request that caused it, and an account link's token is issued only then, so
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app import palette
 from app.extensions import db
 from app.models import OutboxMessage, User
 from app.services.accounts import links
@@ -33,14 +37,16 @@ def queue_email(
     account_link: str | None = None,
     **context: object,
 ) -> OutboxMessage:
-    """Add `email/<template>.txt` for `user` to the outbox, rendered in their language when sent.
+    """Add `email/<template>` (.txt and .html) for `user` to the outbox, rendered in their
+    language when sent.
 
     `account_link` ("invite" or "reset") issues a single-use account token when the email
     is sent and gives it to the template as `token`.
     """
     if account_link is not None and account_link not in ACCOUNT_LINKS:
         raise ValueError(f"unknown account link: {account_link}")
-    current_app.jinja_env.get_template(f"email/{template}.txt")  # a typo fails here, not later
+    for kind in ("txt", "html"):  # a typo, or a missing part, fails here, not later
+        current_app.jinja_env.get_template(f"email/{template}.{kind}")
     if user.id is None:
         db.session.flush()
     return outbox.enqueue(
@@ -92,7 +98,16 @@ def compose(message: OutboxMessage) -> EmailMessage | None:
         subject = str(plain.from_plain(payload["subject"]))
         context = plain.from_plain(payload["context"])
         body = render_template(f"email/{payload['template']}.txt", user=user, **context, **extra)
-    return _email(message, user.email, subject, body)
+        html = render_template(
+            f"email/{payload['template']}.html",
+            user=user,
+            subject=subject,
+            colours={**palette.PALETTE, "white": palette.WHITE},
+            mark_name=palette.MARK_NAME,
+            **context,
+            **extra,
+        )
+    return _email(message, user.email, subject, body, html)
 
 
 def message_id(message: OutboxMessage) -> str:
@@ -101,7 +116,9 @@ def message_id(message: OutboxMessage) -> str:
     return f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
-def _email(message: OutboxMessage, to: str, subject: str, body: str) -> EmailMessage:
+def _email(
+    message: OutboxMessage, to: str, subject: str, body: str, html: str | None = None
+) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = to
@@ -109,6 +126,8 @@ def _email(message: OutboxMessage, to: str, subject: str, body: str) -> EmailMes
     email["Message-ID"] = message_id(message)
     email["Date"] = formatdate()
     email.set_content(body)
+    if html is not None:  # multipart/alternative: clients show the last part they can
+        email.add_alternative(html, subtype="html")
     return email
 
 

@@ -35,6 +35,7 @@ from app.services.reports.pdf import (
     render_pdf,
     user_text,
 )
+from app.services.reports.text_language import written_in
 from app.services.synthesis import schema
 from app.services.synthesis.review import decisions_of
 
@@ -58,6 +59,8 @@ class DecidedGroup:
     outcome: str
     reason: str
     decided_at: datetime
+    language: str | None = None  # the wording's, as the synthesis recorded it
+    reason_language: str | None = None  # not recorded: told from the reason's words
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,8 @@ def _decided_groups(
                 outcome=str(OUTCOMES[decision.decision]),
                 reason=decision.reason,
                 decided_at=decision.decided_at,
+                language=group.language,
+                reason_language=written_in(decision.reason),
             )
         )
     return groups
@@ -181,7 +186,9 @@ def _pdf_data(report: DecisionsReport) -> dict[str, Any]:
                         {
                             "heading": _("Wording %(index)d", index=group.index)
                             + f": {group.outcome}",
-                            "text": user_text(group.text, wording_lang),
+                            "text": user_text(
+                                group.text, group.language or report.original_language
+                            ),
                             "diff": [[op, clean(piece)] for op, piece in group.diff],
                             "proposed_by": ngettext(
                                 "Proposed by %(num)d organisation",
@@ -189,7 +196,7 @@ def _pdf_data(report: DecisionsReport) -> dict[str, Any]:
                                 len(group.organisations),
                             ),
                             "organisations": names(group.organisations),
-                            "reason": user_text(group.reason),
+                            "reason": user_text(group.reason, group.reason_language),
                             "decided": _("Decided on %(date)s.", date=moment(group.decided_at)),
                         }
                         for group in paragraph.groups

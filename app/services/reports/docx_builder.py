@@ -15,12 +15,13 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from docx.table import Table, _Cell
 
+from app import palette
 from app.services.reports.bidi import is_rtl
+from app.services.reports.text_language import is_rtl_language, word_language
 
-# Word's language tags for the document's proofing language.
-WORD_LANGUAGES = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES"}
 # Characters XML 1.0 forbids; a comment pasted from elsewhere may hold them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -34,7 +35,8 @@ class DocxBuilder:
         self._styles = {
             s.name: s.style_id for s in self.document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH
         }
-        self._set_language(WORD_LANGUAGES.get(language, language))
+        self._set_language(word_language(language) or language)
+        self._set_colours()
 
     def _set_language(self, tag: str) -> None:
         defaults = self.document.styles.element.find(qn("w:docDefaults"))
@@ -46,15 +48,45 @@ class DocxBuilder:
         lang.set(qn("w:val"), tag)
         self.document.core_properties.language = tag
 
+    def _set_colours(self) -> None:
+        """Headings and titles in the site's palette instead of Word's default blues."""
+        styles = self.document.styles
+        for name, colour in (
+            ("Title", "ink"),
+            ("Subtitle", "muted"),
+            ("TOC Heading", "accent"),
+            ("Heading 1", "accent"),
+            ("Heading 2", "accent"),
+            ("Heading 3", "ink"),
+            ("Heading 4", "ink"),
+            ("Quote", "ink"),
+        ):
+            styles[name].font.color.rgb = RGBColor.from_string(palette.word_colour(colour))
+        # The rule under the title, as under the site's header.
+        for border in styles["Title"].element.iter(qn("w:bottom")):
+            border.set(qn("w:color"), palette.word_colour("accent"))
+            border.attrib.pop(qn("w:themeColor"), None)
+
+    def name_mark(self, subtitle: str) -> None:
+        """The site's name mark in the page header, as the PDF reports carry it."""
+        header = self.document.sections[0].header.paragraphs[0]
+        name = header.add_run(palette.MARK_NAME)
+        name.bold = True
+        name.font.color.rgb = RGBColor.from_string(palette.word_colour("accent"))
+        detail = header.add_run(f"  {subtitle}")
+        detail.font.color.rgb = RGBColor.from_string(palette.word_colour("muted"))
+
     def paragraph(
         self,
         text: str = "",
         style: str | None = None,
         rtl: bool | None = None,
         keep_next: bool = False,
+        language: str | None = None,
         **run_format: bool,
     ) -> OxmlElement:
-        """A new paragraph with `text` as one run; right-to-left if `rtl` (default: its text)."""
+        """A new paragraph with `text` as one run; right-to-left if `rtl` (default: its text);
+        `language` is the text's when a person wrote it."""
         p = OxmlElement("w:p")
         properties = OxmlElement("w:pPr")
         # The schema fixes the order of these elements.
@@ -70,7 +102,7 @@ class DocxBuilder:
             p.append(properties)
         self._end.addprevious(p)
         if text:
-            self.run(p, text, **run_format)
+            self.run(p, text, language=language, **run_format)
         return p
 
     def run(
@@ -81,8 +113,9 @@ class DocxBuilder:
         italic: bool = False,
         strike: bool = False,
         underline: bool = False,
+        language: str | None = None,
     ) -> None:
-        """A run of `text` in `p`; its line breaks kept."""
+        """A run of `text` in `p`; its line breaks kept, marked with its `language` if given."""
         r = OxmlElement("w:r")
         properties = OxmlElement("w:rPr")
         for flag, tag in ((bold, "w:b"), (italic, "w:i"), (strike, "w:strike")):
@@ -94,6 +127,12 @@ class DocxBuilder:
             properties.append(u)
         if is_rtl(text):
             properties.append(OxmlElement("w:rtl"))
+        tag = word_language(language)
+        if tag:  # after w:rtl: the schema fixes the order
+            lang = OxmlElement("w:lang")
+            # Word reads a right-to-left run's language from its complex-script slot.
+            lang.set(qn("w:bidi" if is_rtl_language(tag) else "w:val"), tag)
+            properties.append(lang)
         if len(properties):
             r.append(properties)
         for index, line in enumerate(_NOT_XML.sub("", text).split("\n")):
@@ -105,8 +144,8 @@ class DocxBuilder:
             r.append(t)
         p.append(r)
 
-    def heading(self, text: str, level: int) -> None:
-        self.paragraph(text, f"Heading {level}")
+    def heading(self, text: str, level: int, language: str | None = None) -> None:
+        self.paragraph(text, f"Heading {level}", language=language)
 
     def page_break(self) -> None:
         p = self.paragraph()
@@ -127,6 +166,7 @@ class DocxBuilder:
         for cell, text in zip(first.cells, header, strict=True):
             cell.text = ""
             self.run(cell.paragraphs[0]._p, text, bold=True)
+            shade(cell, palette.word_colour("tint"))
         for row, values in zip(table.rows[1:], rows, strict=True):
             for cell, text in zip(row.cells, values, strict=True):
                 self.run(cell.paragraphs[0]._p, _NOT_XML.sub("", str(text)))

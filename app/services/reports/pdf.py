@@ -26,8 +26,10 @@ import typst
 from flask_babel import _, format_date, format_time
 from fontTools.ttLib import TTFont
 
+from app import palette
 from app.i18n import Localized, current_timezone_name, language_name
 from app.services.reports.bidi import is_rtl
+from app.services.reports.text_language import typst_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 FONT_PATHS = [
@@ -73,13 +75,13 @@ def _undrawable() -> re.Pattern[str]:
 
 
 def user_text(text: str | None, language: str | None = None) -> dict[str, Any]:
-    """Typed text as the templates' `ut` takes it: the text, its direction and language."""
+    """Typed text as the templates' `ut` takes it: the text, its direction and language
+    (with its region when the tag names one)."""
     value = clean(text)
     item: dict[str, Any] = {"t": value}
     if is_rtl(value):
         item["rtl"] = True
-    if language:
-        item["lang"] = language
+    item.update(typst_language(language))
     return item
 
 
@@ -140,6 +142,7 @@ def render_pdf(
             shutil.copyfile(TEMPLATES / name, root / name)
         with open(root / "data.json", "w", encoding="utf-8") as out:
             json.dump(_cleaned(data), out, ensure_ascii=False)
+        _write_identity(root)
         if extra is not None:
             extra(root)
         if before_compile is not None:
@@ -152,6 +155,16 @@ def render_pdf(
     else:
         target.write(pdf)
     return None
+
+
+def _write_identity(root: Path) -> None:
+    """The site's palette and name mark, which every report's page style reads."""
+    identity = {
+        "colours": palette.report_colours(),
+        "mark": {"name": palette.MARK_NAME, "sub": _("UCLG Policy Council consultations")},
+    }
+    (root / "identity.json").write_text(json.dumps(identity, ensure_ascii=False), "utf-8")
+    (root / "mark.svg").write_text(palette.mark_svg(), "utf-8")
 
 
 def _compile_waiting(source: Path, root: Path, waiting: Callable[[float], None] | None) -> bytes:

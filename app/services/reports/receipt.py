@@ -4,10 +4,10 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import IO, Any
 
-from flask_babel import _, force_locale
+from flask_babel import _, force_locale, get_locale
 
-from app.i18n import localize
-from app.models import Question, Submission
+from app.i18n import Localized, localize
+from app.models import Answer, Question, Submission
 from app.services.feedback.submissions import outline, receipt_number
 from app.services.reports.pdf import (
     clean,
@@ -65,7 +65,7 @@ def receipt_data(
                     else None,
                     "amendment": withheld
                     if f"amendment:{item.id}" in hidden and item.amendment
-                    else user_text(item.amendment)
+                    else user_text(item.amendment, item.language)
                     if item.amendment
                     else None,
                     "diff": [
@@ -91,7 +91,7 @@ def receipt_data(
                 "prompt": localized(localize(question.prompt, original)),
                 "answer": withheld
                 if answer and f"answer:{answer.id}" in hidden
-                else _answer_text(question, answer.value if answer else None, original),
+                else _answer_text(question, answer, original),
             }
         )
     submitted_by = submission.submitted_by
@@ -140,21 +140,26 @@ def receipt_data(
     }
 
 
-def _answer_text(question: Question, value: Any, original: str) -> dict[str, Any] | str:
-    """An answer as the submission pages show it: the option's words, "4 / 5", or the text."""
+def _answer_text(question: Question, answer: Answer | None, original: str) -> dict[str, Any] | str:
+    """An answer as the submission pages show it: the option's words, "4 / 5", or the text,
+    each in the language it is written in."""
+    value = answer.value if answer else None
     if value is None or value == "" or value == []:
         return _("No answer")
     if question.kind == "scale":
         return f"{value} / 5"
     options = question.options or []
 
-    def option(index: Any) -> str:
+    def option(index: Any) -> Localized:
         if isinstance(index, int) and index < len(options):
-            return localize(options[index], original).text
-        return str(index)
+            return localize(options[index], original)
+        return Localized(str(index), str(get_locale()), False)
 
     if question.kind == "single":
-        return user_text(option(value))
+        return localized(option(value))
     if question.kind == "multiple":
-        return user_text(", ".join(option(v) for v in value))
-    return user_text(str(value))
+        chosen = [option(v) for v in value]
+        # In the original language only when every option stood in for a missing translation.
+        fallback = chosen[0].language if all(o.is_fallback for o in chosen) else None
+        return user_text(", ".join(o.text for o in chosen), fallback)
+    return user_text(str(value), answer.language if answer else None)

@@ -22,7 +22,7 @@ from flask_babel import (
     ngettext,
 )
 
-from app.i18n import Localized, current_timezone_name, localize
+from app.i18n import Localized, current_timezone_name, language_name, localize
 from app.models import AmendmentDecision, Synthesis, User
 from app.services.accounts import access
 from app.services.reports import synthesis_pdf
@@ -48,8 +48,9 @@ from app.services.reports.synthesis_model import (
     anchor,
 )
 from app.services.reports.synthesis_wordings import wording
+from app.services.reports.text_language import written_in
 from app.services.synthesis import charts, drilldown, review, schema, stances
-from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
+from app.vocabulary import ORGANISATION_KINDS, REGIONS
 from app.vocabulary import STANCES as STANCE_ORDER
 
 
@@ -168,7 +169,7 @@ def _campaign(entry: schema.Campaign, language: str) -> Campaign:
         entry.texts[shown] if shown else entry.text,
         entry.count or len(entry.feedback_ids),
         entry.organisations,
-        [(LANGUAGE_NAMES.get(code, code), n) for code, n in sorted(entry.languages.items())],
+        [(language_name(code, True), n) for code, n in sorted(entry.languages.items())],
         [(str(ORGANISATION_KINDS.get(k, k)), n) for k, n in sorted(entry.by_kind.items())],
         shown,
         list(entry.feedback_ids),
@@ -228,6 +229,7 @@ def _decision(row: AmendmentDecision | None, with_names: bool) -> Decision | Non
         row.reason,
         row.decided_by.name if row.decided_by and with_names else "",
         format_date(row.decided_at, "long"),
+        written_in(row.reason),
     )
 
 
@@ -245,7 +247,7 @@ def _theme(theme: schema.Theme | schema.AnswerTheme, text: Localizer) -> Theme:
         label=text(theme.label),
         size=theme.size or len(members),
         organisations=organisations,
-        languages=[(LANGUAGE_NAMES.get(code, code), n) for code, n in sorted(languages.items())],
+        languages=[(language_name(code, True), n) for code, n in sorted(languages.items())],
         quotes=[_quote(q) for q in theme.quotes],
     )
 

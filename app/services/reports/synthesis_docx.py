@@ -13,7 +13,8 @@ from typing import IO
 
 from flask_babel import _, ngettext
 
-from app.i18n import language_name
+from app import palette
+from app.i18n import Localized, language_name
 from app.services.reports.bidi import is_rtl
 from app.services.reports.docx_builder import DocxBuilder, shade
 from app.services.reports.synthesis_model import (
@@ -28,10 +29,8 @@ from app.vocabulary import STANCES as STANCE_ORDER
 
 # Light tints of each stance's chart colour (as in the PDF), by the stance's share 1–4.
 HEAT_FILLS = {
-    "support": ("EDF4EF", "D6E7DC", "BBD7C5", "9BC4AA"),
-    "amend": ("F7F2EB", "EEE2D1", "E3CEB2", "D6B78F"),
-    "oppose": ("F9EDED", "F2D7D5", "E8BDBA", "DE9E99"),
-    "none": ("F2F3F4", "E2E3E5", "CFD1D4", "B9BCC0"),
+    stance: tuple(tint.lstrip("#").upper() for tint in tints)
+    for stance, tints in palette.HEAT_TINTS.items()
 }
 
 
@@ -43,6 +42,7 @@ def write_report(
     """Write `report` as a DOCX file to `target` (a path or binary file)."""
     doc = DocxBuilder(report.language)
     doc.document.core_properties.title = report.title.text
+    doc.name_mark(_("UCLG Policy Council consultations"))
     _title_page(doc, report)
     parts = dict(report.parts)
     if report.is_empty:
@@ -81,7 +81,7 @@ def write_report(
 
 def _title_page(doc: DocxBuilder, report: SynthesisReport) -> None:
     doc.paragraph(_("Synthesis %(number)d", number=report.number), "Subtitle")
-    doc.paragraph(report.title.text, "Title")
+    doc.paragraph(report.title.text, "Title", language=_fallback(report.title))
     doc.paragraph(_("Compiled on %(date)s", date=report.compiled_on))
     doc.paragraph(
         ngettext(
@@ -193,7 +193,7 @@ def _ranking(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
 def _paragraph(doc: DocxBuilder, report: SynthesisReport, part: ParagraphPart) -> None:
     doc.heading(_("Paragraph %(number)s", number=part.number), 2)
     if part.section.text:
-        doc.paragraph(part.section.text, italic=True)
+        doc.paragraph(part.section.text, italic=True, language=_fallback(part.section))
     if part.text.is_fallback:
         language = language_name(part.text.language)
         doc.paragraph(
@@ -201,7 +201,7 @@ def _paragraph(doc: DocxBuilder, report: SynthesisReport, part: ParagraphPart) -
               language=language),
             italic=True,
         )  # fmt: skip
-    doc.paragraph(part.text.text, "Quote")
+    doc.paragraph(part.text.text, "Quote", language=_fallback(part.text))
     if part.total:
         doc.table(
             [_("Stance"), _("Organisations")],
@@ -226,10 +226,10 @@ def _wording(doc: DocxBuilder, wording: Wording) -> None:
     doc.paragraph(_("Wording %(index)d", index=wording.index), bold=True)
     if wording.source_note:
         doc.paragraph(wording.source_note, italic=True)
-    _diff(doc, wording.diff, wording.change)
+    _diff(doc, wording.diff, wording.change, wording.language)
     for sibling in wording.siblings:
         doc.paragraph(sibling.title, italic=True)
-        _diff(doc, sibling.diff, sibling.change)
+        _diff(doc, sibling.diff, sibling.change, sibling.language)
     proposed = ngettext(
         "Proposed by %(num)d organisation", "Proposed by %(num)d organisations", wording.count
     )
@@ -244,28 +244,30 @@ def _wording(doc: DocxBuilder, wording: Wording) -> None:
     line = doc.paragraph(f"{_('Decision of the Council:')} {decision.label}", bold=True)
     doc.run(line, f" ({decision.decided_on}{who})")
     reason = doc.paragraph(_("Reason:") + " ", bold=True)
-    doc.run(reason, decision.reason)
+    doc.run(reason, decision.reason, language=decision.reason_language)
 
 
-def _diff(doc: DocxBuilder, pieces: list[tuple[str, str]], change: str) -> None:
-    """A word diff, struck out and underlined, then the change in words for those who
-    cannot see the marks."""
+def _diff(
+    doc: DocxBuilder, pieces: list[tuple[str, str]], change: str, language: str | None
+) -> None:
+    """A word diff in the wording's language, struck out and underlined, then the change in
+    words for those who cannot see the marks."""
     proposed_text = "".join(text for op, text in pieces if op != "del")
     diff = doc.paragraph(rtl=is_rtl(proposed_text))
     for op, text in pieces:
-        doc.run(diff, text, strike=op == "del", underline=op == "ins")
+        doc.run(diff, text, strike=op == "del", underline=op == "ins", language=language)
     if change:
         doc.paragraph(f"{_('Proposed change:')} {change}")
 
 
 def _quote(doc: DocxBuilder, quote: Quote) -> None:
-    doc.paragraph(quote.text, "Quote")
+    doc.paragraph(quote.text, "Quote", language=quote.language)
     feedback = f" · {_('Feedback')} {quote.feedback_id}" if quote.feedback_id is not None else ""
     doc.paragraph(f"— {quote.organisation}{feedback}")
 
 
 def _theme(doc: DocxBuilder, theme: Theme, level: int) -> None:
-    doc.heading(theme.label.text or _("Untitled"), level)
+    doc.heading(theme.label.text or _("Untitled"), level, _fallback(theme.label))
     size = ngettext("%(num)d comment", "%(num)d comments", theme.size)
     languages = ", ".join(f"{name}: {count}" for name, count in theme.languages)
     doc.paragraph(f"{size} · {languages}" if languages else size)
@@ -279,7 +281,7 @@ def _theme(doc: DocxBuilder, theme: Theme, level: int) -> None:
 def _campaigns(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
     doc.heading(title, 1)
     for campaign in report.campaigns:
-        doc.paragraph(campaign.text, "Quote")
+        doc.paragraph(campaign.text, "Quote", language=campaign.language)
         line = ngettext(
             "%(num)d copy of the same text", "%(num)d copies of the same text", campaign.count
         )
@@ -299,7 +301,7 @@ def _campaigns(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
 def _questions(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
     doc.heading(title, 1)
     for question in report.questions:
-        doc.heading(question.prompt.text, 2)
+        doc.heading(question.prompt.text, 2, _fallback(question.prompt))
         doc.paragraph(ngettext("%(num)d answer", "%(num)d answers", question.answers))
         if question.figure is not None:
             _figure(doc, question.figure, 3)
@@ -336,7 +338,7 @@ def _changes(doc: DocxBuilder, report: SynthesisReport, title: str) -> None:
     if changes.new_themes:
         doc.heading(_("New themes"), 2)
         for label in changes.new_themes:
-            doc.paragraph(label.text, "List Bullet")
+            doc.paragraph(label.text, "List Bullet", language=_fallback(label))
 
 
 def _annex(
@@ -362,8 +364,13 @@ def _annex(
             if entry.stance:
                 doc.run(who, f" — {entry.stance}")
             if entry.comment:
-                doc.paragraph(entry.comment)
+                doc.paragraph(entry.comment, language=entry.language)
             if entry.amendment:
                 wording = doc.paragraph(rtl=is_rtl(entry.amendment))
                 doc.run(wording, f"{label} ", italic=True)
-                doc.run(wording, entry.amendment)
+                doc.run(wording, entry.amendment, language=entry.language)
+
+
+def _fallback(text: Localized) -> str | None:
+    """The language of a translated text shown in its original because it is missing."""
+    return text.language if text.is_fallback else None

@@ -82,6 +82,7 @@ class Decision:
     reason: str
     decided_by: str
     decided_on: str
+    reason_language: str | None = None  # not recorded: detected from the reason's words
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Sibling:
     title: str
     diff: list[tuple[str, str]]
     change: str
+    language: str | None = None  # the language the wording is written in
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Wording:
     change: str = ""  # the change in words, as a screen reader says it
     source_note: str = ""  # which language's draft `diff` is against, when not the reader's
     siblings: list[Sibling] = field(default_factory=list)  # the change from other drafts
+    language: str | None = None  # the language the wording in `diff` is written in
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from app.services.reports.synthesis_model import (
     SynthesisReport,
     Theme,
 )
+from app.services.reports.text_language import typst_language
 from app.vocabulary import STANCES as STANCE_ORDER
 
 # The stages a PDF goes through, and where each starts on the job's progress bar.
@@ -106,8 +107,8 @@ def _write_annex(
                         who = f"{who} — {entry.stance}"
                     row = [
                         user_text(who),
-                        user_text(entry.comment) if entry.comment else None,
-                        user_text(entry.amendment) if entry.amendment else None,
+                        user_text(entry.comment, entry.language) if entry.comment else None,
+                        user_text(entry.amendment, entry.language) if entry.amendment else None,
                     ]
                     out.write(("," if position else "") + json.dumps(row, ensure_ascii=False))
                 out.write("]}")
@@ -295,12 +296,14 @@ def _paragraph(part: Any) -> dict[str, Any]:
             {
                 "heading": _("Wording %(index)d", index=w.index),
                 "diff": [[op, clean(piece)] for op, piece in w.diff],
+                "language": typst_language(w.language) or None,
                 "change": f"{_('Proposed change:')} {clean(w.change)}" if w.change else "",
                 "note": w.source_note,
                 "siblings": [
                     {
                         "title": s.title,
                         "diff": [[op, clean(piece)] for op, piece in s.diff],
+                        "language": typst_language(s.language) or None,
                         "change": f"{_('Proposed change:')} {clean(s.change)}",
                     }
                     for s in w.siblings
@@ -329,7 +332,7 @@ def _decision(decision: Any) -> dict[str, Any] | None:
         "title": f"{_('Decision of the Council:')} {decision.label}",
         "when": f"({when})",
         "reason_label": _("Reason:"),
-        "reason": user_text(decision.reason),
+        "reason": user_text(decision.reason, decision.reason_language),
     }
 
 

@@ -37,6 +37,7 @@ def wording(
             + f" ({_wordings(len(v.feedback_ids))})",
             [(op, piece) for op, piece in v.diff],
             change_sentence(v.change or _described(v.diff)),
+            v.language,
         )
         for v in variants
         if v is not shown
@@ -51,6 +52,7 @@ def wording(
         change_sentence((shown or group).change or _described(diff)),
         note,
         siblings,
+        source or group.language,
     )
 
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from app import palette
 from app.vocabulary import STANCE_LABELS as STANCES
 from app.vocabulary import STANCES as STANCE_ORDER
 
 # Contrast against white: 5.4, 5.2, 6.6 and 5.8 to 1 (WCAG 1.4.11 asks for 3 to 1).
-STANCE_FILLS = {"support": "#1b7a3d", "amend": "#a15c00", "oppose": "#b42318", "none": "#5f6670"}
-BAR_FILL = "#0b5394"  # 7.8 to 1
-INK = "#1d2433"
+STANCE_FILLS = palette.STANCES
+BAR_FILL = palette.PALETTE["accent"]  # 7.8 to 1
+INK = palette.PALETTE["ink"]
 
 WIDTH = 480
 ROW = 40  # label line, then the bar

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
+from app.i18n import language_name
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Answer,
@@ -185,11 +186,15 @@ def participation_bars(result: schema.SynthesisResult) -> dict[str, list[tuple[s
     columns = {
         "by_kind": (figures.by_kind, ORGANISATION_KINDS),
         "by_region": (figures.by_region, REGIONS),
-        "by_language": (figures.by_language, LANGUAGE_NAMES),
+        "by_language": (figures.by_language, None),
     }
     bars = {}
     for name, (counts, names) in columns.items():
-        rows = [(key, str(names.get(key, key)), int(n)) for key, n in counts.items()]
+        # Languages are named in the reader's language ("Anglais" on a French page).
+        rows = [
+            (key, str(names.get(key, key)) if names else language_name(key, True), int(n))
+            for key, n in counts.items()
+        ]
         bars[name] = sorted(rows, key=lambda row: (-row[2], row[1]))
     return bars
 

@@ -252,10 +252,26 @@ def release(actor: User, synthesis: Synthesis, audience: str, ip: str | None = N
         raise DomainError(_l("Choose who may read the synthesis."), field="audience")
     if synthesis.status != "done":
         raise Conflict(_l("Only a finished synthesis can be released."))
+    if audience == "public" and not access.quotes_consented(synthesis):
+        raise Conflict(
+            _l(
+                "Synthesis %(number)d cannot be published to everyone: it quotes and names "
+                "organisations that did not allow their feedback to be published with their "
+                "name. Release it to the Council.",
+                number=synthesis.number,
+            )
+        )
     synthesis.released_to = audience
     synthesis.released_at = utcnow() if audience else None
     audit.record(actor, "synthesis.released", synthesis, ip=ip, audience=audience)
     db.session.commit()
+
+
+def withheld_from_public(actor: User, syntheses: list[Synthesis]) -> set[int]:
+    """The ids of the finished syntheses the public may not read, whoever they are released
+    to: they quote and name organisations that did not allow publication with their name."""
+    access.require(actor, "synthesis.run")
+    return {s.id for s in syntheses if s.status == "done" and not access.quotes_consented(s)}
 
 
 def readable(user: User | None, consultation: Consultation) -> list[Synthesis]:
