@@ -118,6 +118,9 @@ class Config:
 
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SYNTHESIS_STALE_SECONDS = int(os.environ.get("SYNTHESIS_STALE_SECONDS", "600"))
+    # A synthesis requested while new feedback's vector batches are pending waits for them
+    # at most this long, then computes the missing vectors itself.
+    SYNTHESIS_VECTOR_WAIT_SECONDS = int(os.environ.get("SYNTHESIS_VECTOR_WAIT_SECONDS", "900"))
     # Test-only: a section task waits on this Redis key (app/tasks/hold.py); never set it.
     TASK_HOLD_KEY = os.environ.get("AGORA_TASK_HOLD_KEY", "")
     # PostgreSQL: a page answers within seconds when the database is gone or stuck, never

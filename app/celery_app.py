@@ -10,21 +10,24 @@ from kombu import Exchange, Queue
 from app.tasks.base import FlaskTask
 
 # Emails wait for nothing else; a 100,000-item synthesis or export waits only for its kind.
-QUEUES = ("mail", "default", "heavy")
-HEAVY_TASKS = (
-    "app.tasks.synthesis.synthesize_section",
-    "app.tasks.synthesis.merge_synthesis",
-    "app.tasks.synthesis.embed_submission",
-    "app.tasks.synthesis.refresh_vectors",
-    "app.tasks.exports.run_export",
-)
+# A synthesis's three kinds of work have a queue each, so each can have its own machines:
+# vector batches (many, small, CPU), sections (many, small) and the merge (one, the memory).
+QUEUES = ("mail", "default", "heavy", "vectors", "sections", "merge")
+ROUTES = {
+    "app.tasks.synthesis.embed_batch": "vectors",
+    "app.tasks.synthesis.embed_submission": "vectors",
+    "app.tasks.synthesis.refresh_vectors": "vectors",
+    "app.tasks.synthesis.synthesize_section": "sections",
+    "app.tasks.synthesis.merge_synthesis": "merge",
+    "app.tasks.exports.run_export": "heavy",
+}
 ROUTING = {
     "task_default_queue": "default",
-    # Declared, so a worker started without -Q (`make run`, the tests) consumes all three.
+    # Declared, so a worker started without -Q (`make run`, the tests) consumes them all.
     "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
     "task_routes": {
         "app.tasks.mail.*": {"queue": "mail"},
-        **{name: {"queue": "heavy"} for name in HEAVY_TASKS},
+        **{name: {"queue": queue} for name, queue in ROUTES.items()},
     },
 }
 

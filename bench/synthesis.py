@@ -20,7 +20,8 @@ answers' vectors are stored too, as the app does at submit time (--cold-answers 
 them out, as after a bulk import: the merge then embeds them).
 
 Then --workers Celery worker processes (`celery -A wsgi.celery_app worker --concurrency 1`)
-are started against Redis (redis://127.0.0.1:6379/12, flushed at start and end) and the
+are started against Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/12, flushed at start
+and end) and the
 database; the script calls runs.request_synthesis(COMMAND_LINE, consultation) and times
 until the synthesis' status is "done", and reads the peak RSS (VmHWM) of each worker's
 processes. The baseline, timed in the same run on the same rows, is the irreducible work:
@@ -30,8 +31,12 @@ more in this process under cProfile and prints where the time goes; when the mer
 too many bind parameters, it is profiled once more with compute.vectors_for wrapped by this
 script to ask for 30,000 ids per query (in this process only, to see the cost past that query).
 
+With --cold, nothing is stored beforehand: the corpus is imported as a feedback file through
+the real import service while the workers run, and what a user waits for is timed (the
+vectors after the import, then a synthesis): see bench/synthesis_cold.py.
+
     .venv/bin/python bench/synthesis.py [--items 10000,100000] [--database sqlite|postgres]
-                                        [--workers 2] [--profile] [--cold-answers]
+                                        [--workers 2] [--profile] [--cold-answers] [--cold]
 """
 
 from __future__ import annotations
@@ -59,7 +64,8 @@ import numpy as np
 from support import create_postgres, drop_postgres, make_app, throwaway_secret_key
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_URL = "redis://127.0.0.1:6379/12"
+# BENCH_REDIS_URL: another database when someone else's run already uses this one.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 SLUG = "pact-for-the-future-opportunities"  # the demo consultation
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "agora-bench"
 TARGET_SECONDS = {10_000: 10.0, 100_000: 60.0}  # with two worker processes
@@ -162,30 +168,21 @@ def insert(model, rows: list[dict]) -> None:
         db.session.execute(sa.insert(model.__table__), rows[start : start + CHUNK])
 
 
-def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) -> Loaded:
-    """Migrations, demo data, and the corpus as submitted submissions with stored vectors."""
+def prepare_database(corpus):
+    """Migrations and demo data, the draft's paragraphs given the corpus's texts; the
+    consultation and its paragraphs by corpus paragraph number."""
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
     from app.extensions import db
-    from app.models import (
-        Answer,
-        CommentVector,
-        Consultation,
-        Organisation,
-        ParagraphFeedback,
-        Submission,
-    )
+    from app.models import Consultation
     from app.services import demo
-    from app.services.synthesis import embedding
-    from app.services.synthesis import vectors as stored  # the parameter keeps its name
 
     with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
         upgrade()
     demo.seed()
     consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == SLUG))
-    version = consultation.current_version
-    paragraphs = version.paragraphs
+    paragraphs = consultation.current_version.paragraphs
     if len(paragraphs) != len(corpus.paragraphs):
         raise RuntimeError(
             f"the demo has {len(paragraphs)} paragraphs, the corpus {len(corpus.paragraphs)}"
@@ -194,11 +191,13 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
     for paragraph, planted in zip(paragraphs, corpus.paragraphs, strict=True):
         paragraph.text = dict(planted.text)
     db.session.commit()
-    paragraph_of = {p.number: paragraphs[i] for i, p in enumerate(corpus.paragraphs)}
+    return consultation, {p.number: paragraphs[i] for i, p in enumerate(corpus.paragraphs)}
 
-    # About N/17 organisations answering (nearly) every paragraph: the k-th item of each
-    # paragraph goes to submission k. Items come in corpus order (by organisation), so one
-    # submission gathers the items of two neighbouring corpus organisations.
+
+def submission_slots(corpus) -> list[list[int]]:
+    """Item indexes per submission: about N/17 organisations answering (nearly) every
+    paragraph, the k-th item of each paragraph going to submission k. Items come in corpus
+    order (by organisation), so one submission gathers two neighbouring corpus organisations."""
     by_paragraph: dict[str, list[int]] = defaultdict(list)
     for index, item in enumerate(corpus.items):
         by_paragraph[item.paragraph].append(index)
@@ -207,6 +206,27 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
     for indexes in by_paragraph.values():
         for k, index in enumerate(indexes):
             slots[k].append(index)
+    return slots
+
+
+def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) -> Loaded:
+    """Migrations, demo data, and the corpus as submitted submissions with stored vectors."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import (
+        Answer,
+        CommentVector,
+        Organisation,
+        ParagraphFeedback,
+        Submission,
+    )
+    from app.services.synthesis import embedding
+    from app.services.synthesis import vectors as stored  # the parameter keeps its name
+
+    consultation, paragraph_of = prepare_database(corpus)
+    version = consultation.current_version
+    slots = submission_slots(corpus)
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -403,6 +423,19 @@ class Worker:
             if peak is not None:
                 self.peaks[pid] = max(self.peaks.get(pid, 0), peak)
 
+    def cpu(self) -> float:
+        """CPU seconds used so far by the worker and its pool processes (those alive)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in [self.process.pid, *children(self.process.pid)]:
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+
     @property
     def peak(self) -> int:
         return max(self.peaks.values(), default=0)
@@ -442,6 +475,25 @@ def wait_for_workers(app, workers: list[Worker], timeout: float = 120) -> None:
             return
         time.sleep(0.3)
     raise RuntimeError(f"the workers did not answer within {timeout:.0f} s")
+
+
+def worker_env(database_url: str, instance_dir: Path) -> dict:
+    """The environment of the benchmark's worker processes."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "AGORA_ENV", "SYNTHESIS_STALE_SECONDS"}
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        AGORA_INSTANCE_DIR=str(instance_dir),
+        AGORA_ENV="development",
+        SECRET_KEY=throwaway_secret_key(),
+        MAIL_FILE_DIR=str(instance_dir / "mail"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
 
 
 def flush_redis() -> None:
@@ -640,20 +692,7 @@ def run_size(args, n_items: int, work_dir: Path) -> Measure:
             measure.baseline = run_baseline(loaded.consultation_id)
             say(f"  baseline {measure.baseline.total:.2f} s")
 
-            env = {
-                k: v
-                for k, v in os.environ.items()
-                if k not in {"DATABASE_URL", "REDIS_URL", "AGORA_ENV", "SYNTHESIS_STALE_SECONDS"}
-            }
-            env.update(
-                DATABASE_URL=database_url,
-                REDIS_URL=REDIS_URL,
-                AGORA_INSTANCE_DIR=str(instance_dir),
-                AGORA_ENV="development",
-                SECRET_KEY=throwaway_secret_key(),
-                MAIL_FILE_DIR=str(instance_dir / "mail"),
-                PYTHONDONTWRITEBYTECODE="1",
-            )
+            env = worker_env(database_url, instance_dir)
             flush_redis()
             for number in range(1, args.workers + 1):
                 log = work_dir / f"worker-{label}-{number}.log"
@@ -778,6 +817,14 @@ def main() -> int:
         "--profile", action="store_true", help="then profile sections and merge in this process"
     )
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="import through the import service, time the vectors, then a synthesis",
+    )
+    parser.add_argument(
+        "--rate-sample", type=int, default=2_000, help="texts the encoder alone is timed on"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.items.split(",") if s.strip()]
     if not sizes or min(sizes) < 17 or args.workers < 1:
@@ -791,6 +838,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below
     measures = []
+    if args.cold:
+        return run_cold_sizes(args, sizes, work_dir)
     try:
         flush_redis()
         for size in sizes:
@@ -803,6 +852,26 @@ def main() -> int:
             flush_redis()
         if measures:
             report(measures, args.workers)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return 0
+
+
+def run_cold_sizes(args, sizes: list[int], work_dir: Path) -> int:
+    """--cold: see bench/synthesis_cold.py."""
+    from bench.synthesis_cold import report_cold, run_cold
+
+    colds = []
+    try:
+        for size in sizes:
+            try:
+                colds.append(run_cold(args, size, work_dir))
+            except Exception as error:  # noqa: BLE001 - the other sizes still run
+                say(f"  {size:,} items: {type(error).__name__}: {short(str(error))}")
+    finally:
+        with contextlib.suppress(Exception):
+            flush_redis()
+        if colds:
+            report_cold(colds, args.workers)
         shutil.rmtree(work_dir, ignore_errors=True)
     return 0
 

@@ -84,7 +84,8 @@ class CommentVector(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(16))
     source_id: so.Mapped[int]
-    text_hash: so.Mapped[str] = so.mapped_column(sa.String(32))
+    # Indexed: a text already encoded is found by its hash and not encoded again.
+    text_hash: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
     vector: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     encoder: so.Mapped[str] = so.mapped_column(
         sa.String(120), default="", server_default="", index=True

@@ -9,7 +9,7 @@ from app.lazy_text import lazy_gettext as _l
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
 from app.services.reports import decisions
-from app.services.synthesis import runs, vectors
+from app.services.synthesis import runs, vector_jobs, vectors
 from app.staff import bp
 from app.staff.forms import ConfirmForm
 from app.utils import client_ip
@@ -39,6 +39,7 @@ def syntheses(slug: str):
         withheld=runs.withheld_from_public(current_user, items),
         confirm=ConfirmForm(),
         vector_status=vectors.status(),
+        vector_progress=vector_jobs.progress(item.id),
     )
 
 

@@ -7,7 +7,7 @@ recomputing vectors made by another encoder, and purging those whose text is gon
 from celery import chord, group, shared_task
 from celery.canvas import Signature
 
-from app.services.synthesis import compute, runs, vectors
+from app.services.synthesis import compute, runs, vector_jobs, vectors
 from app.tasks.base import AgoraTask, OutboxTask
 from app.tasks.hold import hold_here
 
@@ -61,7 +61,21 @@ def sweep() -> int:
     return runs.sweep()
 
 
-# One submission's comments: hundreds of texts, seconds of encoding.
+# A batch is at most `vector_jobs.JOB_TEXTS` texts: seconds of encoding, a few MB.
+@shared_task(
+    name="app.tasks.synthesis.embed_batch",
+    base=OutboxTask,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
+def embed_batch(outbox_id: int) -> None:
+    """Encode a batch of new texts ahead of any synthesis; the last one sends those waiting."""
+    consultation_id = vector_jobs.run_batch(outbox_id)
+    if consultation_id is not None:
+        runs.after_vectors(consultation_id)
+
+
+# Messages queued by earlier releases: one submission's comments.
 @shared_task(
     name="app.tasks.synthesis.embed_submission",
     base=OutboxTask,

@@ -45,9 +45,10 @@ def test_only_errors_that_can_pass_are_retried():
     ("task", "queue"),
     [
         ("app.tasks.mail.send_email", "mail"),
-        ("app.tasks.synthesis.synthesize_section", "heavy"),
-        ("app.tasks.synthesis.merge_synthesis", "heavy"),
-        ("app.tasks.synthesis.refresh_vectors", "heavy"),
+        ("app.tasks.synthesis.synthesize_section", "sections"),
+        ("app.tasks.synthesis.merge_synthesis", "merge"),
+        ("app.tasks.synthesis.embed_batch", "vectors"),
+        ("app.tasks.synthesis.refresh_vectors", "vectors"),
         ("app.tasks.exports.run_export", "heavy"),
         ("app.tasks.outbox.relay_outbox", "default"),
         ("app.tasks.reminders.send_deadline_reminders", "default"),
@@ -57,14 +58,11 @@ def test_emails_wait_for_no_synthesis(celery, task, queue):
     assert celery.amqp.router.route({}, task)["queue"].name == queue
 
 
-def test_a_worker_started_without_queues_takes_all_three(celery):
-    assert set(celery.amqp.queues) == {"mail", "default", "heavy"}
+def test_a_worker_started_without_queues_takes_them_all(celery):
+    names = {"mail", "default", "heavy", "vectors", "sections", "merge"}
+    assert set(celery.amqp.queues) == names
     # Each bound by its own key: a message routed to one queue lands in that queue only.
-    assert {q.name: q.routing_key for q in celery.amqp.queues.values()} == {
-        "mail": "mail",
-        "default": "default",
-        "heavy": "heavy",
-    }
+    assert {q.name: q.routing_key for q in celery.amqp.queues.values()} == {n: n for n in names}
 
 
 def test_every_task_beat_runs_exists(app, celery):

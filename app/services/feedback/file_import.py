@@ -44,6 +44,8 @@ from app.services.feedback.file_rows import (
     read_sheet,
 )
 from app.services.language import detect_many
+from app.services.mail import outbox
+from app.services.synthesis import vector_jobs
 
 JOIN = "\n\n"  # between the texts of several rows on the same paragraph
 CHANGED_MEANWHILE = _l(
@@ -147,8 +149,11 @@ def import_feedback(
         raise FeedbackImportError(report)
     _detect_languages(plan)
     try:
-        _write(actor, consultation, version, plan, created, report)
+        submission_ids = _write(actor, consultation, version, plan, created, report)
         audit.record(actor, "feedback.imported", consultation, ip, file=filename, **report.counts())
+        # The texts' vectors are computed by background batches from now on, not by the
+        # first synthesis; queued in this transaction, so a broker outage loses none.
+        embedding = vector_jobs.queue_for_submissions(consultation.id, submission_ids)
         db.session.commit()
     except IntegrityError as error:  # an organisation or submission created meanwhile
         db.session.rollback()
@@ -156,6 +161,7 @@ def import_feedback(
     except Conflict:
         db.session.rollback()
         raise
+    outbox.relay(*embedding)
     return report
 
 
@@ -244,8 +250,9 @@ def _write(
     plan: dict[str, _Feedback],
     new_organisations: dict[str, NewOrganisation],
     report: ImportReport,
-) -> None:
-    """Create the organisations, then each submission, its items and its revision, in bulk."""
+) -> list[int]:
+    """Create the organisations, then each submission, its items and its revision, in bulk;
+    the ids of the submissions written."""
     now, actor_id = utcnow(), getattr(actor, "id", None)
     created = _create_organisations(new_organisations, now)
     for key, organisation_id in created.items():
@@ -288,6 +295,7 @@ def _write(
     report.submissions = len(plan)
     report.items = len(inserts) + len(updates)
     report.general_comments = sum(1 for feedback in plan.values() if feedback.general)
+    return [submission_id for submission_id, _, _ in submissions.values()]
 
 
 def _diff(before: dict, after: dict) -> dict[str, list]:

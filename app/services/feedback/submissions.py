@@ -28,8 +28,7 @@ from app.services.feedback.editing import (
 from app.services.ids import is_valid_id
 from app.services.mail import delivery as mail
 from app.services.mail import outbox
-
-EMBED_TASK = "app.tasks.synthesis.embed_submission"
+from app.services.synthesis import vector_jobs
 
 
 @dataclass
@@ -116,7 +115,7 @@ def submit(
     try:
         receipt = _mark_submitted(user, consultation, submission, publication, ip)
         # Embedding the comments now spares the next synthesis the slowest step.
-        embedding = outbox.enqueue(EMBED_TASK, submission_id=submission.id)
+        embedding = vector_jobs.queue_for_submissions(consultation.id, [submission.id])
         db.session.commit()
     except StaleDataError:
         # Someone submitted (or saved) between our read and our write: theirs stands.
@@ -127,7 +126,7 @@ def submit(
         raise Conflict(
             _l("The submission changed since you reviewed it. Please review it again.")
         ) from None
-    outbox.relay(receipt, embedding)
+    outbox.relay(receipt, *embedding)
     return submission
 
 

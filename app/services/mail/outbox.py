@@ -163,6 +163,7 @@ def _record_error(message_id: int, text: str, failed: bool = False) -> None:
 TASK_LABELS = {
     "app.tasks.mail.send_email": _l("Email"),
     "app.tasks.synthesis.embed_submission": _l("Preparing a submission for the synthesis"),
+    "app.tasks.synthesis.embed_batch": _l("Preparing comments for the synthesis"),
     "app.tasks.exports.run_export": _l("Export file"),
     "app.tasks.attachments.extract_text": _l("Reading the text of an attached file"),
 }

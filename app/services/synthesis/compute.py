@@ -16,7 +16,7 @@ from app.models import (
 from app.services.feedback import moderation
 from app.services.synthesis import amendments, embedding, quotes, runs, schema, stances
 from app.services.synthesis.merge import consensus_minimum, merge_result
-from app.services.synthesis.vectors import vectors_for
+from app.services.synthesis.vectors import among, vectors_for
 
 QUOTES_PER_PARAGRAPH = 3
 
@@ -32,7 +32,7 @@ def section_items(synthesis: Synthesis, numbers: list[str]):
         .join(Submission, ParagraphFeedback.submission_id == Submission.id)
         .join(Organisation, Submission.organisation_id == Organisation.id)
         .where(
-            Submission.id.in_(synthesis.watermark.get("submission_ids", [])),
+            among(Submission.id, synthesis.watermark.get("submission_ids", [])),
             Paragraph.number.in_(numbers),
         )
         .order_by(ParagraphFeedback.id)

@@ -27,7 +27,7 @@ from app.services.synthesis import (
 from app.services.synthesis import campaigns as campaign_finder
 from app.services.synthesis.general import general_comments
 from app.services.synthesis.sentence_vectors import sentence_matrix
-from app.services.synthesis.vectors import vector_matrix
+from app.services.synthesis.vectors import among, vector_matrix
 
 MIN_TEXTS_FOR_THEMES = 6
 BOILERPLATE_SHOWN = 10
@@ -47,7 +47,7 @@ def merge_result(
     submissions = db.session.execute(
         sa.select(Submission, Organisation)
         .join(Organisation, Submission.organisation_id == Organisation.id)
-        .where(Submission.id.in_(submission_ids))
+        .where(among(Submission.id, submission_ids))
     ).all()
     organisation_of = {s.id: o for s, o in submissions}
     comments = db.session.execute(
@@ -58,7 +58,7 @@ def merge_result(
             ParagraphFeedback.submission_id,
         )
         .where(
-            ParagraphFeedback.submission_id.in_(submission_ids),
+            among(ParagraphFeedback.submission_id, submission_ids),
             ParagraphFeedback.comment != "",
             ParagraphFeedback.id.not_in(moderation.hidden_targets("comment")),
         )
@@ -202,7 +202,7 @@ def question_results(
 ) -> list[schema.QuestionResult]:
     answers = db.session.scalars(
         sa.select(Answer).where(
-            Answer.submission_id.in_(submission_ids),
+            among(Answer.submission_id, submission_ids),
             Answer.id.not_in(moderation.hidden_targets("answer")),
         )
     ).all()

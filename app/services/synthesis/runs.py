@@ -15,6 +15,7 @@ from app.services.accounts import access, audit
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
 from app.services.notifications import events
+from app.services.synthesis import vector_jobs
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +86,34 @@ def request_synthesis(
 
 
 def dispatch(synthesis: Synthesis) -> bool:
-    """Send the chord for the sections not done yet; False when the broker is unreachable."""
+    """Send the chord for the sections not done yet; False when it is not sent now.
+
+    A synthesis never sent waits while vector batches of its consultation are pending
+    (the last batch sends it, the sweeper checks on it), up to `vector_jobs.wait_over`:
+    then its sections compute what is still missing. Sending is claimed by one UPDATE, so
+    the request, a batch and the sweeper never send the same synthesis twice.
+    """
+    seen = synthesis.dispatches
+    if (
+        seen == 0
+        and vector_jobs.pending(synthesis.consultation_id)
+        and not vector_jobs.wait_over(synthesis.created_at)
+    ):
+        synthesis.heartbeat_at = utcnow()
+        db.session.commit()
+        return False
     done = {p.section_id for p in synthesis.parts if p.finished_at is not None}
     sections = [s.id for s in synthesis.consultation.current_version.sections if s.id not in done]
-    synthesis.dispatches += 1
-    synthesis.heartbeat_at = utcnow()
+    claimed = db.session.execute(
+        sa.update(Synthesis)
+        .where(Synthesis.id == synthesis.id, Synthesis.dispatches == seen)
+        .values(dispatches=seen + 1, heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
+    db.session.refresh(synthesis)
+    if claimed != 1:
+        return True  # sent meanwhile by another process
     try:
         queue.enqueue_synthesis(synthesis.id, sections)
     except Exception:  # noqa: BLE001 - the sweeper dispatches it again
@@ -99,6 +122,20 @@ def dispatch(synthesis: Synthesis) -> bool:
         )
         return False
     return True
+
+
+def after_vectors(consultation_id: int) -> int:
+    """Send the consultation's syntheses that waited for vector batches, once none is left."""
+    if vector_jobs.pending(consultation_id):
+        return 0
+    waiting = db.session.scalars(
+        sa.select(Synthesis).where(
+            Synthesis.consultation_id == consultation_id,
+            Synthesis.status == "queued",
+            Synthesis.dispatches == 0,
+        )
+    ).all()
+    return sum(dispatch(synthesis) for synthesis in waiting)
 
 
 def sweep(now=None) -> int:

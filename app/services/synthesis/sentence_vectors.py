@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.models import SentenceVector
+from app.models import CommentVector, SentenceVector
 from app.services.synthesis import boilerplate, embedding
 
 # Hashes per query: PostgreSQL takes at most 65,535 parameters in one statement.
@@ -52,6 +52,11 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
                 matrix[row_number] = embedding.from_bytes(row.vector)
             else:
                 missing.setdefault(digest, []).append(row_number)
+    # A one-sentence comment already has its vector as a comment: copied, not encoded again.
+    for digest, vector in _comment_vectors(list(missing), encoder).items():
+        matrix[missing[digest]] = embedding.from_bytes(vector)
+        _keep(digest, vector, encoder)
+        del missing[digest]
     if missing:
         rows = [rows[0] for rows in missing.values()]
         computed = embedding.default_embedder().embed([sentences[r] for r in rows])
@@ -60,6 +65,20 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
             _keep(digest, embedding.to_bytes(vector), encoder)
         db.session.flush()  # the caller commits
     return matrix
+
+
+def _comment_vectors(hashes: list[str], encoder: str) -> dict[str, bytes]:
+    """Vectors stored for whole comments or answers with these text hashes, by this encoder."""
+    found: dict[str, bytes] = {}
+    for start in range(0, len(hashes), QUERY_SLICE):
+        rows = db.session.execute(
+            sa.select(CommentVector.text_hash, CommentVector.vector).where(
+                CommentVector.text_hash.in_(hashes[start : start + QUERY_SLICE]),
+                CommentVector.encoder == encoder,
+            )
+        )
+        found.update((digest, vector) for digest, vector in rows)
+    return found
 
 
 def embed_comment_sentences(texts: list[str]) -> None:
