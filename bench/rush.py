@@ -322,7 +322,9 @@ class WorkerKilled(Fault):
             f"{self.run.elapsed():.0f} s with {parts}/{self.sections} sections done"
         )
         time.sleep(2)
-        self.run.heavy = worker(self.run.env, self.run.folder, "heavy", "heavy")
+        self.run.heavy = worker(
+            self.run.env, self.run.folder, "heavy", "heavy,vectors,sections,merge"
+        )
 
     def twice(self) -> int:
         """Publish every receipt task a second time, as a broker may deliver a task twice."""
@@ -482,7 +484,7 @@ class Run:
         }
         self.server = Gunicorn("wsgi:app", ROOT, self.env, self.folder / "gunicorn.log")
         self.mail = worker(self.env, self.folder, "mail", "mail,default")
-        self.heavy = worker(self.env, self.folder, "heavy", "heavy")
+        self.heavy = worker(self.env, self.folder, "heavy", "heavy,vectors,sections,merge")
         self.beat = start_celery(
             self.env, self.folder / "beat.log", "beat", "-s", str(self.folder / "beat-schedule"),
             "--loglevel", "WARNING",

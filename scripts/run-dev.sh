@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p instance
 
-# One worker takes all three queues (mail, default, heavy) here; production runs one per queue.
-.venv/bin/celery -A wsgi.celery_app worker --beat --queues mail,default,heavy --concurrency 2 --loglevel INFO \
+# One worker takes every queue here (mail, default, heavy, vectors, sections, merge);
+# production runs one or more per queue (README, "Running it in production").
+.venv/bin/celery -A wsgi.celery_app worker --beat --queues mail,default,heavy,vectors,sections,merge --concurrency 2 --loglevel INFO \
     --schedule instance/celerybeat-schedule >instance/worker.log 2>&1 &
 worker=$!
 stop_worker() {

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_migrate import upgrade
 
 from app import create_app
+from app.celery_app import QUEUES
 from app.extensions import db
 from app.models import Consultation, OutboxMessage, Synthesis, SynthesisPart, User
 from app.services import demo, queue
@@ -70,7 +71,7 @@ def wait_for(predicate, seconds: float, what: str) -> None:
 
 def queues_empty() -> bool:
     broker = redis.Redis.from_url(current_app.config["REDIS_URL"])
-    return all(broker.llen(name) == 0 for name in ("mail", "default", "heavy"))
+    return all(broker.llen(name) == 0 for name in QUEUES)
 
 
 def submit_feedback(consultation: Consultation) -> None:
