@@ -21,12 +21,15 @@ def init_app(app: Flask) -> None:
     from flask_babel import format_decimal
 
     from app.i18n import council_name
+    from app.services.reports.text_language import written_in
     from app.services.synthesis.amendments import describe, source_language
     from app.services.textdiff import word_diff
     from app.vocabulary import STANCE_LABELS as STANCES
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["council_name"] = council_name
+    # The language of a text whose language was not recorded (a Council's reason), or None.
+    app.jinja_env.filters["written_in"] = written_in
     app.jinja_env.filters["number"] = format_decimal  # 10,000 / 10 000 / 10.000 by locale
     app.jinja_env.globals.update(
         word_diff=word_diff,

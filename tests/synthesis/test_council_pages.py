@@ -239,15 +239,20 @@ def test_council_records_a_decision_stored_with_who_and_when(client, auth, users
     page = client.get(base(world) + "/paragraphs/2").get_data(as_text=True)
     assert "Accept in part" in page and "Decided by Test Person" in page
 
+    french = "Nous gardons la première moitié, qui nomme les gouvernements locaux et régionaux."
+    client.post(decision_path(world), data={"g0-decision": "partial", "g0-reason": french})
+    page = client.get(base(world) + "/paragraphs/2").get_data(as_text=True)
+    assert f'dir="auto" lang="fr">{french}</span>' in page  # read with the French voice
+
     client.post(decision_path(world), data={"g0-decision": "reject", "g0-reason": "Too long."})
     [decision] = db.session.scalars(sa.select(AmendmentDecision)).all()
     assert decision.decision == "reject"
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "synthesis.decision")
     ).all()
-    assert len(events) == 2
-    assert events[1].details["previous_decision"] == "partial"
-    assert events[1].actor_id == users["council"].id
+    assert len(events) == 3
+    assert events[2].details["previous_decision"] == "partial"
+    assert events[2].actor_id == users["council"].id
 
 
 def test_a_decision_needs_a_reason_and_keeps_what_was_typed(client, auth, users, world, db):
