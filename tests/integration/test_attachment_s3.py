@@ -1,13 +1,17 @@
 """Attachments kept in an S3-compatible bucket: moto's S3 server answers the real HTTP API on
 a local port (an emulator, not AWS), and the app talks to it through boto3 as in production."""
 
+import urllib.request
+
 import boto3
 import pytest
 import sqlalchemy as sa
 from moto.server import ThreadedMotoServer
 
 from app.models import Attachment, Organisation
-from app.services.storage import S3Storage, storage
+from app.services.feedback import attachments
+from app.services.mail import outbox
+from app.services.storage import S3Storage, StorageUnavailable, storage
 from tests import attachment_files as files
 from tests.conftest import make_user
 from tests.feedback.test_attachments import consultation, upload  # noqa: F401 - a fixture
@@ -18,8 +22,8 @@ REGION = "eu-west-3"
 
 
 @pytest.fixture
-def s3_endpoint(monkeypatch):
-    """moto's S3 server on a free local port, with dummy credentials and a bucket made."""
+def s3_server(monkeypatch):
+    """moto's S3 server on a free local port, emptied, with dummy credentials for boto3."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -27,15 +31,40 @@ def s3_endpoint(monkeypatch):
     # No machine-wide AWS configuration may point the client elsewhere.
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    bucket_client(endpoint).create_bucket(
+    server = Server()
+    server.start(port=0)
+    # moto keeps its buckets in this process: start each test from an empty store.
+    urllib.request.urlopen(urllib.request.Request(f"{server.endpoint}/moto-api/reset", b""))
+    yield server
+    server.stop()
+
+
+class Server:
+    """A ThreadedMotoServer that can be stopped and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.running: ThreadedMotoServer | None = None
+        self.endpoint = ""
+
+    def start(self, port: int) -> None:
+        self.running = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self.running.start()
+        host, port = self.running.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
+
+
+@pytest.fixture
+def s3_endpoint(s3_server) -> str:
+    """The server's address, with the bucket the app is set to use."""
+    bucket_client(s3_server.endpoint).create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
-    yield endpoint
-    server.stop()
+    return s3_server.endpoint
 
 
 def bucket_client(endpoint: str):
@@ -118,3 +147,39 @@ def test_a_partners_file_lives_in_the_bucket_from_upload_to_removal(
     assert "File removed: position paper.pdf." in page.get_data(as_text=True)
     assert keys_in_bucket(s3_endpoint) == []
     assert client.get(f"/attachments/{attachment.id}").status_code == 404
+
+
+def test_a_bucket_that_does_not_answer_is_a_clear_error_and_the_text_is_read_once_it_does(
+    client,
+    auth,
+    users,
+    consultation,  # noqa: F811 - the fixture imported above
+    db,
+    s3_server,
+    s3_endpoint,
+):
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("paper.pdf", files.pdf()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    port = int(s3_endpoint.rsplit(":", 1)[1])
+    s3_server.stop()
+
+    download = client.get(f"/attachments/{attachment.id}")
+    assert download.status_code == 503
+    assert "This file cannot be fetched just now." in download.get_data(as_text=True)
+    page = upload(client, consultation, ("annex.pdf", files.pdf()))
+    assert "The file could not be stored just now." in page.get_data(as_text=True)
+
+    # Reading the text again while the bucket is away leaves the work to be done, not failed.
+    message = outbox.enqueue(attachments.EXTRACT_TASK, attachment_id=attachment.id)
+    db.session.commit()
+    with pytest.raises(StorageUnavailable):
+        attachments.extract_text(message.id)
+    db.session.rollback()
+    assert db.session.get(type(message), message.id).done_at is None
+    assert db.session.get(Attachment, attachment.id).text_status == "done"
+
+    s3_server.start(port=port)  # moto kept the bucket: the same store answers again
+    attachments.extract_text(message.id)
+    assert db.session.get(type(message), message.id).done_at is not None
+    assert client.get(f"/attachments/{attachment.id}").data == files.pdf()
