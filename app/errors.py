@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from app.extensions import db, limiter
 from app.lazy_text import lazy_gettext as _l
 from app.services.accounts import refusals
-from app.services.errors import Conflict, DomainError, Forbidden, NotFound
+from app.services.errors import Conflict, DomainError, Forbidden, NotFound, Unavailable
 from app.utils import client_ip
 
 MESSAGES = {
@@ -78,7 +78,7 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_domain_error(error: DomainError):
-    status = {NotFound: 404, Forbidden: 403, Conflict: 409}.get(type(error), 400)
+    status = {NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}.get(type(error), 400)
     if status == 403:
         _audit_refusal()
     return _respond(status, error.message)

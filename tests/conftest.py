@@ -56,11 +56,18 @@ def compiled_catalogues():
 
 
 @pytest.fixture
-def app(tmp_path: Path):
+def app_settings() -> dict:
+    """Settings a test module gives the app beside the testing ones (override it there)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path: Path, app_settings: dict):
     app = create_app(
         "testing",
         INSTANCE_DIR=tmp_path,
         MAIL_FILE_DIR=str(tmp_path / "mail"),
+        **app_settings,
     )
     app.test_client_class = FreshRequestClient
     with app.app_context():

@@ -20,3 +20,7 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     """The change clashes with the current state (a taken slug, a closed consultation...)."""
+
+
+class Unavailable(DomainError):
+    """Something the action needs (a file store…) does not answer just now; it may later."""

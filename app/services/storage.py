@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +22,13 @@ KEY = re.compile(r"^[a-f0-9]{32}$")
 
 class StoredFileMissing(Exception):
     """The storage holds nothing under this key."""
+
+
+class StorageUnavailable(OSError):
+    """The storage does not answer just now (a bucket unreachable, a disk failing).
+
+    An OSError, so background tasks retry it as they retry any passing I/O failure.
+    """
 
 
 class FileStorage(Protocol):
@@ -73,12 +81,16 @@ class LocalStorage:
             return self._path(key).read_bytes()
         except FileNotFoundError:
             raise StoredFileMissing(key) from None
+        except OSError as error:
+            raise StorageUnavailable(f"reading {key}: {error}") from error
 
     def stream(self, key: str) -> Iterator[bytes]:
         try:
             handle = self._path(key).open("rb")
         except FileNotFoundError:
             raise StoredFileMissing(key) from None
+        except OSError as error:
+            raise StorageUnavailable(f"reading {key}: {error}") from error
 
         def chunks() -> Iterator[bytes]:
             with handle:
@@ -96,26 +108,48 @@ class S3Storage:
 
     def __init__(self, bucket: str, prefix: str = "", endpoint: str = "", region: str = "") -> None:
         import boto3  # loaded only when a bucket is configured
+        from botocore.config import Config
 
         self.bucket, self.prefix = bucket, prefix
-        self.client = boto3.client("s3", endpoint_url=endpoint or None, region_name=region or None)
+        # A bucket that does not answer must fail a page in seconds, not hold it for minutes.
+        config = Config(
+            connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 3}
+        )
+        self.client = boto3.client(
+            "s3", endpoint_url=endpoint or None, region_name=region or None, config=config
+        )
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}{_checked(key)}"
 
+    @contextmanager
+    def _answering(self, key: str) -> Iterator[None]:
+        """boto3's errors as the storage's: a missing object, or a bucket not answering."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                raise StoredFileMissing(key) from None
+            raise StorageUnavailable(f"bucket {self.bucket}, {key}: {error}") from error
+        except BotoCoreError as error:
+            raise StorageUnavailable(f"bucket {self.bucket}, {key}: {error}") from error
+
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(
-            Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type
-        )
+        with self._answering(key):
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type
+            )
 
     def _object(self, key: str) -> dict:
-        try:
+        with self._answering(key):
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))
-        except self.client.exceptions.NoSuchKey:
-            raise StoredFileMissing(key) from None
 
     def get(self, key: str) -> bytes:
-        return self._object(key)["Body"].read()
+        body = self._object(key)["Body"]
+        with self._answering(key), body:
+            return body.read()
 
     def stream(self, key: str) -> Iterator[bytes]:
         body = self._object(key)["Body"]
@@ -129,7 +163,8 @@ class S3Storage:
         return chunks()
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        with self._answering(key):
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
 
 def from_config(config: dict) -> FileStorage:

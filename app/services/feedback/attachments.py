@@ -26,14 +26,14 @@ from app.models.attachment import ATTACHMENT_KINDS
 from app.models.common import utcnow
 from app.services import language
 from app.services.accounts import access, audit
-from app.services.errors import Conflict, NotFound
+from app.services.errors import Conflict, NotFound, Unavailable
 from app.services.feedback import attachment_text
 from app.services.feedback.attachment_checks import AttachmentRefused, sniff
 from app.services.feedback.editing import add_revision, require_open_for, start_submission
 from app.services.feedback.editing import submission_of as _submission_of
 from app.services.ids import is_valid_id
 from app.services.mail import outbox
-from app.services.storage import StoredFileMissing, storage
+from app.services.storage import StorageUnavailable, StoredFileMissing, storage
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +234,11 @@ def open_for_download(
     except StoredFileMissing:
         log.error("attachment %s is missing from storage", attachment.id)
         raise NotFound(_l("This file is no longer available.")) from None
+    except StorageUnavailable as error:
+        log.error("attachment %s not fetched: %s", attachment.id, error)
+        raise Unavailable(
+            _l("This file cannot be fetched just now. Please try again in a moment.")
+        ) from None
     audit.record(user, "attachment.downloaded", attachment, ip=ip, file=attachment.filename)
     db.session.commit()
     return attachment, chunks
@@ -250,6 +255,8 @@ def extract_text(outbox_id: int) -> None:
             text = attachment_text.extract(attachment.kind, storage().get(attachment.storage_key))
         except StoredFileMissing:
             text, attachment.text_status = "", "failed"
+        except StorageUnavailable:
+            raise  # the file is there but out of reach: the task tries again later
         except Exception:  # noqa: BLE001 - a file that passed the checks but breaks a reader
             log.warning("no text from attachment %s", attachment.id, exc_info=True)
             text, attachment.text_status = "", "failed"
