@@ -354,3 +354,35 @@ def test_the_receipt_names_each_file_sent_with_its_fingerprint(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Attached files" in text and "position paper.pdf" in text
     assert fingerprint in "".join(text.split())
+
+
+def test_a_name_cannot_disguise_what_the_file_is_with_direction_controls(
+    client, auth, users, consultation, db
+):
+    auth.login("partner@unicef.example.org")
+    # Shown as it is typed, "invoice‮gnp.exe.pdf" would read "invoicefdp.exe.png".
+    upload(client, consultation, ("invoice\u202egnp.exe.pdf", files.pdf()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.filename == "invoicegnp.exe.pdf"
+    page = client.get(f"/consultations/{consultation.slug}/respond/files").get_data(as_text=True)
+    assert "\u202e" not in page
+
+
+def test_staff_remove_a_file_only_from_the_submission_the_page_names(
+    client, auth, users, consultation, db
+):
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("paper.pdf", files.pdf()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    auth.logout()
+    other = make_consultation(slug="other-2026")
+    auth.login("staff@example.org")
+    wrong = [
+        f"/staff/consultations/{other.slug}/submissions/{attachment.submission_id}",
+        f"/staff/consultations/{consultation.slug}/submissions/{attachment.submission_id + 1}",
+    ]
+    for base in wrong:
+        page = client.post(f"{base}/files/{attachment.id}/delete", data={"confirmed": "yes"},
+                           follow_redirects=True)  # fmt: skip
+        assert "This file does not exist." in page.get_data(as_text=True)
+    assert db.session.get(Attachment, attachment.id) is not None
