@@ -386,3 +386,29 @@ def test_staff_remove_a_file_only_from_the_submission_the_page_names(
                            follow_redirects=True)  # fmt: skip
         assert "This file does not exist." in page.get_data(as_text=True)
     assert db.session.get(Attachment, attachment.id) is not None
+
+
+@pytest.mark.parametrize("count", ["2000000000", "x", ""])
+def test_an_odt_asking_for_billions_of_spaces_or_nonsense_still_gives_its_text(
+    client, auth, users, consultation, db, count
+):
+    content = files.ODT_CONTENT.replace("<text:s/>", f'<text:s text:c="{count}"/>')
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("note.odt", odt_with(content)))
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.text_status == "done"
+    assert "la culture pour chaque enfant" in attachment.text
+
+
+def odt_with(content: str) -> bytes:
+    """An OpenDocument text like `files.odt_file()` whose content.xml is `content`."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        mimetype = zipfile.ZipInfo("mimetype")
+        archive.writestr(mimetype, "application/vnd.oasis.opendocument.text",
+                         compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", files.ODT_MANIFEST)
+    return out.getvalue()

@@ -86,13 +86,19 @@ def _odt_text(data: bytes) -> str:
     )
 
 
+def _spaces(count: str) -> str:
+    """`<text:s c="n"/>`: n spaces, as a file says; `tidy` makes any run one space, so a
+    count of billions (a file built to exhaust the worker's memory) or of nonsense is one."""
+    return " " if not (count.isascii() and count.isdigit()) else " " * min(int(count), 8)
+
+
 def _odt_paragraph(element: ElementTree.Element) -> str:
     """A paragraph's text with ODT's spacing elements turned back into characters."""
     out = [element.text or ""]
     for child in element:
         tag = child.tag
         if tag == f"{ODT_TEXT}s":
-            out.append(" " * int(child.get(f"{ODT_TEXT}c", "1") or 1))
+            out.append(_spaces(child.get(f"{ODT_TEXT}c", "")))
         elif tag == f"{ODT_TEXT}tab":
             out.append("\t")
         elif tag == f"{ODT_TEXT}line-break":
