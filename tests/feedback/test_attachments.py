@@ -360,7 +360,7 @@ def test_a_name_cannot_disguise_what_the_file_is_with_direction_controls(
     client, auth, users, consultation, db
 ):
     auth.login("partner@unicef.example.org")
-    # Shown as it is typed, "invoice‮gnp.exe.pdf" would read "invoicefdp.exe.png".
+    # Shown as typed (with U+202E before "gnp"), the name would read "invoicefdp.exe.png".
     upload(client, consultation, ("invoice\u202egnp.exe.pdf", files.pdf()))
     attachment = db.session.scalar(sa.select(Attachment))
     assert attachment.filename == "invoicegnp.exe.pdf"
