@@ -412,3 +412,24 @@ def odt_with(content: str) -> bytes:
         archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", files.ODT_MANIFEST)
     return out.getvalue()
+
+
+def test_a_pdf_of_thousands_of_blank_pages_is_read_only_up_to_the_page_limit(
+    client, auth, users, consultation, db
+):
+    from pypdf import PdfReader, PdfWriter
+
+    from app.services.drafts.pdf import MAX_PAGES
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(files.pdf())))
+    for _ in range(MAX_PAGES):
+        writer.add_blank_page(width=200, height=200)
+    writer.append(PdfReader(io.BytesIO(files.pdf())))  # past the limit: not read
+    out = io.BytesIO()
+    writer.write(out)
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("long.pdf", out.getvalue()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.text_status == "done"
+    assert attachment.text.count("every child") == 1

@@ -31,13 +31,15 @@ def tidy(text: str) -> str:
 def _pdf_text(data: bytes) -> str:
     import pypdfium2 as pdfium
 
-    from app.services.drafts.pdf import PDFIUM_LOCK
+    from app.services.drafts.pdf import MAX_PAGES, PDFIUM_LOCK
 
     pages = []
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(data)
         try:
-            for index in range(len(document)):
+            # Thousands of blank pages fit in a small file: reading them all would hold the
+            # process's one PDF lock (drafts wait on it too) for minutes, for no text.
+            for index in range(min(len(document), MAX_PAGES)):
                 page = document[index]
                 textpage = page.get_textpage()
                 pages.append(_unwrapped(textpage.get_text_range()))
