@@ -96,8 +96,10 @@ class TextRulesMeta(FlaskForm.Meta):
 
     def render_field(self, field, render_kw: dict):
         # Every form's token and button would be id="csrf_token" and id="submit": a page
-        # holding several forms (My account) would repeat an id. Neither needs one.
-        if field.type in ("CSRFTokenField", "SubmitField") and "id" not in render_kw:
+        # holding several forms (My account) would repeat an id. Neither needs one; a
+        # prefixed form's ("g0-submit") are unique already and kept for links and tests.
+        unprefixed = field.id == field.short_name
+        if field.type in ("CSRFTokenField", "SubmitField") and unprefixed and "id" not in render_kw:
             render_kw = {**render_kw, "id": False}
         return super().render_field(field, render_kw)
 

@@ -49,7 +49,13 @@ def delete_attached_file(slug: str, submission_id: int, attachment_id: int):
             url_for("feedback.read_submission", slug=slug, submission_id=submission_id),
         )
     try:
-        removed = attachments.remove_as_staff(current_user, attachment_id, ip=client_ip())
+        removed = attachments.remove_as_staff(
+            current_user,
+            consultations.get_by_slug(slug),
+            submission_id,
+            attachment_id,
+            ip=client_ip(),
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:

@@ -147,3 +147,28 @@ def test_the_old_download_address_leads_to_the_button(client, auth, users):
     auth.login("council@example.org")
     response = client.get("/account/my-data.json")
     assert response.status_code == 301 and response.headers["Location"].endswith("#my-data")
+
+
+def test_the_file_holds_the_files_the_person_attached_and_their_email_choices(
+    client, auth, users, db, invite
+):
+    from app.services.feedback import attachments
+    from app.services.notifications import preferences
+    from tests import attachment_files
+    from tests.helpers import make_consultation
+
+    partner = users["partner"]
+    consultation = make_consultation()
+    invite(consultation)
+    attachments.attach(partner, consultation, "position paper.pdf", attachment_files.pdf())
+    preferences.save(partner, {"change": "none"})
+    auth.login(partner.email)
+
+    data = json.loads(archive(client, ask(client)).read("my-agora-data.json"))
+
+    [attached] = data["files_attached"]
+    assert (attached["consultation"], attached["filename"]) == (
+        consultation.slug,
+        "position paper.pdf",
+    )
+    assert data["email_choices"] == {"change": "none"}

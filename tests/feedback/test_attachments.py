@@ -354,3 +354,82 @@ def test_the_receipt_names_each_file_sent_with_its_fingerprint(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Attached files" in text and "position paper.pdf" in text
     assert fingerprint in "".join(text.split())
+
+
+def test_a_name_cannot_disguise_what_the_file_is_with_direction_controls(
+    client, auth, users, consultation, db
+):
+    auth.login("partner@unicef.example.org")
+    # Shown as typed (with U+202E before "gnp"), the name would read "invoicefdp.exe.png".
+    upload(client, consultation, ("invoice\u202egnp.exe.pdf", files.pdf()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.filename == "invoicegnp.exe.pdf"
+    page = client.get(f"/consultations/{consultation.slug}/respond/files").get_data(as_text=True)
+    assert "\u202e" not in page
+
+
+def test_staff_remove_a_file_only_from_the_submission_the_page_names(
+    client, auth, users, consultation, db
+):
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("paper.pdf", files.pdf()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    auth.logout()
+    other = make_consultation(slug="other-2026")
+    auth.login("staff@example.org")
+    wrong = [
+        f"/staff/consultations/{other.slug}/submissions/{attachment.submission_id}",
+        f"/staff/consultations/{consultation.slug}/submissions/{attachment.submission_id + 1}",
+    ]
+    for base in wrong:
+        page = client.post(f"{base}/files/{attachment.id}/delete", data={"confirmed": "yes"},
+                           follow_redirects=True)  # fmt: skip
+        assert "This file does not exist." in page.get_data(as_text=True)
+    assert db.session.get(Attachment, attachment.id) is not None
+
+
+@pytest.mark.parametrize("count", ["2000000000", "x", ""])
+def test_an_odt_asking_for_billions_of_spaces_or_nonsense_still_gives_its_text(
+    client, auth, users, consultation, db, count
+):
+    content = files.ODT_CONTENT.replace("<text:s/>", f'<text:s text:c="{count}"/>')
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("note.odt", odt_with(content)))
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.text_status == "done"
+    assert "la culture pour chaque enfant" in attachment.text
+
+
+def odt_with(content: str) -> bytes:
+    """An OpenDocument text like `files.odt_file()` whose content.xml is `content`."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        mimetype = zipfile.ZipInfo("mimetype")
+        archive.writestr(mimetype, "application/vnd.oasis.opendocument.text",
+                         compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", files.ODT_MANIFEST)
+    return out.getvalue()
+
+
+def test_a_pdf_of_thousands_of_blank_pages_is_read_only_up_to_the_page_limit(
+    client, auth, users, consultation, db
+):
+    from pypdf import PdfReader, PdfWriter
+
+    from app.services.drafts.pdf import MAX_PAGES
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(files.pdf())))
+    for _ in range(MAX_PAGES):
+        writer.add_blank_page(width=200, height=200)
+    writer.append(PdfReader(io.BytesIO(files.pdf())))  # past the limit: not read
+    out = io.BytesIO()
+    writer.write(out)
+    auth.login("partner@unicef.example.org")
+    upload(client, consultation, ("long.pdf", out.getvalue()))
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.text_status == "done"
+    assert attachment.text.count("every child") == 1

@@ -99,3 +99,27 @@ def test_eight_digest_runs_at_once_send_each_person_one_digest(pg_app):
     assert errors == []
     digests = sent(pg_app, "Your Agora digest")
     assert sorted(digests) == [f"member{i}@parallel.example.org" for i in range(MEMBERS)]
+
+
+def test_one_unsubscribe_link_used_eight_times_at_once_turns_the_emails_off_once(pg_app):
+    from app.models import AuditEvent, NotificationPreference, User
+    from app.services.mail import unsubscribe as tokens
+    from app.services.notifications import preferences
+
+    with pg_app.app_context():
+        member = db.session.scalar(sa.select(User).where(User.email.like("member1@%")))
+        token, member_id = tokens.make_token(member.id, "opened"), member.id
+
+    # A mail client's one-click POST, the person's own click, a link scanner: all at once.
+    errors = run_at_once(pg_app, lambda: preferences.unsubscribe(preferences.from_token(token)))
+
+    assert errors == []
+    with pg_app.app_context():
+        rows = db.session.scalars(
+            sa.select(NotificationPreference).where(NotificationPreference.user_id == member_id)
+        ).all()
+        assert [(r.kind, r.delivery) for r in rows] == [("opened", "none")]
+        lines = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "notifications.unsubscribed")
+        ).all()
+        assert len(lines) == 1

@@ -287,3 +287,19 @@ def test_a_reset_for_an_account_disabled_before_sending_issues_no_link(public_ap
     assert db.session.scalar(sa.select(sa.func.count(AccountToken.id))) == 0
     db.session.expire_all()
     assert db.session.get(OutboxMessage, message.id).done_at is not None
+
+
+def test_an_email_queued_for_a_person_erased_before_sending_is_not_sent(
+    public_app, users, db, smtp
+):
+    from app.services.accounts import erasure
+
+    message = delivery.queue_email(users["partner"], "invitation", "Invited", account_link="invite",
+                                   inviter=users["staff"], organisation=None)  # fmt: skip
+    erasure.pseudonymise(users["partner"])
+    db.session.commit()
+    send_email.apply(args=[message.id])
+    assert FakeSMTP.sent == []
+    assert db.session.scalar(sa.select(sa.func.count(AccountToken.id))) == 0
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message.id).done_at is not None

@@ -11,7 +11,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (
     ApiToken,
+    Attachment,
     AuditEvent,
+    NotificationPreference,
     Paragraph,
     Question,
     Submission,
@@ -53,6 +55,15 @@ def collect(user: User) -> dict:
     parts = _parts(revisions)
     sent = db.session.scalars(
         sa.select(Submission).where(Submission.submitted_by_id == user.id).order_by(Submission.id)
+    )
+    attached = db.session.scalars(
+        sa.select(Attachment).where(Attachment.uploaded_by_id == user.id).order_by(Attachment.id)
+    )
+    # Only the choices the person made: a kind never chosen follows its default.
+    choices = db.session.scalars(
+        sa.select(NotificationPreference)
+        .where(NotificationPreference.user_id == user.id)
+        .order_by(NotificationPreference.kind)
     )
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
@@ -131,6 +142,18 @@ def collect(user: User) -> dict:
             }
             for s in sent
         ],
+        "files_attached": [
+            {
+                "consultation": a.submission.consultation.slug,
+                "filename": a.filename,
+                "kind": a.kind,
+                "size": a.size,
+                "sha256": a.sha256,
+                "uploaded_at": _when(a.uploaded_at),
+            }
+            for a in attached
+        ],
+        "email_choices": {c.kind: c.delivery for c in choices},
         "api_tokens": [
             {
                 "name": t.name,

@@ -31,13 +31,15 @@ def tidy(text: str) -> str:
 def _pdf_text(data: bytes) -> str:
     import pypdfium2 as pdfium
 
-    from app.services.drafts.pdf import PDFIUM_LOCK
+    from app.services.drafts.pdf import MAX_PAGES, PDFIUM_LOCK
 
     pages = []
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(data)
         try:
-            for index in range(len(document)):
+            # Thousands of blank pages fit in a small file: reading them all would hold the
+            # process's one PDF lock (drafts wait on it too) for minutes, for no text.
+            for index in range(min(len(document), MAX_PAGES)):
                 page = document[index]
                 textpage = page.get_textpage()
                 pages.append(_unwrapped(textpage.get_text_range()))
@@ -86,13 +88,19 @@ def _odt_text(data: bytes) -> str:
     )
 
 
+def _spaces(count: str) -> str:
+    """`<text:s c="n"/>`: n spaces, as a file says; `tidy` makes any run one space, so a
+    count of billions (a file built to exhaust the worker's memory) or of nonsense is one."""
+    return " " if not (count.isascii() and count.isdigit()) else " " * min(int(count), 8)
+
+
 def _odt_paragraph(element: ElementTree.Element) -> str:
     """A paragraph's text with ODT's spacing elements turned back into characters."""
     out = [element.text or ""]
     for child in element:
         tag = child.tag
         if tag == f"{ODT_TEXT}s":
-            out.append(" " * int(child.get(f"{ODT_TEXT}c", "1") or 1))
+            out.append(_spaces(child.get(f"{ODT_TEXT}c", "")))
         elif tag == f"{ODT_TEXT}tab":
             out.append("\t")
         elif tag == f"{ODT_TEXT}line-break":

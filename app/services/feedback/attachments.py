@@ -38,7 +38,9 @@ from app.services.storage import StorageUnavailable, StoredFileMissing, storage
 log = logging.getLogger(__name__)
 
 EXTRACT_TASK = "app.tasks.attachments.extract_text"
-UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f/\\:*?\"<>|\u2028\u2029]+")
+# Direction marks and overrides: "invoice" + U+202E + "gnp.exe" + ".pdf" reads "invoicefdp.exe.png".
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 __all__ = ["AttachmentRefused", "attach", "attach_as_staff", "open_for_download", "remove"]
 
@@ -55,7 +57,7 @@ def display_name(filename: str, kind: str) -> str:
     """The name shown and given on download: the sender's, without any path or control
     character, ending in the extension of what the file really is."""
     name = unicodedata.normalize("NFC", filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    stem = UNSAFE_IN_NAMES.sub(" ", name).strip(" .")
+    stem = UNSAFE_IN_NAMES.sub(" ", BIDI_CONTROLS.sub("", name)).strip(" .")
     if "." in stem:
         stem = stem.rsplit(".", 1)[0].strip(" .")
     return f"{(stem or 'document')[:120]}{ATTACHMENT_KINDS[kind][1]}"
@@ -175,10 +177,22 @@ def remove(
     return _delete(user, attachment, reopen=True, ip=ip)
 
 
-def remove_as_staff(user: User, attachment_id: int, ip: str | None = None) -> Attachment:
-    """Staff remove a file they (or anyone) attached to a submission."""
+def remove_as_staff(
+    user: User,
+    consultation: Consultation,
+    submission_id: int,
+    attachment_id: int,
+    ip: str | None = None,
+) -> Attachment:
+    """Staff remove a file they (or anyone) attached to this submission of this consultation."""
     attachment = _get(attachment_id)
     access.require(user, "attachment.import", attachment.submission)
+    # The address names the submission: a file of another one is not removed from this page.
+    if (
+        attachment.submission_id != submission_id
+        or attachment.submission.consultation_id != consultation.id
+    ):
+        raise NotFound(_l("This file does not exist."))
     return _delete(user, attachment, reopen=False, ip=ip)
 
 

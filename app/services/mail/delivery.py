@@ -93,8 +93,10 @@ def compose(message: OutboxMessage) -> EmailMessage | None:
     if "body" in payload:  # queued before emails were rendered at send time
         return _email(message, payload["to"], payload["subject"], payload["body"])
     user = db.session.get(User, payload["user_id"])
-    if user is None or (payload.get("account_link") == "reset" and not user.is_active):
-        return None  # gone, or disabled since it asked for a reset: no link is issued
+    if user is None or user.erased_at is not None:
+        return None  # gone, or erased since (its address is a pseudonym): nothing to send
+    if payload.get("account_link") == "reset" and not user.is_active:
+        return None  # disabled since it asked for a reset: no link is issued
     extra = {}
     if payload.get("account_link"):
         extra["token"] = links.issue(user, payload["account_link"])

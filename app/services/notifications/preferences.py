@@ -43,11 +43,26 @@ def save(user: User, chosen: dict[str, str], ip: str | None = None) -> dict[str,
     allowed = kinds_for(user.role)
     if any(k not in allowed or v not in DELIVERIES for k, v in chosen.items()):
         raise DomainError(_l("Choose one of the options for each kind of event."))
-    changes = _apply(user, {k: chosen[k] for k in allowed if k in chosen})
-    if changes:
-        audit.record(user, "notifications.changed", ip=ip, changes=changes)
-    db.session.commit()
-    return changes
+    return _commit(
+        user, {k: chosen[k] for k in allowed if k in chosen}, "notifications.changed", ip
+    )
+
+
+def _commit(user: User, chosen: dict[str, str], action: str, ip: str | None) -> dict:
+    """Apply, audit and commit the choices; once more if another request made the same
+    person's first choice of a kind at the same moment (one-click POST and a click at once)."""
+    for attempt in (1, 2):
+        try:
+            changes = _apply(user, chosen)
+            if changes:
+                audit.record(user, action, ip=ip, changes=changes)
+            db.session.commit()
+            return changes
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return {}
 
 
 def _apply(user: User, chosen: dict[str, str]) -> dict[str, list[str]]:
@@ -105,8 +120,6 @@ def from_token(token: str) -> Unsubscribe | None:
 
 def unsubscribe(link: Unsubscribe, ip: str | None = None) -> list[str]:
     """Turn off the emails a link stands for; it needs no sign-in: the signature is the proof."""
-    changes = _apply(link.user, dict.fromkeys(link.kinds, NONE))
-    if changes:
-        audit.record(link.user, "notifications.unsubscribed", ip=ip, changes=changes)
-    db.session.commit()
-    return list(changes)
+    return list(
+        _commit(link.user, dict.fromkeys(link.kinds, NONE), "notifications.unsubscribed", ip)
+    )

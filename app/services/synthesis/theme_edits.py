@@ -160,6 +160,14 @@ def _comments(ids: list[int]) -> list:
 def _editable(user, synthesis: Synthesis, number: int):
     """The synthesis' typed result and its theme `number`, if staff may change it."""
     access.require(user, "themes.adjust", synthesis)
+    # Changes to one synthesis take turns, each reading what the one before saved: two staff
+    # at once would otherwise each write the result they loaded (one change lost), or number
+    # two split themes alike.
+    db.session.execute(
+        sa.select(Synthesis.id).where(Synthesis.id == synthesis.id).with_for_update()
+    )
+    db.session.refresh(synthesis)
+    synthesis.__dict__.pop("_typed_result", None)
     if synthesis.status != "done" or synthesis.number != _latest(synthesis):
         raise Conflict(_l("Only the themes of the latest finished synthesis can be changed."))
     result = schema.result_of(synthesis)
