@@ -68,7 +68,14 @@ autosave_limit = limiter.shared_limit(
 @bp.context_processor
 def progress_helpers() -> dict:
     """The submission's progress, for the header of every page of it."""
-    return {"progress_of": lambda c: progress.of(c, current_user.organisation_id)}
+
+    def progress_of(consultation, *loaded):
+        # A page that has loaded the submission passes it: its 200 items are not read again.
+        if loaded:
+            return progress.of_submission(consultation, loaded[0])
+        return progress.of(consultation, current_user.organisation_id)
+
+    return {"progress_of": progress_of}
 
 
 def _consultation_for_partner(slug: str, saving: bool = False):
@@ -143,6 +150,7 @@ def section(slug: str, position: int):
     return render_template(
         "feedback/section.html",
         outline=submissions.outline(consultation, submission)[position],
+        submission=submission,
         position=position,
         section_count=section_count,
         **_page_context(form, consultation, result, errors),

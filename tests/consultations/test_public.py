@@ -90,6 +90,21 @@ def test_text_from_the_draft_is_escaped(client, db):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+def test_the_drafts_blank_lines_and_line_breaks_show_as_paragraphs_and_breaks(client, db):
+    consultation = make_consultation(
+        texts={
+            "1": {"en": "Cities & regions:\r\n<a> first line\nsecond line\n\n  \n\nA new block."},
+            "2": {"en": "Two."},
+            "3": {"en": "Three."},
+        }
+    )
+    page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert (
+        "<p>Cities &amp; regions:<br>&lt;a&gt; first line<br>second line</p><p>A new block.</p>"
+        in page
+    )
+
+
 def test_pages_forbid_inline_scripts_and_styles(client):
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]

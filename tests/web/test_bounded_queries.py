@@ -140,3 +140,29 @@ def test_an_autosave_request_runs_seven_statements_from_cookie_to_answer(
         "Saved.",
         "",
     }
+
+
+def test_the_partners_pages_read_their_submission_once(client, auth, db, users, invite):
+    """The section form, the overview and the review page load the submission and its items
+    once: the progress at the top of each page uses what the page loaded."""
+    texts = {str(n): {"en": f"Paragraph {n} of the draft."} for n in range(1, 31)}
+    consultation = make_consultation(texts=texts)
+    invite(consultation)
+    auth.login("partner@unicef.example.org")
+    base = f"/consultations/{consultation.slug}/respond"
+    first = consultation.current_version.sections[0].paragraphs[0]
+    saved = client.post(
+        f"{base}/sections/0",
+        data={"lock_version": "0", f"stance-{first.id}": "amend", f"comment-{first.id}": "Cities."},
+        headers={"Accept": "application/json"},
+    )
+    assert saved.get_json()["status"] == "saved"
+    for page in ("/sections/0", "/sections/1", "", "/review"):
+        db.session.remove()  # a new request starts with an empty session, as in production
+        with statements(db) as seen:
+            answer = client.get(base + page)
+        assert answer.status_code == 200
+        assert "1 of 30 paragraphs answered" in answer.text
+        reads = [" ".join(s.split()) for s in seen]
+        assert len([s for s in reads if s.startswith("SELECT submission.id")]) == 1, page
+        assert len([s for s in reads if "FROM paragraph_feedback" in s]) == 1, page

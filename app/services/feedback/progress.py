@@ -41,7 +41,11 @@ class Progress:
 
 def of(consultation: Consultation, organisation_id: int | None) -> Progress:
     """The progress of the organisation's submission on the consultation."""
-    submission = submission_of(consultation, organisation_id)
+    return of_submission(consultation, submission_of(consultation, organisation_id))
+
+
+def of_submission(consultation: Consultation, submission: Submission | None) -> Progress:
+    """The progress of a submission the page has already loaded (not read a second time)."""
     sections = [
         SectionProgress(
             position,
