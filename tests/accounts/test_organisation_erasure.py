@@ -10,6 +10,7 @@ from app.models import AuditEvent, ExportJob, Organisation, Submission, User
 from app.services.accounts import organisations
 from app.services.accounts.tokens import create as create_token
 from app.services.exports import jobs
+from tests.accounts.route_world import attach_a_file
 from tests.accounts.test_erasure import everything_staff_read
 from tests.factories import answered_consultation, computed_synthesis
 
@@ -68,6 +69,9 @@ def test_an_erased_organisations_name_appears_nowhere_and_its_submission_stays(
     before = everything_staff_read(client, world, token) + "".join(
         client.get(p).text for p in pages
     )
+    paper = attach_a_file(world["submission"])
+    paper.filename = f"{NAME} position paper.pdf"
+    db.session.commit()
     assert NAME in before and MEMBER in before and stored.is_file()  # so the checks can fail
     assert NAME in json.dumps(world["synthesis"].result, ensure_ascii=False)
 
@@ -87,6 +91,8 @@ def test_an_erased_organisations_name_appears_nowhere_and_its_submission_stays(
     submission = db.session.get(Submission, world["submission"].id)
     assert submission.organisation_id == erased.id and submission.items
     assert db.session.get(User, world["member"].id).erased_at is not None
+    db.session.refresh(paper)  # its file is named after the pseudonym, not the organisation
+    assert paper.filename == f"{erased.name}-1.pdf"
     assert not stored.exists() and db.session.get(ExportJob, export.id).status == "expired"
     line = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "organisation.erased")

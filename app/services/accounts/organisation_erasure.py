@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
+    Attachment,
     Consultation,
     ConsultationInvitation,
     ExportJob,
@@ -91,6 +92,7 @@ def erase(admin: User, organisation_id: int, ip: str | None = None) -> Organisat
     item.name, item.country, item.verified, item.erased_at = name, "", False, utcnow()
     consultation_ids = [c.id for c in _consultations_of(item)]
     replaced = _rename_in_syntheses(consultation_ids, former, name)
+    _rename_attachments(item, name)
     exports = _delete_exports(consultation_ids)
     audit.record(
         admin, "organisation.erased", item, ip,
@@ -127,6 +129,19 @@ def _rename_in_syntheses(consultation_ids: list[int], former: str, name: str) ->
         if result != row.result:
             row.result, changed = result, changed + 1
     return changed
+
+
+def _rename_attachments(item: Organisation, name: str) -> None:
+    """Files' names often carry the organisation's ("UNICEF position paper.pdf"): each file
+    is named after the pseudonym instead. Their content, like any text people wrote, stays."""
+    files = db.session.scalars(
+        sa.select(Attachment)
+        .join(Submission, Attachment.submission_id == Submission.id)
+        .where(Submission.organisation_id == item.id)
+        .order_by(Attachment.id)
+    )
+    for number, attachment in enumerate(files, start=1):
+        attachment.filename = f"{name}-{number}.{attachment.kind}"
 
 
 def _delete_exports(consultation_ids: list[int]) -> int:
