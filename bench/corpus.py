@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.services.synthesis import duplicates
+
 THEMES = ("youth", "digital", "culture", "migration", "climate", "trust", "care", "public_space")
 # Unequal theme sizes, as in real consultations.
 THEME_WEIGHTS = (1.6, 1.4, 1.2, 1.0, 1.0, 0.8, 0.7, 0.5)
@@ -569,3 +571,20 @@ def generate(n_items: int, seed: int = 0, organisations: int = 300) -> Corpus:
                           language, theme, campaign, group))  # fmt: skip
     campaign_text = _data()["campaign"]["en"][0]
     return Corpus(orgs, paragraphs, items, campaign_text)
+
+
+# -- What the quality benchmarks share about a planted corpus ------------------------------
+
+
+def drafts(corpus: Corpus) -> list[str]:
+    return sorted({text for p in corpus.paragraphs for text in p.text.values()})
+
+
+def campaign_groups(corpus: Corpus) -> list[duplicates.DuplicateGroup]:
+    items = [(i, item.organisation, item.comment) for i, item in enumerate(corpus.items)]
+    return duplicates.find_duplicates(items, quoted_from_draft=drafts(corpus))
+
+
+def copies_of(groups: list[duplicates.DuplicateGroup]) -> dict[int, int]:
+    """duplicate_of for find_themes: every copy points at the first of its group."""
+    return {other: g.feedback_ids[0] for g in groups for other in g.feedback_ids[1:]}

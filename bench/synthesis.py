@@ -797,7 +797,8 @@ def fmt(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.1f} s"
 
 
-def main() -> int:
+def parse_arguments() -> tuple[argparse.Namespace, list[int]]:
+    """The command line of this benchmark and of `synthesis_cold.py`, which `--cold` runs."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", default="10000,100000", help="sizes, comma-separated")
     parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
@@ -829,7 +830,11 @@ def main() -> int:
     sizes = [int(s) for s in args.items.split(",") if s.strip()]
     if not sizes or min(sizes) < 17 or args.workers < 1:
         parser.error("--items needs sizes of at least 17, --workers at least 1")
+    return args, sizes
 
+
+def prepare_run() -> Path:
+    """A work folder for the run, and nothing of it written into the repository."""
     work_dir = Path(tempfile.mkdtemp(prefix="agora-synthesis-bench-"))
     # Before config.py is imported: nothing of this run is written into the repository.
     os.environ["AGORA_INSTANCE_DIR"] = str(work_dir / "instance")
@@ -837,9 +842,16 @@ def main() -> int:
     sys.dont_write_bytecode = True
     sys.path.insert(0, str(ROOT))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below
+    return work_dir
+
+
+def main() -> int:
+    args, sizes = parse_arguments()
+    if args.cold:  # its own script (which reads this one's pieces): run it in this process's place
+        cold = str(Path(__file__).with_name("synthesis_cold.py"))
+        os.execv(sys.executable, [sys.executable, cold, *sys.argv[1:]])
+    work_dir = prepare_run()
     measures = []
-    if args.cold:
-        return run_cold_sizes(args, sizes, work_dir)
     try:
         flush_redis()
         for size in sizes:
@@ -852,26 +864,6 @@ def main() -> int:
             flush_redis()
         if measures:
             report(measures, args.workers)
-        shutil.rmtree(work_dir, ignore_errors=True)
-    return 0
-
-
-def run_cold_sizes(args, sizes: list[int], work_dir: Path) -> int:
-    """--cold: see bench/synthesis_cold.py."""
-    from bench.synthesis_cold import report_cold, run_cold
-
-    colds = []
-    try:
-        for size in sizes:
-            try:
-                colds.append(run_cold(args, size, work_dir))
-            except Exception as error:  # noqa: BLE001 - the other sizes still run
-                say(f"  {size:,} items: {type(error).__name__}: {short(str(error))}")
-    finally:
-        with contextlib.suppress(Exception):
-            flush_redis()
-        if colds:
-            report_cold(colds, args.workers)
         shutil.rmtree(work_dir, ignore_errors=True)
     return 0
 

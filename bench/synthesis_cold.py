@@ -11,22 +11,29 @@ that rate makes of all of them spread over the workers. Load averages at each st
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import re
+import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.synthesis import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is there already
+
+from bench.synthesis import (  # noqa: E402
     ORGANISATION_KINDS,
     REGIONS,
     Measure,
     Worker,
     agora_app,
     flush_redis,
+    parse_arguments,
     prepare_database,
+    prepare_run,
     say,
     short,
     submission_slots,
@@ -237,3 +244,30 @@ def report_cold(colds: list[Cold], workers: int) -> None:
         say("  load averages (1, 5, 15 min): " + "; ".join(
             f"{step} {a:.1f} {b:.1f} {d:.1f}" for step, (a, b, d) in c.loads.items()
         ))  # fmt: skip
+
+
+def run_cold_sizes(args, sizes: list[int], work_dir: Path) -> int:
+    """Each size cold, one after the other; the table of all at the end."""
+    colds = []
+    try:
+        for size in sizes:
+            try:
+                colds.append(run_cold(args, size, work_dir))
+            except Exception as error:  # noqa: BLE001 - the other sizes still run
+                say(f"  {size:,} items: {type(error).__name__}: {short(str(error))}")
+    finally:
+        with contextlib.suppress(Exception):
+            flush_redis()
+        if colds:
+            report_cold(colds, args.workers)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return 0
+
+
+def main() -> int:
+    args, sizes = parse_arguments()
+    return run_cold_sizes(args, sizes, prepare_run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

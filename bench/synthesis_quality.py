@@ -40,7 +40,13 @@ from app.services.synthesis import amendments, campaigns, duplicates, stances, t
 from app.services.synthesis.embedding import default_embedder  # noqa: E402
 from bench import theme_quality as written  # noqa: E402
 from bench.campaign_corpus import generate_cases, generate_wordings  # noqa: E402
-from bench.corpus import Corpus, generate  # noqa: E402
+from bench.corpus import (  # noqa: E402
+    Corpus,
+    campaign_groups,
+    copies_of,
+    drafts,
+    generate,
+)
 
 GATES = {"campaign precision": 0.95, "campaign recall": 0.95, "themes ARI": 0.8}
 
@@ -50,20 +56,6 @@ def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - start
-
-
-def drafts(corpus: Corpus) -> list[str]:
-    return sorted({text for p in corpus.paragraphs for text in p.text.values()})
-
-
-def campaign_groups(corpus: Corpus) -> list[duplicates.DuplicateGroup]:
-    items = [(i, item.organisation, item.comment) for i, item in enumerate(corpus.items)]
-    return duplicates.find_duplicates(items, quoted_from_draft=drafts(corpus))
-
-
-def copies_of(groups: list[duplicates.DuplicateGroup]) -> dict[int, int]:
-    """duplicate_of for find_themes: every copy points at the first of its group."""
-    return {other: g.feedback_ids[0] for g in groups for other in g.feedback_ids[1:]}
 
 
 def stance_quality(corpus: Corpus) -> None:

@@ -131,8 +131,8 @@ def case(name: str, shape: Shape, n: int, seed: int, embedder) -> dict[str, floa
 
 def planted(n: int, seed: int, embedder) -> dict[str, float]:
     """The planted corpus of corpus.py (two or three sentences per comment, a campaign)."""
+    from bench.corpus import campaign_groups, copies_of, drafts
     from bench.corpus import generate as generate_planted
-    from bench.synthesis_quality import campaign_groups, copies_of, drafts
 
     corpus = generate_planted(n, seed=seed)
     groups = campaign_groups(corpus)
