@@ -327,7 +327,9 @@ def test_anonymous_feedback_shows_no_name_and_kind_region_only_when_shared(
     people = [m.name for m in members.values()] + [m.email for m in members.values()]
 
     page = client.get(f"/consultations/{consultation.slug}/feedback").get_data(as_text=True)
-    files = client.get(f"/consultations/{consultation.slug}/feedback.csv").get_data(as_text=True)
+    download = client.get(f"/consultations/{consultation.slug}/feedback.csv")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    files = download.get_data(as_text=True)
     answer = client.get(f"/api/v1/consultations/{consultation.slug}/feedback").get_data(
         as_text=True
     )
