@@ -42,7 +42,7 @@ def published_feedback_csv(slug: str):
     item = consultations.get_by_slug(slug)
     entries = published.entries(current_user, item, published.PublicFilters.from_args(request.args))
     chunks = published_files.csv_chunks(item, entries)
-    response = Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers.set("Content-Disposition", "attachment", filename=f"{slug}-feedback.csv")
     response.headers["Cache-Control"] = REVALIDATE
     return response

@@ -5,7 +5,7 @@ import io
 
 import sqlalchemy as sa
 
-from app.models import AuditEvent
+from app.models import AuditEvent, User
 from app.services.accounts import audit
 from tests.conftest import make_user
 
@@ -78,6 +78,19 @@ def test_csv_keeps_a_forged_line_inside_its_cell_and_records_the_export(client, 
     exported = db.session.scalars(sa.select(AuditEvent).filter_by(action="audit.exported")).all()
     assert [e.actor_id for e in exported] == [users["staff"].id]
     assert exported[0].details["action_filter"] == "submission.withdrawn"
+
+
+def test_the_csv_lines_are_read_after_the_requests_session_has_ended(users, db):
+    """On a real server the file streams after the request's teardown ended its session: the
+    lines, and what the file reads of them, must come from the session the stream has."""
+    record_lines(db, users["partner"], 2, "token.created")
+    staff = db.session.get(User, users["staff"].id)
+    lines = audit.export_lines(staff, audit.AuditFilters(action="token.created"))
+    db.session.remove()
+
+    read = [(event.action, person.organisation.name) for event, person in lines]
+
+    assert len(read) == 2 and {action for action, _ in read} == {"token.created"}
 
 
 def test_a_cell_that_starts_like_a_formula_is_neutralised(client, auth, users, db):

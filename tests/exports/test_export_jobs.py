@@ -101,7 +101,7 @@ def test_csv_over_the_stream_limit_becomes_a_job_too(app, client, auth, users, f
     auth.login("staff@example.org")
     public_id = start(client, feedback, file_format="csv")
     response = client.get(f"/exports/{public_id}/download")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     records = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
     assert records[0] == list(COLUMNS) and len(records) == 7
 

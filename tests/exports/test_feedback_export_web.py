@@ -56,7 +56,7 @@ def test_staff_download_a_streamed_csv_and_the_export_is_audited(client, auth, u
     response = download(client, feedback)
     assert response.status_code == 200
     assert response.is_streamed
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=culture-2026-feedback.csv"
     )

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from app.models import AuditEvent, Organisation, Submission
 from app.services.accounts.audit_labels import ACTION_LABELS
-from app.services.feedback import moderation
+from app.services.consultations import lifecycle as consultations
+from app.services.feedback import moderation, publication, published, published_files
 from app.services.feedback import saving as feedback
 from app.services.feedback.saving import ParagraphInput
 from tests.conftest import invite_organisations, make_user
@@ -326,7 +327,9 @@ def test_anonymous_feedback_shows_no_name_and_kind_region_only_when_shared(
     people = [m.name for m in members.values()] + [m.email for m in members.values()]
 
     page = client.get(f"/consultations/{consultation.slug}/feedback").get_data(as_text=True)
-    files = client.get(f"/consultations/{consultation.slug}/feedback.csv").get_data(as_text=True)
+    download = client.get(f"/consultations/{consultation.slug}/feedback.csv")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    files = download.get_data(as_text=True)
     answer = client.get(f"/api/v1/consultations/{consultation.slug}/feedback").get_data(
         as_text=True
     )
@@ -500,3 +503,31 @@ def test_staff_see_each_organisations_choice_on_the_responses_page(
     assert page.count("Published without the organisation&#39;s name") == 2
     assert page.count("Published with the organisation&#39;s name") == 1
     assert page.count("<td>Not published</td>") == 1
+
+
+def test_published_files_are_written_after_the_requests_session_has_ended(
+    app, db, client, auth, users, answered
+):
+    """The files stream after the request's teardown has ended its session (as on a real
+    server, where the request has its own application context): what they read of the
+    draft must already be loaded."""
+    consultation, _ = answered
+    close_and_publish(client, auth, consultation)
+    slug = consultation.slug
+    db.session.expunge_all()
+    item = consultations.get_by_slug(slug)
+    filters = published.PublicFilters()
+    counts = publication.counts(None, item)
+    files = [published_files.csv_chunks(item, published.entries(None, item, filters))]
+    files.append(
+        published_files.json_chunks(item, filters, counts, published.entries(None, item, filters))
+    )
+    db.session.remove()
+
+    table, document = ("".join(chunks) for chunks in files)
+
+    rows = list(csv.DictReader(io.StringIO(table.lstrip("\ufeff"))))
+    assert {r["comment"] for r in rows} >= {NAMED, ANONYMOUS}
+    assert all(r["version"] == "1" and r["section"] for r in rows if r["paragraph"])
+    entries = json.loads(document)["feedback"]
+    assert {e["comment"] for e in entries} >= {NAMED, ANONYMOUS}

@@ -204,8 +204,15 @@ def export_lines(
     access.require(reader, "audit.read")
     record(reader, "audit.exported", ip=ip, **_described(filters))
     db.session.commit()
+    return _lines(filters)
+
+
+def _lines(filters: AuditFilters) -> Iterator[tuple[AuditEvent, User | None]]:
+    # Queried when the stream starts, not before: the request's session has ended by then, and
+    # rows loaded in it could no longer load what the CSV reads of them.
     rows = db.session.execute(_query(filters).execution_options(yield_per=1_000))
-    return ((row.AuditEvent, row.User) for row in rows)
+    for row in rows:
+        yield row.AuditEvent, row.User
 
 
 def _described(filters: AuditFilters) -> dict[str, object]:

@@ -22,7 +22,7 @@ from app.services.spreadsheet_safety import FORMULA_STARTS, neutralise
 from app.vocabulary import STANCES
 
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
+    "csv": ("text/csv", "csv"),  # the response adds "; charset=utf-8" to a text/ type
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/json", "json"),
 }

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from app.extensions import db
@@ -274,7 +275,16 @@ def _stream(ids, found, paragraphs, filters) -> Iterator[Entry]:
 
 
 def _paragraphs(consultation: Consultation) -> dict[int, Paragraph]:
-    return {p.id: p for v in consultation.versions for p in v.paragraphs}
+    # Section and version loaded with them: the CSV and JSON files read them while streaming,
+    # after the request's session has ended, when a lazy load would fail.
+    query = (
+        sa.select(Paragraph)
+        .join(Paragraph.section)
+        .join(Section.version)
+        .where(DocumentVersion.consultation_id == consultation.id)
+        .options(so.contains_eager(Paragraph.section).contains_eager(Section.version))
+    )
+    return {p.id: p for p in db.session.scalars(query)}
 
 
 def _item_entry(row, found: dict[int, Sender], paragraphs: dict[int, Paragraph]) -> Entry:
