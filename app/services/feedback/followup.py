@@ -11,6 +11,7 @@ from app.models import Consultation, ConsultationInvitation, Organisation, Submi
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import DomainError
+from app.services.feedback.submissions import submitted_organisations
 from app.services.mail import outbox
 from app.services.notifications import events
 
@@ -159,9 +160,7 @@ def _remind(consultation: Consultation, invitations: list[ConsultationInvitation
 
 def _waiting(consultation: Consultation) -> list[ConsultationInvitation]:
     """Invitations of organisations that have not submitted anything."""
-    submitted = sa.select(Submission.organisation_id).where(
-        Submission.consultation_id == consultation.id, Submission.status == "submitted"
-    )
+    submitted = submitted_organisations(consultation)
     return list(
         db.session.scalars(
             sa.select(ConsultationInvitation)

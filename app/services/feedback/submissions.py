@@ -49,6 +49,14 @@ class SectionOutline:
         return sum(1 for line in self.lines if line.feedback and not line.feedback.is_empty)
 
 
+def submitted_organisations(consultation: Consultation) -> sa.Select:
+    """The ids of the organisations whose submission to `consultation` stands sent, as a
+    subquery (a withdrawn or re-opened submission is not sent)."""
+    return sa.select(Submission.organisation_id).where(
+        Submission.consultation_id == consultation.id, Submission.status == "submitted"
+    )
+
+
 def outline(consultation: Consultation, submission: Submission | None) -> list[SectionOutline]:
     """Every section of the submission's version with the feedback given on each paragraph."""
     version = submission.version if submission else consultation.current_version

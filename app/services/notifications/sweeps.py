@@ -16,6 +16,7 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
+from app.services.feedback.submissions import submitted_organisations
 from app.services.mail import outbox
 from app.services.notifications import events
 
@@ -59,9 +60,7 @@ def remind_deadlines(now: datetime | None = None) -> int:
 
 def _waiting(consultation: Consultation) -> list[int]:
     """The invited organisations that have not submitted (a withdrawn submission waits too)."""
-    submitted = sa.select(Submission.organisation_id).where(
-        Submission.consultation_id == consultation.id, Submission.status == "submitted"
-    )
+    submitted = submitted_organisations(consultation)
     return list(
         db.session.scalars(
             sa.select(ConsultationInvitation.organisation_id).where(

@@ -15,13 +15,13 @@ from app.lazy_text import lazy_gettext as _l
 from app.models import (
     AmendmentDecision,
     Consultation,
-    Submission,
     Synthesis,
     User,
 )
 from app.models.common import utcnow
 from app.services.accounts import access, audit
 from app.services.errors import Conflict, NotFound
+from app.services.feedback.submissions import submitted_organisations
 from app.services.mail import outbox
 from app.services.notifications import events
 from app.services.reports.pdf import (
@@ -359,9 +359,7 @@ def unpublish(actor: User, synthesis: Synthesis, ip: str | None = None) -> None:
 
 
 def _members_who_submitted(consultation: Consultation) -> list[User]:
-    submitted = sa.select(Submission.organisation_id).where(
-        Submission.consultation_id == consultation.id, Submission.status == "submitted"
-    )
+    submitted = submitted_organisations(consultation)
     return list(
         db.session.scalars(
             sa.select(User)
