@@ -12,12 +12,13 @@ from babel import support
 from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from app.lazy_text import lazy_gettext as _l
+from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 
 # C0 controls, DEL and C1 controls; tab, line feed and carriage return are text in a text area.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -108,3 +109,27 @@ class BaseForm(FlaskForm):
     """FlaskForm (CSRF included) whose text fields follow the rules above."""
 
     Meta = TextRulesMeta
+
+
+class OrganisationFilterForm(BaseForm):
+    """Whose feedback to read: a kind of organisation, a region, a language of the text.
+
+    Read from the query string (a GET form), so no CSRF token.
+    """
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        _l("Kind of organisation"),
+        choices=[("", _l("Every kind")), *ORGANISATION_KINDS.items()],
+        default="",
+    )
+    region = SelectField(
+        _l("Region"), choices=[("", _l("Every region")), *REGIONS.items()], default=""
+    )
+    language = SelectField(
+        _l("Language of the comment"),
+        choices=[("", _l("Every language")), *LANGUAGE_NAMES.items()],
+        default="",
+    )

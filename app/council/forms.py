@@ -3,32 +3,14 @@
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import BaseForm
+from app.forms import BaseForm, OrganisationFilterForm
 from app.lazy_text import lazy_gettext as _l
 from app.models.synthesis import DECISIONS
 from app.services.synthesis.review import MAX_TEXT
-from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS
 
 
-class FilterForm(BaseForm):
-    """Which organisations' feedback to count; read from the query string, so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    kind = SelectField(
-        _l("Kind of organisation"),
-        choices=[("", _l("Every kind")), *ORGANISATION_KINDS.items()],
-        default="",
-    )
-    region = SelectField(
-        _l("Region"), choices=[("", _l("Every region")), *REGIONS.items()], default=""
-    )
-    language = SelectField(
-        _l("Language of the comment"),
-        choices=[("", _l("Every language")), *LANGUAGE_NAMES.items()],
-        default="",
-    )
+class FilterForm(OrganisationFilterForm):
+    """Which organisations' feedback to count on the Council's pages."""
 
 
 class CompareForm(BaseForm):

@@ -2,29 +2,18 @@
 
 from wtforms import SelectField
 
-from app.forms import BaseForm
+from app.forms import OrganisationFilterForm
 from app.lazy_text import lazy_gettext as _l
-from app.vocabulary import LANGUAGE_NAMES, ORGANISATION_KINDS, REGIONS, STANCE_LABELS
+from app.vocabulary import LANGUAGE_NAMES, STANCE_LABELS
 
 
-class PublishedFilterForm(BaseForm):
-    """Filters of the published feedback; read from the query string, so no CSRF token."""
-
-    class Meta:
-        csrf = False
+class PublishedFilterForm(OrganisationFilterForm):
+    """Filters of the published feedback: a stance besides whose feedback it is."""
 
     stance = SelectField(
         _l("Stance"), choices=[("", _l("Every stance")), *STANCE_LABELS.items()], default=""
     )
-    kind = SelectField(
-        _l("Kind of organisation"),
-        choices=[("", _l("Every kind")), *ORGANISATION_KINDS.items()],
-        default="",
-    )
-    region = SelectField(
-        _l("Region"), choices=[("", _l("Every region")), *REGIONS.items()], default=""
-    )
-    language = SelectField(
+    language = SelectField(  # comments, wordings and general comments alike
         _l("Language of the text"),
         choices=[("", _l("Every language")), *LANGUAGE_NAMES.items()],
         default="",
