@@ -850,20 +850,26 @@ def main() -> int:
     if args.cold:  # its own script (which reads this one's pieces): run it in this process's place
         cold = str(Path(__file__).with_name("synthesis_cold.py"))
         os.execv(sys.executable, [sys.executable, cold, *sys.argv[1:]])
+    return run_sizes(args, sizes, run_size, report)
+
+
+def run_sizes(args, sizes: list[int], run, report_all) -> int:
+    """`run` each size one after the other (a failed size does not stop the others), then
+    `report_all` of what finished; the work folder and the bench's Redis are left clean."""
     work_dir = prepare_run()
     measures = []
     try:
         flush_redis()
         for size in sizes:
             try:
-                measures.append(run_size(args, size, work_dir))
+                measures.append(run(args, size, work_dir))
             except Exception as error:  # noqa: BLE001 - the other sizes still run
                 say(f"  {size:,} items: {type(error).__name__}: {short(str(error))}")
     finally:
         with contextlib.suppress(Exception):
             flush_redis()
         if measures:
-            report(measures, args.workers)
+            report_all(measures, args.workers)
         shutil.rmtree(work_dir, ignore_errors=True)
     return 0
 

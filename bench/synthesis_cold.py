@@ -11,12 +11,10 @@ that rate makes of all of them spread over the workers. Load averages at each st
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,7 +31,7 @@ from bench.synthesis import (  # noqa: E402
     flush_redis,
     parse_arguments,
     prepare_database,
-    prepare_run,
+    run_sizes,
     say,
     short,
     submission_slots,
@@ -246,27 +244,9 @@ def report_cold(colds: list[Cold], workers: int) -> None:
         ))  # fmt: skip
 
 
-def run_cold_sizes(args, sizes: list[int], work_dir: Path) -> int:
-    """Each size cold, one after the other; the table of all at the end."""
-    colds = []
-    try:
-        for size in sizes:
-            try:
-                colds.append(run_cold(args, size, work_dir))
-            except Exception as error:  # noqa: BLE001 - the other sizes still run
-                say(f"  {size:,} items: {type(error).__name__}: {short(str(error))}")
-    finally:
-        with contextlib.suppress(Exception):
-            flush_redis()
-        if colds:
-            report_cold(colds, args.workers)
-        shutil.rmtree(work_dir, ignore_errors=True)
-    return 0
-
-
 def main() -> int:
     args, sizes = parse_arguments()
-    return run_cold_sizes(args, sizes, prepare_run())
+    return run_sizes(args, sizes, run_cold, report_cold)
 
 
 if __name__ == "__main__":
