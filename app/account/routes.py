@@ -34,6 +34,11 @@ def preferences():
 
 
 def _render(form=None, token_form=None, new_token=None, password_form=None, notify_form=None):
+    """The account page; a form posted back with errors answers 422, as every other form does."""
+    refused = any(
+        posted is not None and posted.errors
+        for posted in (form, token_form, password_form, notify_form)
+    )
     if notify_form is None:
         choices = notifications.choices_of(current_user)
         notify_form = notifications_form(list(choices), choices, formdata=None)
@@ -49,7 +54,7 @@ def _render(form=None, token_form=None, new_token=None, password_form=None, noti
         new_token=new_token,
         recovery_codes_left=second_factor.remaining_recovery_codes(current_user),
         factor_required=second_factor.is_required(current_user),
-    )
+    ), (422 if refused else 200)
 
 
 @bp.post("/password")

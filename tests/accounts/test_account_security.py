@@ -117,9 +117,11 @@ def test_a_token_only_reads(client, users):
 def test_a_token_lifetime_must_be_one_offered(client, auth, users):
     auth.login("council@example.org")
     page = client.post("/account/tokens", data={"name": "script", "days": 3650})
+    assert page.status_code == 422
     assert "Not a valid choice" in page.get_data(as_text=True)
     assert tokens.list_for(users["council"]) == []
     listed = client.post("/account/tokens", data={"name": "script", "days": 30})
+    assert listed.status_code == 200  # the new token, shown once
     assert "expires" in client.get("/account/").get_data(as_text=True)
     assert "never used" in listed.get_data(as_text=True)
 

@@ -137,6 +137,7 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(
     wrong = client.post(
         "/account/password", data={"current": "nope", "password": new, "confirm": new}
     )
+    assert wrong.status_code == 422  # as every form posted back with its errors
     assert "Your current password is not right." in wrong.get_data(as_text=True)
     done = client.post(
         "/account/password", data={"current": PASSWORD, "password": new, "confirm": new}
