@@ -164,7 +164,8 @@ def test_the_file_holds_the_files_the_person_attached_and_their_email_choices(
     preferences.save(partner, {"change": "none"})
     auth.login(partner.email)
 
-    data = json.loads(archive(client, ask(client)).read("my-agora-data.json"))
+    files = archive(client, ask(client))
+    data = json.loads(files.read("my-agora-data.json"))
 
     [attached] = data["files_attached"]
     assert (attached["consultation"], attached["filename"]) == (
@@ -172,3 +173,9 @@ def test_the_file_holds_the_files_the_person_attached_and_their_email_choices(
         "position paper.pdf",
     )
     assert data["email_choices"] == {"change": "none"}
+    printed = pdf_text(files.read("my-agora-data.pdf"))
+    assert "Files you attached" in printed and "position paper.pdf" in printed
+    assert attached["sha256"][:16] in printed
+    # The choice made, and every other kind that concerns a partner as its default.
+    assert "A colleague changes my organisation's submission" in printed
+    assert "Nothing" in printed and "An email at once (default)" in printed

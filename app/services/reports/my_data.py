@@ -18,6 +18,7 @@ from app.models.feedback import SUBMISSION_STATUSES
 from app.models.user import ROLES
 from app.services.accounts import my_data
 from app.services.accounts.audit_labels import action_label
+from app.services.notifications.kinds import DELIVERIES, KINDS, kinds_for
 from app.services.reports.pdf import moment, render_pdf, user_text
 from app.vocabulary import ORGANISATION_KINDS, REGIONS, STANCE_LABELS
 
@@ -68,6 +69,8 @@ def pdf_data(document: dict[str, Any], language: str) -> dict[str, Any]:
             "organisation": _("Organisation"),
             "submissions": _("Submissions you sent"),
             "edits": _("Your edits"),
+            "files": _("Files you attached"),
+            "emails": _("Emails you receive"),
             "tokens": _("Personal API tokens"),
             "audit": _("The audit trail about you"),
         },
@@ -75,6 +78,8 @@ def pdf_data(document: dict[str, Any], language: str) -> dict[str, Any]:
         "organisation": _organisation_facts(document["organisation"]),
         "submissions": [_submission(s, language) for s in document["submissions_sent"]],
         "edits": _edits(document["edits"]),
+        "files": _files(document["files_attached"]),
+        "emails": _emails(document["email_choices"], account["role"]),
         "tokens": _tokens(document["api_tokens"]),
         "audit": _audit(document["audit_lines"]),
         "labels": {
@@ -202,6 +207,39 @@ def _changed_part(part: dict[str, Any]) -> str:
     if "question" in part:
         return _("question %(number)s", number=part["question"])
     return _("general comment") if "general_comment" in part else str(part.get("key", ""))
+
+
+def _files(files: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each file with its SHA-256, which tells it apart from any other copy."""
+    return {
+        "header": [_("File"), _("Consultation"), _("Attached"), _("SHA-256")],
+        "rows": [
+            [
+                user_text(f["filename"]),
+                user_text(f["consultation"]),
+                _when(f["uploaded_at"]),
+                # Cut into four so that the cell can wrap: 64 digits do not fit one line.
+                " ".join(f["sha256"][i : i + 16] for i in range(0, 64, 16)),
+            ]
+            for f in files
+        ],
+    }
+
+
+def _emails(choices: dict[str, str], role: str | None) -> dict[str, Any]:
+    """Every kind of email that concerns the person, as chosen or by default."""
+    return {
+        "header": [_("Event"), _("Delivery")],
+        "rows": [
+            [
+                str(KINDS[kind].label),
+                str(DELIVERIES[choices[kind]])
+                if kind in choices
+                else _("%(delivery)s (default)", delivery=DELIVERIES[KINDS[kind].default]),
+            ]
+            for kind in kinds_for(role)
+        ],
+    }
 
 
 def _tokens(tokens: list[dict[str, Any]]) -> dict[str, Any]:
