@@ -3,9 +3,10 @@
     .venv/bin/python bench/save_load.py [--users 50] [--seconds 15] [--warmup 3]
                                            [--client auto|wrk|python]
                                            [--mode both|autosave|save]
+                                           [--workers 2] [--threads 4]
 
 Builds a throw-away PostgreSQL database (migrations, demo data, N organisations with one
-partner each), serves Agora with gunicorn (4 workers x 4 threads), signs every partner in
+partner each), serves Agora with gunicorn (2 workers x 4 threads), signs every partner in
 over HTTP and reads their section-0 form. Then N connections post the autosave request of
 the page (URL-encoded form data as the page's script sends it, `Accept: application/json`, the
 session cookie and CSRF token of the partner) round-robin over the partners for --seconds,
@@ -69,7 +70,10 @@ USER_AGENT = "agora-save-bench"  # the same in sign-in and load: the session is 
 CONTENT_TYPE = "application/x-www-form-urlencoded"  # what the page's script and form send
 MARK = "@@STAMP@@"  # replaced in each request by a stamp of STAMP_WIDTH characters
 STAMP_WIDTH = len("m0-n0000000000")  # run letter, thread, counter: save_load.lua's request()
-GUNICORN_ARGS = ["-w", "4", "-k", "gthread", "--threads", "4"]
+# One worker process per core, threads for the time a request waits on PostgreSQL and Redis:
+# on 2 cores, 2 x 4 cost less CPU per request than 3 x 4 or 4 x 4 (less switching between
+# processes that each hold their own interpreter lock), for Agora and the bare insert alike.
+GUNICORN_ARGS = ["-w", "2", "-k", "gthread", "--threads", "4"]
 
 
 def gunicorn_args(workers: int, threads: int) -> list[str]:
