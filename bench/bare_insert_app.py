@@ -3,7 +3,7 @@
 One table, one POST route that inserts one row from a form field with Flask-SQLAlchemy and
 answers JSON; nothing else (no session, CSRF, access check or history). Served like Agora:
 
-    DATABASE_URL=postgresql+psycopg://... gunicorn -w 4 -k gthread --threads 4 bare_insert_app:app
+    DATABASE_URL=postgresql+psycopg://... gunicorn -w 2 -k gthread --threads 4 bare_insert_app:app
 
 The table is created by `create_schema(url)` before gunicorn starts, not by the workers
 (four workers racing to create it would fail).

@@ -3,7 +3,7 @@
     .venv/bin/python bench/rush.py [--users 200] [--seconds 60] [--fault redis|worker|postgres]
                                    [--fault-seconds S]
 
-Serves Agora with gunicorn (bench/save_load.py's 4 workers x 4 threads) on a throw-away
+Serves Agora with gunicorn (bench/save_load.py's 2 workers x 4 threads) on a throw-away
 PostgreSQL database, with two Celery workers (one on the mail and default queues, one on the
 heavy queue, one process each) and beat, on Redis db 10 (or a redis-server of its own). Each
 partner, from an address of its own (X-Forwarded-For, PROXY_COUNT=1), signs in, opens

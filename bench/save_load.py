@@ -3,9 +3,10 @@
     .venv/bin/python bench/save_load.py [--users 50] [--seconds 15] [--warmup 3]
                                            [--client auto|wrk|python]
                                            [--mode both|autosave|save]
+                                           [--workers 2] [--threads 4]
 
 Builds a throw-away PostgreSQL database (migrations, demo data, N organisations with one
-partner each), serves Agora with gunicorn (4 workers x 4 threads), signs every partner in
+partner each), serves Agora with gunicorn (2 workers x 4 threads), signs every partner in
 over HTTP and reads their section-0 form. Then N connections post the autosave request of
 the page (URL-encoded form data as the page's script sends it, `Accept: application/json`, the
 session cookie and CSRF token of the partner) round-robin over the partners for --seconds,
@@ -69,7 +70,17 @@ USER_AGENT = "agora-save-bench"  # the same in sign-in and load: the session is 
 CONTENT_TYPE = "application/x-www-form-urlencoded"  # what the page's script and form send
 MARK = "@@STAMP@@"  # replaced in each request by a stamp of STAMP_WIDTH characters
 STAMP_WIDTH = len("m0-n0000000000")  # run letter, thread, counter: save_load.lua's request()
-GUNICORN_ARGS = ["-w", "4", "-k", "gthread", "--threads", "4"]
+# One worker process per core, threads for the time a request waits on PostgreSQL and Redis:
+# on 2 cores, 2 x 4 cost less CPU per request than 3 x 4 or 4 x 4 (less switching between
+# processes that each hold their own interpreter lock), for Agora and the bare insert alike.
+GUNICORN_ARGS = ["-w", "2", "-k", "gthread", "--threads", "4"]
+
+
+def gunicorn_args(workers: int, threads: int) -> list[str]:
+    """gunicorn's options for `workers` processes of `threads` threads each."""
+    return ["-w", str(workers), "-k", "gthread", "--threads", str(threads)]
+
+
 WRK_THREADS = 2
 COMMENT = (
     "Autosave under load: we ask the Council to name local and regional governments "
@@ -421,12 +432,20 @@ def no_control_socket() -> bool:
 class Gunicorn:
     """gunicorn serving `app_spec` from `cwd`, its output kept in `log_path`."""
 
-    def __init__(self, app_spec: str, cwd: Path, env: dict, log_path: Path) -> None:
+    def __init__(
+        self,
+        app_spec: str,
+        cwd: Path,
+        env: dict,
+        log_path: Path,
+        options: list[str] = GUNICORN_ARGS,
+    ) -> None:
         self.port = free_port()
+        self.options = options
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.log = log_path.open("wb")
-        command = [str(GUNICORN), *GUNICORN_ARGS, "-b", f"127.0.0.1:{self.port}", app_spec]
+        command = [str(GUNICORN), *options, "-b", f"127.0.0.1:{self.port}", app_spec]
         if no_control_socket():  # gunicorn 27 shares one control socket path by default
             command.insert(-1, "--no-control-socket")
         self.process = subprocess.Popen(
@@ -454,7 +473,7 @@ class Gunicorn:
                 except OSError:
                     pass
             workers = self.output().count("Booting worker")
-            if answered and workers >= int(GUNICORN_ARGS[1]):
+            if answered and workers >= int(self.options[1]):
                 return
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{self.output()}")
@@ -674,6 +693,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=15, help="measured load per app (15)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured load first (3)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--workers", type=int, default=int(GUNICORN_ARGS[1]), help="gunicorn's")
+    parser.add_argument("--threads", type=int, default=int(GUNICORN_ARGS[5]), help="per worker")
     parser.add_argument(
         "--mode",
         choices=("both", "autosave", "save"),
@@ -681,8 +702,9 @@ def main() -> int:
         help="autosave (JSON), the save button's post, or both (default)",
     )
     args = parser.parse_args()
-    if args.users < 1 or args.seconds < 1 or args.warmup < 0:
-        parser.error("--users and --seconds must be at least 1, --warmup at least 0")
+    if args.users < 1 or args.seconds < 1 or args.warmup < 0 or min(args.workers, args.threads) < 1:
+        parser.error("--users, --seconds, --workers, --threads at least 1, --warmup at least 0")
+    options = gunicorn_args(args.workers, args.threads)
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     if use_wrk and shutil.which("wrk") is None:
         parser.error("wrk is not on PATH")
@@ -728,7 +750,7 @@ def main() -> int:
         accounts = prepare_database(agora, args.users)
 
         # Agora.
-        server = Gunicorn("wsgi:app", ROOT, env, work_dir / "agora-gunicorn.log")
+        server = Gunicorn("wsgi:app", ROOT, env, work_dir / "agora-gunicorn.log", options)
         servers.append(server)
         server.wait_until_ready("/login")
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -768,7 +790,9 @@ def main() -> int:
 
         bare_insert_app.create_schema(database_url)
         bare_templates = [bare_template(t, a[1]) for t, a in zip(templates, accounts, strict=True)]
-        bare = Gunicorn("bare_insert_app:app", BENCH_DIR, env, work_dir / "bare-gunicorn.log")
+        bare = Gunicorn(
+            "bare_insert_app:app", BENCH_DIR, env, work_dir / "bare-gunicorn.log", options
+        )
         servers.append(bare)
         bare.wait_until_ready("/save")
         run = (use_wrk, bare.base_url, bare_templates)
@@ -785,7 +809,7 @@ def main() -> int:
         first = next(iter(agora_results.values()))
         print(
             f"\n{args.users} connections, {args.seconds:g} s each after {args.warmup:g} s "
-            f"warm-up; gunicorn {' '.join(GUNICORN_ARGS)}; {first.client}; "
+            f"warm-up; gunicorn {' '.join(options)}; {first.client}; "
             f"bodies {templates[0].size()} / {bare_templates[0].size()} bytes\n"
         )
         print_table(agora_results, bare_result)

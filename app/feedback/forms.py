@@ -1,13 +1,15 @@
 """Reading the submission forms, whose fields depend on the draft's paragraphs and questions."""
 
+from collections.abc import Iterable
+
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, RadioField
 
 from app.forms import CONTROL_CHARACTER_MESSAGE, BaseForm, has_control_characters
 from app.lazy_text import lazy_gettext as _l
-from app.models import Paragraph, Question
+from app.models import Question
 from app.models.feedback import PUBLICATION
-from app.services.feedback.saving import ParagraphInput
+from app.services.feedback.saving import DraftParagraph, ParagraphInput
 
 LANGUAGE_CHOICES = [
     ("", _l("Detect automatically")),
@@ -37,7 +39,7 @@ class SubmissionForm(BaseForm):
         }
 
 
-def paragraph_inputs(form: MultiDict, paragraphs: list[Paragraph]) -> list[ParagraphInput]:
+def paragraph_inputs(form: MultiDict, paragraphs: Iterable[DraftParagraph]) -> list[ParagraphInput]:
     """The posted stance, comment, wording and language of each paragraph of a section.
 
     Only the paragraphs of the section are read: any other field posted is ignored. A

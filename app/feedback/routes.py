@@ -121,10 +121,16 @@ def overview(slug: str):
 @login_required
 @autosave_limit
 def section(slug: str, position: int):
-    consultation = _consultation_for_partner(slug, saving=request.method == "POST")
-    shown, section_count = feedback.section_to_write(
-        consultation, current_user.organisation_id, position
-    )
+    posted = request.method == "POST"
+    consultation = _consultation_for_partner(slug, saving=posted)
+    if posted:
+        # A save reads the section with the submission's state in one statement, no ORM.
+        shown = feedback.section_to_save(consultation, current_user.organisation_id, position)
+        section_count = shown.section_count if shown else 0
+    else:
+        shown, section_count = feedback.section_to_write(
+            consultation, current_user.organisation_id, position
+        )
     if shown is None:
         abort(404)
     form = SubmissionForm()
@@ -134,8 +140,9 @@ def section(slug: str, position: int):
         lambda: feedback.save_paragraphs(
             current_user,
             consultation,
-            paragraph_inputs(request.form, shown.paragraphs),
+            paragraph_inputs(request.form, shown.paragraphs.values()),
             form.base_version(),
+            shown,
         ),
     )
     if refused:

@@ -84,6 +84,8 @@ NEEDS_NO_RULE = {
     "feedback.moderation.without_hidden": WORKER + " (the synthesis leaves hidden texts out)",
     "feedback.saving.consultation_to_write": STEP + " (the save services)",
     "feedback.saving.section_to_write": STEP + " (the save services)",
+    "feedback.saving.section_to_save": STEP + " (the save services)",
+    "feedback.paragraph_writes.write_save": STEP + " (saving paragraphs)",
     "mail.context.to_plain": WORKER,
     "mail.delivery.queue_email": STEP,
     "mail.delivery.deliver": WORKER,

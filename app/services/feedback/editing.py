@@ -193,13 +193,18 @@ def bump(
             "lock_version": new_version,
             "updated_at": now,
             "updated_by_id": user.id,
-            "status": "draft" if status in {"submitted", "withdrawn"} else status,
+            "status": status_after_save(status),
             **values,
         },
     )
     if done.rowcount != 1:
         raise StaleSave
     return new_version
+
+
+def status_after_save(status: str) -> str:
+    """A submitted (or withdrawn) submission that changes is a draft again."""
+    return "draft" if status in {"submitted", "withdrawn"} else status
 
 
 @functools.cache
@@ -270,16 +275,15 @@ def record_save(
 ) -> None:
     """Log a save in the history: one statement, which extends the latest entry when it is
     the same person's save of the same items a few minutes ago (autosave is one entry)."""
-    table = SubmissionRevision.__table__
-    if _continues(latest, user, now, changes):
-        merged = merge(latest.changes, changes)
+    extended, changes = history_entry(latest, user, now, changes)
+    if extended is not None:
         db.session.execute(
             _extend_statement(),
-            {"entry_id": latest.id, "lock_version": lock_version, "at": now, "changes": merged},
+            {"entry_id": extended, "lock_version": lock_version, "at": now, "changes": changes},
         )
         return
     db.session.execute(
-        table.insert(),
+        SubmissionRevision.__table__.insert(),
         {
             "submission_id": submission_id,
             "lock_version": lock_version,
@@ -289,6 +293,16 @@ def record_save(
             "changes": changes,
         },
     )
+
+
+def history_entry(
+    latest: LatestRevision | None, user: User, now: datetime, changes: dict
+) -> tuple[int | None, dict]:
+    """Where a save goes in the history: (the latest entry's id and the two diffs merged) when
+    it continues the same person's saves of the same items, else (None, its own diff)."""
+    if _continues(latest, user, now, changes):
+        return latest.id, merge(latest.changes, changes)
+    return None, changes
 
 
 @functools.cache

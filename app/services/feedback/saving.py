@@ -1,16 +1,17 @@
 """Saving what a member typed about the draft's paragraphs, the hot path of the deadline rush.
 
-A save of one paragraph is four statements: one read (the submission's version and status,
-the stored feedback on the posted paragraphs, the latest history entry), the UPDATE that takes
-the next version only if the submission is still at the version read, the item's UPDATE or
-INSERT, and the history entry's INSERT (or UPDATE, when it extends the same person's autosave).
-The module stays whole past 400 lines: those statements and the code that reads their rows are
-tuned together, and a reader of the save path should find all of it on one page.
+A save from the section page is two statements after the consultation's: one read (the posted
+section's paragraphs, with the submission's version and status, the stored feedback on those
+paragraphs and the latest history entry), then the writes (`paragraph_writes`): the UPDATE
+that takes the next version only if the submission is still at the version read, the items,
+and the history entry (extended when it continues the same person's autosave). The module
+stays whole past 400 lines: those statements and the code that reads their rows are tuned
+together, and a reader of the save path should find all of it on one page.
 """
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -41,10 +42,8 @@ from app.services.feedback.editing import (
     Stored,
     ValidationFailed,
     add_revision,
-    bump,
     clean,
     diff,
-    record_save,
     require_open_for,
     retrying,
     sort_edits,
@@ -53,6 +52,7 @@ from app.services.feedback.editing import (
     too_long,
     writing_version,
 )
+from app.services.feedback.paragraph_writes import ItemWrite, write_save
 from app.vocabulary import LANGUAGES
 from app.vocabulary import STANCE_LABELS as STANCES
 
@@ -66,6 +66,7 @@ __all__ = [
     "require_open_for",
     "save_answers",
     "save_paragraphs",
+    "section_to_save",
     "section_to_write",
     "submission_of",
     "writing_version",
@@ -85,6 +86,15 @@ class ParagraphInput:
     language: str | None = None  # None: detect it
 
 
+class DraftParagraph(NamedTuple):
+    """What a save needs of a paragraph of the draft."""
+
+    id: int
+    number: str
+    text: dict
+    version_id: int
+
+
 @dataclass
 class _State:
     """What one read tells a save about the submission."""
@@ -95,6 +105,15 @@ class _State:
     status: str
     latest: LatestRevision | None
     items: dict[int, sa.Row]  # paragraph id -> the stored feedback's columns
+
+
+@dataclass
+class SectionToSave:
+    """The section a save posts to and what the save needs of the submission, read at once."""
+
+    paragraphs: dict[int, DraftParagraph]  # in the section's order
+    section_count: int  # how many sections the version has
+    state: _State | None  # None: the organisation has no submission yet
 
 
 def consultation_to_write(slug: str, organisation_id: int | None) -> Consultation:
@@ -137,6 +156,34 @@ def section_to_write(
     return (row[0], row[1]) if row else (None, 0)
 
 
+def section_to_save(
+    consultation: Consultation, organisation_id: int | None, position: int
+) -> SectionToSave | None:
+    """The section at `position` of the version the organisation writes on, with the
+    submission's version, status, latest history entry and stored feedback on the section:
+    one statement, no ORM object built, nothing else of the submission read."""
+    current = consultation.current_version
+    rows = db.session.execute(
+        _section_to_save_statement(),
+        {
+            "consultation_id": consultation.id,
+            "organisation_id": organisation_id,
+            "current_version_id": current.id if current else None,
+            "position": position,
+        },
+    ).all()
+    if not rows:
+        return None
+    paragraphs = {
+        row.paragraph_id: DraftParagraph(
+            row.paragraph_id, row.number, row.text, row.section_version_id
+        )
+        for row in rows
+        if row.paragraph_id is not None
+    }
+    return SectionToSave(paragraphs, rows[0].section_count, _state(rows))
+
+
 # Statements of the save path are built once (with bound parameters): building and hashing
 # them anew on every autosave costs more than running them.
 
@@ -174,39 +221,140 @@ def _section_statement() -> sa.Select:
     )
 
 
+@functools.cache
+def _section_to_save_statement() -> sa.Select:
+    """One row per paragraph of the shown section, the submission's state outer-joined."""
+    submission = Submission.__table__
+    section = Section.__table__
+    paragraph = Paragraph.__table__
+    item = ParagraphFeedback.__table__
+    revision = SubmissionRevision.__table__
+    ours = sa.and_(
+        submission.c.consultation_id == sa.bindparam("consultation_id"),
+        submission.c.organisation_id == sa.bindparam("organisation_id"),
+    )
+    started = sa.select(submission.c.version_id).where(ours).scalar_subquery()
+    # The submission's version, else the current one: feedback stays on the version it began on.
+    version_id = sa.func.coalesce(started, sa.bindparam("current_version_id", type_=sa.Integer))
+    shown = (
+        sa.select(section.c.id, section.c.version_id)
+        .where(section.c.version_id == version_id)
+        .order_by(section.c.position)
+        .offset(sa.bindparam("position"))
+        .limit(1)
+        .subquery("shown")
+    )
+    count = sa.select(sa.func.count(section.c.id)).where(section.c.version_id == version_id)
+    return (
+        sa.select(
+            count.scalar_subquery().label("section_count"),
+            shown.c.version_id.label("section_version_id"),
+            paragraph.c.id.label("paragraph_id"),
+            paragraph.c.number,
+            paragraph.c.text,
+            *_state_columns(),
+        )
+        .select_from(
+            shown.outerjoin(paragraph, paragraph.c.section_id == shown.c.id)
+            .outerjoin(submission, ours)
+            .outerjoin(revision, revision.c.id == _latest_revision_id())
+            .outerjoin(
+                item,
+                sa.and_(
+                    item.c.submission_id == submission.c.id, item.c.paragraph_id == paragraph.c.id
+                ),
+            )
+        )
+        .order_by(paragraph.c.position)
+    )
+
+
+def _state_columns() -> list[sa.ColumnElement]:
+    """The submission's version and status, its latest history entry, a stored item."""
+    submission = Submission.__table__
+    item = ParagraphFeedback.__table__
+    revision = SubmissionRevision.__table__
+    return [
+        submission.c.id,
+        submission.c.lock_version,
+        submission.c.version_id,
+        submission.c.status,
+        revision.c.id.label("revision_id"),
+        revision.c.actor_id,
+        revision.c.action,
+        revision.c.at,
+        revision.c.changes,
+        item.c.id.label("item_id"),
+        item.c.stance,
+        item.c.comment,
+        item.c.amendment,
+        item.c.language,
+        item.c.language_confirmed,
+        item.c.changed_at_version,
+        item.c.updated_at,
+        item.c.updated_by_id,
+    ]
+
+
+def _latest_revision_id() -> sa.ScalarSelect:
+    submission = Submission.__table__
+    history = SubmissionRevision.__table__.alias("history")
+    return (
+        sa.select(sa.func.max(history.c.id))
+        .where(history.c.submission_id == submission.c.id)
+        .scalar_subquery()
+    )
+
+
 def save_paragraphs(
     user: User,
     consultation: Consultation,
     inputs: list[ParagraphInput],
     base_version: int,
+    section: SectionToSave | None = None,
 ) -> SaveResult:
-    """Save what a member typed; items others changed since `base_version` come back as clashes."""
+    """Save what a member typed; items others changed since `base_version` come back as clashes.
+
+    A save posted from a section page passes the section it read (`section_to_save`): its
+    paragraphs and the submission's state are then not read again, unless the save must retry.
+    """
     require_open_for(user, consultation)
-    paragraphs = _paragraphs([i.paragraph_id for i in inputs])
+    ids = [i.paragraph_id for i in inputs]
+    paragraphs = _paragraphs(ids, section.paragraphs if section else None)
     inputs = [_normalise(paragraphs, i) for i in inputs]
     _validate_items(paragraphs, inputs)
-    return retrying(lambda: _save_once(user, consultation, paragraphs, inputs, base_version))
+    known = iter([section.state] if section else [])
+    return retrying(
+        lambda: _save_once(user, consultation, paragraphs, inputs, base_version, next(known, None))
+    )
 
 
-def _paragraphs(ids: list[int]) -> dict[int, Paragraph]:
-    """The posted paragraphs: those the page already loaded cost no query."""
-    found: dict[int, Paragraph] = {}
-    for pid in ids:
-        paragraph = db.session.identity_map.get(identity_key(Paragraph, pid))
-        if paragraph is not None:
-            found[pid] = paragraph
-    missing = [pid for pid in ids if pid not in found]
-    if missing:
-        found.update(
-            (p.id, p)
-            for p in db.session.scalars(sa.select(Paragraph).where(Paragraph.id.in_(missing)))
-        )
+def _paragraphs(
+    ids: list[int], shown: dict[int, DraftParagraph] | None
+) -> dict[int, DraftParagraph]:
+    """The posted paragraphs, from the section read already when there is one."""
+    if shown is not None:
+        found = {pid: shown[pid] for pid in ids if pid in shown}
+    else:
+        found = {
+            row.id: DraftParagraph(*row)
+            for row in db.session.execute(_paragraphs_statement(), {"ids": ids})
+        }
     if len(found) != len(set(ids)):
         raise DomainError(_l("This paragraph is not part of the draft."))
     return found
 
 
-def _normalise(paragraphs: dict[int, Paragraph], item: ParagraphInput) -> ParagraphInput:
+@functools.cache
+def _paragraphs_statement() -> sa.Select:
+    return (
+        sa.select(Paragraph.id, Paragraph.number, Paragraph.text, Section.version_id)
+        .join(Section, Paragraph.section_id == Section.id)
+        .where(Paragraph.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+def _normalise(paragraphs: dict[int, DraftParagraph], item: ParagraphInput) -> ParagraphInput:
     """Trim texts; wording identical to the draft is no amendment at all."""
     amendment = clean(item.amendment)
     if amendment in {clean(text) for text in paragraphs[item.paragraph_id].text.values()}:
@@ -220,7 +368,7 @@ def _normalise(paragraphs: dict[int, Paragraph], item: ParagraphInput) -> Paragr
     )
 
 
-def _validate_items(paragraphs: dict[int, Paragraph], items: list[ParagraphInput]) -> None:
+def _validate_items(paragraphs: dict[int, DraftParagraph], items: list[ParagraphInput]) -> None:
     errors: dict[str, list] = {}
     for item in items:
         pid = item.paragraph_id
@@ -251,40 +399,16 @@ def _read_statement() -> sa.Select:
     submission = Submission.__table__
     item = ParagraphFeedback.__table__
     revision = SubmissionRevision.__table__
-    history = revision.alias("history")
-    latest = (
-        sa.select(sa.func.max(history.c.id))
-        .where(history.c.submission_id == submission.c.id)
-        .scalar_subquery()
-    )
     posted = sa.and_(
         item.c.submission_id == submission.c.id,
         item.c.paragraph_id.in_(sa.bindparam("paragraph_ids", expanding=True)),
     )
     return (
-        sa.select(
-            submission.c.id,
-            submission.c.lock_version,
-            submission.c.version_id,
-            submission.c.status,
-            revision.c.id.label("revision_id"),
-            revision.c.actor_id,
-            revision.c.action,
-            revision.c.at,
-            revision.c.changes,
-            item.c.id.label("item_id"),
-            item.c.paragraph_id,
-            item.c.stance,
-            item.c.comment,
-            item.c.amendment,
-            item.c.language,
-            item.c.language_confirmed,
-            item.c.changed_at_version,
-            item.c.updated_at,
-            item.c.updated_by_id,
-        )
+        sa.select(*_state_columns(), item.c.paragraph_id)
         .select_from(
-            submission.outerjoin(revision, revision.c.id == latest).outerjoin(item, posted)
+            submission.outerjoin(revision, revision.c.id == _latest_revision_id()).outerjoin(
+                item, posted
+            )
         )
         .where(
             submission.c.consultation_id == sa.bindparam("consultation_id"),
@@ -306,9 +430,14 @@ def _read(
             "paragraph_ids": paragraph_ids,
         },
     ).all()
-    if not rows:
+    return _state(rows)
+
+
+def _state(rows: list[sa.Row]) -> _State | None:
+    """The state from the rows of a read with `_state_columns` and a `paragraph_id` each."""
+    first = rows[0] if rows else None
+    if first is None or first.id is None:
         return None
-    first = rows[0]
     latest = None
     if first.revision_id is not None:
         latest = LatestRevision(
@@ -318,9 +447,9 @@ def _read(
     return _State(first.id, first.lock_version, first.version_id, first.status, latest, items)
 
 
-def _check_version(paragraphs: dict[int, Paragraph], version_id: int) -> None:
+def _check_version(paragraphs: dict[int, DraftParagraph], version_id: int) -> None:
     """Feedback stays on the version the submission was started on."""
-    if any(p.section.version_id != version_id for p in paragraphs.values()):
+    if any(p.version_id != version_id for p in paragraphs.values()):
         raise DomainError(_l("This paragraph is not part of the draft."))
 
 
@@ -348,12 +477,14 @@ def _posted(item: ParagraphInput) -> dict:
 def _save_once(
     user: User,
     consultation: Consultation,
-    paragraphs: dict[int, Paragraph],
+    paragraphs: dict[int, DraftParagraph],
     inputs: list[ParagraphInput],
     base_version: int,
+    state: _State | None,
 ) -> SaveResult:
     ids = list(paragraphs)
-    state = _read(consultation, user.organisation_id, ids)
+    if state is None:
+        state = _read(consultation, user.organisation_id, ids)
     if state is None:
         _check_version(paragraphs, consultation.current_version.id)
         start_submission(user, consultation)
@@ -367,11 +498,11 @@ def _save_once(
     if not changes:
         _commit_keeping_the_rest(state)  # nothing written: end the read's transaction
         return SaveResult(state.id, state.lock_version, clashes)
-    now = utcnow()
-    version = bump(state.id, state.lock_version, state.status, user, now)
-    _write_items(state, changes, user, version, now)
+    items = [_item_write(state, change) for change in changes]
     diffs = {key: diff(before, after) for key, before, after in changes}
-    record_save(state.id, version, user, now, diffs, state.latest)
+    version = write_save(
+        state.id, state.lock_version, state.status, user, utcnow(), items, diffs, state.latest
+    )
     _commit_keeping_the_rest(state)
     return SaveResult(state.id, version, clashes)
 
@@ -393,39 +524,19 @@ def _commit_keeping_the_rest(state: _State) -> None:
         session.expire_on_commit = True
 
 
-def _write_items(
-    state: _State, changes: list[Change], user: User, version: int, now: datetime
-) -> None:
-    """One UPDATE for the changed items that exist, one INSERT for the new ones."""
-    updates, inserts = [], []
-    for key, _before, after in changes:
-        paragraph_id = int(key.removeprefix("p:"))
-        stored = state.items.get(paragraph_id)
-        row = {
-            "stance": after["stance"],
-            "comment": after["comment"],
-            "amendment": after["amendment"],
-            "language": _language(stored, after),
-            "language_confirmed": after["language"] is not None,
-            "changed_at_version": version,
-            "updated_at": now,
-            "updated_by_id": user.id,
-        }
-        if stored is None:
-            inserts.append({**row, "submission_id": state.id, "paragraph_id": paragraph_id})
-        else:
-            updates.append({**row, "item_id": stored.item_id})
-    table = ParagraphFeedback.__table__
-    if updates:
-        db.session.execute(_update_items_statement(), updates)
-    if inserts:
-        db.session.execute(table.insert(), inserts)
-
-
-@functools.cache
-def _update_items_statement() -> sa.Update:
-    table = ParagraphFeedback.__table__
-    return table.update().where(table.c.id == sa.bindparam("item_id"))
+def _item_write(state: _State, change: Change) -> ItemWrite:
+    paragraph_id = int(change.key.removeprefix("p:"))
+    stored = state.items.get(paragraph_id)
+    after = change.after
+    return ItemWrite(
+        paragraph_id,
+        stored.item_id if stored is not None else None,
+        after["stance"],
+        after["comment"],
+        after["amendment"],
+        _language(stored, after),
+        after["language"] is not None,
+    )
 
 
 def _language(stored: sa.Row | None, after: dict) -> str | None:
