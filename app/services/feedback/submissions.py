@@ -18,6 +18,7 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.services.accounts import access, audit
+from app.services.consultations import reading
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.feedback import publication as publishing
 from app.services.feedback.editing import (
@@ -61,10 +62,23 @@ def submitted_organisations(consultation: Consultation) -> sa.Select:
 def outline(consultation: Consultation, submission: Submission | None) -> list[SectionOutline]:
     """Every section of the submission's version with the feedback given on each paragraph."""
     version = submission.version if submission else consultation.current_version
+    return _beside_items(version.sections, submission)
+
+
+def outline_to_show(
+    consultation: Consultation, submission: Submission | None
+) -> list[SectionOutline]:
+    """The outline for a page that only shows it: the draft's text read as plain rows, which
+    costs less than an object for each paragraph of a long draft."""
+    version = submission.version if submission else consultation.current_version
+    return _beside_items(reading.sections(version), submission)
+
+
+def _beside_items(sections, submission: Submission | None) -> list[SectionOutline]:
     items = {i.paragraph_id: i for i in submission.items} if submission else {}
     return [
         SectionOutline(s, [ParagraphLine(p, items.get(p.id)) for p in s.paragraphs])
-        for s in version.sections
+        for s in sections
     ]
 
 
