@@ -32,31 +32,33 @@ class SectionText:
 
 def sections(version: DocumentVersion) -> list[SectionText]:
     """The sections of `version` in order, each with its paragraphs in order."""
-    found: dict[int, SectionText] = {}
-    for row in db.session.execute(_text_statement(), {"version_id": version.id}):
-        section = found.get(row.section_id)
-        if section is None:
-            section = found[row.section_id] = SectionText(
-                row.position, row.heading or {}, row.intro or {}
-            )
-        if row.paragraph_id is not None:
-            section.paragraphs.append(ParagraphText(row.paragraph_id, row.number, row.text or {}))
+    found = {
+        row.id: SectionText(row.position, row.heading or {}, row.intro or {})
+        for row in db.session.execute(_sections_statement(), {"version_id": version.id})
+    }
+    for row in db.session.execute(_paragraphs_statement(), {"version_id": version.id}):
+        found[row.section_id].paragraphs.append(ParagraphText(row.id, row.number, row.text or {}))
     return list(found.values())
 
 
+# Two statements, not one join: a join would repeat (and decode) each section's heading and
+# introduction on every paragraph's row.
+
+
 @functools.cache
-def _text_statement() -> sa.Select:
+def _sections_statement() -> sa.Select:
     return (
-        sa.select(
-            Section.id.label("section_id"),
-            Section.position,
-            Section.heading,
-            Section.intro,
-            Paragraph.id.label("paragraph_id"),
-            Paragraph.number,
-            Paragraph.text,
-        )
-        .outerjoin(Paragraph, Paragraph.section_id == Section.id)
+        sa.select(Section.id, Section.position, Section.heading, Section.intro)
         .where(Section.version_id == sa.bindparam("version_id"))
-        .order_by(Section.position, Section.id, Paragraph.position, Paragraph.id)
+        .order_by(Section.position, Section.id)
+    )
+
+
+@functools.cache
+def _paragraphs_statement() -> sa.Select:
+    return (
+        sa.select(Paragraph.id, Paragraph.section_id, Paragraph.number, Paragraph.text)
+        .join(Section, Section.id == Paragraph.section_id)
+        .where(Section.version_id == sa.bindparam("version_id"))
+        .order_by(Paragraph.position, Paragraph.id)
     )
