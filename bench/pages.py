@@ -6,7 +6,7 @@ Builds a throw-away PostgreSQL database (migrations, then in bulk: a consultatio
 paragraphs in 10 sections written in English, French and Spanish, 50 invited organisations
 with a submitted submission each commenting on every paragraph, 10,000 feedback items, and a
 51st invited organisation whose partner has a draft commenting on every paragraph), serves
-Agora with gunicorn (bench/save_load.py's 4 workers x 4 threads), signs the partner in over
+Agora with gunicorn (bench/save_load.py's settings: 2 workers x 4 threads), signs the partner in over
 HTTP, warms every page up, then times --requests sequential GETs of each page over one
 kept-alive connection: the public consultation page, the partner's form of one section (20
 paragraphs), their overview and their review page (all 200 paragraphs). The baseline, in the
@@ -35,7 +35,7 @@ import urllib.parse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from save_load import REDIS_URL, USER_AGENT, Browser, Gunicorn, redis_answers
+from save_load import GUNICORN_ARGS, REDIS_URL, USER_AGENT, Browser, Gunicorn, redis_answers
 from support import (
     cpu_seconds,
     load_average,
@@ -305,7 +305,7 @@ def main() -> int:
 
     print(
         f"\n{args.requests} sequential GETs per page after {args.warmup} warm-up GETs, "
-        f"one kept-alive connection, gunicorn 4 workers x 4 threads, {load_average()}\n"
+        f"one kept-alive connection, gunicorn {' '.join(GUNICORN_ARGS)}, {load_average()}\n"
     )
     floor = baseline["bare Flask page (baseline)"][1]
     rows = []

@@ -70,7 +70,7 @@ def progress_helpers() -> dict:
     """The submission's progress, for the header of every page of it."""
 
     def progress_of(consultation, *loaded):
-        # A page that has loaded the submission passes it: its 200 items are not read again.
+        # A page that has loaded the submission passes it: it is not read a second time.
         if loaded:
             return progress.of_submission(consultation, loaded[0])
         return progress.of(consultation, current_user.organisation_id)
@@ -78,12 +78,13 @@ def progress_helpers() -> dict:
     return {"progress_of": progress_of}
 
 
-def _consultation_for_partner(slug: str, saving: bool = False):
-    """The consultation, if the partner may write on it; a save loads only what it needs."""
+def _consultation_for_partner(slug: str, whole_draft: bool = True):
+    """The consultation, if the partner may write on it; a save, and a page that shows one
+    section or none, reads its versions only, not the text of the whole draft."""
     consultation = (
-        feedback.consultation_to_write(slug, current_user.organisation_id)
-        if saving
-        else consultations.get_by_slug(slug)
+        consultations.get_by_slug(slug)
+        if whole_draft
+        else feedback.consultation_to_write(slug, current_user.organisation_id)
     )
     access.require(current_user, "consultation.read", consultation)
     access.require(current_user, "submission.write", consultation)
@@ -104,13 +105,13 @@ def home():
 @bp.get("/consultations/<slug>/respond")
 @login_required
 def overview(slug: str):
-    consultation = _consultation_for_partner(slug)
-    submission = feedback.submission_of(consultation, current_user.organisation_id)
+    consultation = _consultation_for_partner(slug, whole_draft=False)
+    submission = submissions.submission_summary(consultation, current_user.organisation_id)
     return render_template(
         "feedback/overview.html",
         consultation=consultation,
         submission=submission,
-        sections=submissions.outline(consultation, submission),
+        progress=progress.of_submission(consultation, submission),
         form=SubmissionForm(),
         missing=submissions.missing_required_answers(consultation, submission),
         unsubmitted=submissions.has_unsubmitted_changes(submission),
@@ -121,42 +122,42 @@ def overview(slug: str):
 @login_required
 @autosave_limit
 def section(slug: str, position: int):
-    posted = request.method == "POST"
-    consultation = _consultation_for_partner(slug, saving=posted)
-    if posted:
+    consultation = _consultation_for_partner(slug, whole_draft=False)
+    form, result, errors = SubmissionForm(), None, {}
+    if request.method == "POST":
         # A save reads the section with the submission's state in one statement, no ORM.
-        shown = feedback.section_to_save(consultation, current_user.organisation_id, position)
-        section_count = shown.section_count if shown else 0
-    else:
-        shown, section_count = feedback.section_to_write(
-            consultation, current_user.organisation_id, position
+        to_save = feedback.section_to_save(consultation, current_user.organisation_id, position)
+        if to_save is None:
+            abort(404)
+        result, errors, refused = _run_save(
+            form,
+            slug,
+            lambda: feedback.save_paragraphs(
+                current_user,
+                consultation,
+                paragraph_inputs(request.form, to_save.paragraphs.values()),
+                form.base_version(),
+                to_save,
+            ),
         )
+        if refused:
+            return refused
+        if wants_json():
+            return _save_answer_json(result, errors)
+        if result and not result.clashes:
+            flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
+            go_on = request.form.get("next") == "1" and position + 1 < to_save.section_count
+            return redirect(url_for(".section", slug=slug, position=position + go_on))
+    # The page: the form, or the save posted back with its errors or a colleague's changes.
+    shown, section_count = feedback.section_to_write(
+        consultation, current_user.organisation_id, position
+    )
     if shown is None:
         abort(404)
-    form = SubmissionForm()
-    result, errors, refused = _run_save(
-        form,
-        slug,
-        lambda: feedback.save_paragraphs(
-            current_user,
-            consultation,
-            paragraph_inputs(request.form, shown.paragraphs.values()),
-            form.base_version(),
-            shown,
-        ),
-    )
-    if refused:
-        return refused
-    if wants_json():
-        return _save_answer_json(result, errors)
-    if result and not result.clashes:
-        flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
-        go_on = request.form.get("next") == "1" and position + 1 < section_count
-        return redirect(url_for(".section", slug=slug, position=position + go_on))
     submission = _page_submission(form, consultation, result, errors)
     return render_template(
         "feedback/section.html",
-        outline=submissions.outline(consultation, submission)[position],
+        outline=submissions.section_outline(shown, submission),
         submission=submission,
         position=position,
         section_count=section_count,
@@ -216,7 +217,7 @@ def _run_save(form: SubmissionForm, slug: str, save):
 
 def _page_submission(form, consultation, result: SaveResult | None, errors: dict):
     """The submission to show; the form carries its version unless it must keep the posted one."""
-    submission = feedback.submission_of(consultation, current_user.organisation_id)
+    submission = submissions.submission_summary(consultation, current_user.organisation_id)
     if result is not None or (submission is not None and not errors):
         form.lock_version.data = str(submission.lock_version)
     return submission

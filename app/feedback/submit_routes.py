@@ -18,7 +18,7 @@ from app.utils import client_ip
 @bp.get("/consultations/<slug>/respond/review")
 @login_required
 def review(slug: str):
-    consultation = _consultation_for_partner(slug)
+    consultation = _consultation_for_partner(slug, whole_draft=False)
     submission = feedback.submission_of(consultation, current_user.organisation_id)
     form = SubmissionForm()
     if submission is not None:
@@ -28,7 +28,7 @@ def review(slug: str):
         consultation=consultation,
         submission=submission,
         form=form,
-        sections=submissions.outline(consultation, submission),
+        sections=submissions.outline_to_show(consultation, submission),
         missing=submissions.missing_required_answers(consultation, submission),
         empty=submissions.is_empty(submission),
         publication=publication.default_choice(consultation, submission),

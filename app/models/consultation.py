@@ -133,8 +133,12 @@ class Paragraph(db.Model):
 
     @property
     def anchor(self) -> str:
-        """A stable fragment id: #p12 for paragraph 12, #p3-1 for 3.1."""
-        return "p" + "".join(c if c.isalnum() else "-" for c in self.number).strip("-")
+        return paragraph_anchor(self.number)
+
+
+def paragraph_anchor(number: str) -> str:
+    """A paragraph's stable fragment id: #p12 for paragraph 12, #p3-1 for 3.1."""
+    return "p" + "".join(c if c.isalnum() else "-" for c in number).strip("-")
 
 
 class Question(db.Model):

@@ -7,7 +7,7 @@ from app.public import bp
 from app.services.accounts import access
 from app.services.accounts import users as accounts
 from app.services.consultations import lifecycle as consultations
-from app.services.consultations import timeline
+from app.services.consultations import reading, timeline
 from app.services.feedback import publication
 from app.services.reports import decisions
 from app.services.synthesis import runs
@@ -22,13 +22,14 @@ def index():
 
 @bp.get("/consultations/<slug>")
 def consultation(slug: str):
-    item = consultations.get_by_slug(slug)
+    item = consultations.get_by_slug(slug, with_text=False)
     access.require(current_user, "consultation.read", item)
     version = consultations.get_version(item, request.args.get("version", type=query_int))
     return render_template(
         "public/consultation.html",
         consultation=item,
         version=version,
+        sections=reading.sections(version),
         has_syntheses=bool(runs.readable(current_user, item)),
         has_decisions=decisions.has_published(current_user, item),
         has_published_feedback=publication.is_published(item),

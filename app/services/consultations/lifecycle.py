@@ -21,18 +21,17 @@ from app.vocabulary import LANGUAGES
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def get_by_slug(slug: str) -> Consultation:
-    """The consultation with this slug, or NotFound."""
+def get_by_slug(slug: str, with_text: bool = True) -> Consultation:
+    """The consultation with this slug, or NotFound; without its text, its versions only
+    (for a page that reads the text apart, as plain rows)."""
     # The draft's sections and paragraphs come in three queries, not one per section.
+    versions = so.selectinload(Consultation.versions)
+    if with_text:
+        versions = versions.selectinload(DocumentVersion.sections).selectinload(Section.paragraphs)
     consultation = db.session.scalar(
         sa.select(Consultation)
         .where(Consultation.slug == slug)
-        .options(
-            so.selectinload(Consultation.versions)
-            .selectinload(DocumentVersion.sections)
-            .selectinload(Section.paragraphs),
-            so.selectinload(Consultation.questions),
-        )
+        .options(versions, so.selectinload(Consultation.questions))
     )
     if consultation is None:
         raise NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))

@@ -1,11 +1,14 @@
 """How far an organisation's submission has come: paragraphs and questions answered, section by
 section, and whether changes wait to be submitted again."""
 
+import functools
 from dataclasses import dataclass
 
-from app.models import Consultation, Submission
-from app.services.feedback.editing import submission_of
-from app.services.feedback.submissions import has_unsubmitted_changes, outline
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Consultation, Paragraph, ParagraphFeedback, Section, Submission
+from app.services.feedback.submissions import has_unsubmitted_changes, submission_summary
 
 
 @dataclass(frozen=True)
@@ -41,19 +44,20 @@ class Progress:
 
 def of(consultation: Consultation, organisation_id: int | None) -> Progress:
     """The progress of the organisation's submission on the consultation."""
-    return of_submission(consultation, submission_of(consultation, organisation_id))
+    return of_submission(consultation, submission_summary(consultation, organisation_id))
 
 
 def of_submission(consultation: Consultation, submission: Submission | None) -> Progress:
-    """The progress of a submission the page has already loaded (not read a second time)."""
+    """The progress of a submission the page has already loaded (its answers, not its items:
+    the paragraphs are counted in one query, whatever the length of the draft)."""
+    version_id = submission.version_id if submission else consultation.current_version.id
+    submission_id = submission.id if submission else None
+    counts = db.session.execute(
+        _counts_statement(), {"version_id": version_id, "submission_id": submission_id}
+    ).all()
     sections = [
-        SectionProgress(
-            position,
-            part.section.heading,
-            sum(1 for line in part.lines if line.feedback and not line.feedback.is_empty),
-            len(part.lines),
-        )
-        for position, part in enumerate(outline(consultation, submission))
+        SectionProgress(position, heading, answered, total)
+        for position, (heading, answered, total) in enumerate(counts)
     ]
     answered = {
         a.question_id
@@ -66,4 +70,27 @@ def of_submission(consultation: Consultation, submission: Submission | None) -> 
         sections,
         sum(1 for q in questions if q.id in answered),
         len(questions),
+    )
+
+
+@functools.cache
+def _counts_statement() -> sa.Select:
+    """Each section of a version in order: its heading, its paragraphs with feedback from the
+    submission (an item with no stance, comment or wording is no answer), all its paragraphs."""
+    feedback = sa.and_(
+        ParagraphFeedback.paragraph_id == Paragraph.id,
+        ParagraphFeedback.submission_id == sa.bindparam("submission_id", type_=sa.Integer),
+        sa.or_(
+            sa.func.coalesce(ParagraphFeedback.stance, "") != "",
+            sa.func.coalesce(ParagraphFeedback.comment, "") != "",
+            sa.func.coalesce(ParagraphFeedback.amendment, "") != "",
+        ),
+    )
+    return (
+        sa.select(Section.heading, sa.func.count(ParagraphFeedback.id), sa.func.count(Paragraph.id))
+        .outerjoin(Paragraph, Paragraph.section_id == Section.id)
+        .outerjoin(ParagraphFeedback, feedback)
+        .where(Section.version_id == sa.bindparam("version_id"))
+        .group_by(Section.id)
+        .order_by(Section.position, Section.id)
     )

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -17,6 +18,7 @@ from app.models import (
 )
 from app.models.common import utcnow
 from app.services.accounts import access, audit
+from app.services.consultations import reading
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.feedback import publication as publishing
 from app.services.feedback.editing import (
@@ -60,11 +62,58 @@ def submitted_organisations(consultation: Consultation) -> sa.Select:
 def outline(consultation: Consultation, submission: Submission | None) -> list[SectionOutline]:
     """Every section of the submission's version with the feedback given on each paragraph."""
     version = submission.version if submission else consultation.current_version
+    return _beside_items(version.sections, submission)
+
+
+def outline_to_show(
+    consultation: Consultation, submission: Submission | None
+) -> list[SectionOutline]:
+    """The outline for a page that only shows it: the draft's text read as plain rows, which
+    costs less than an object for each paragraph of a long draft."""
+    version = submission.version if submission else consultation.current_version
+    return _beside_items(reading.sections(version), submission)
+
+
+def _beside_items(sections, submission: Submission | None) -> list[SectionOutline]:
     items = {i.paragraph_id: i for i in submission.items} if submission else {}
     return [
         SectionOutline(s, [ParagraphLine(p, items.get(p.id)) for p in s.paragraphs])
-        for s in version.sections
+        for s in sections
     ]
+
+
+def section_outline(section: Section, submission: Submission | None) -> SectionOutline:
+    """One section beside the feedback given on its paragraphs: the form of a section reads
+    these items only, not the whole submission's."""
+    items = {}
+    if submission is not None:
+        items = {
+            i.paragraph_id: i
+            for i in db.session.scalars(
+                sa.select(ParagraphFeedback).where(
+                    ParagraphFeedback.submission_id == submission.id,
+                    ParagraphFeedback.paragraph_id.in_([p.id for p in section.paragraphs]),
+                )
+            )
+        }
+    return SectionOutline(section, [ParagraphLine(p, items.get(p.id)) for p in section.paragraphs])
+
+
+def submission_summary(
+    consultation: Consultation, organisation_id: int | None
+) -> Submission | None:
+    """The organisation's submission with its answers but not its paragraph items, for the
+    pages that show one section or none (the progress counts the paragraphs in SQL)."""
+    if organisation_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Submission)
+        .where(
+            Submission.consultation_id == consultation.id,
+            Submission.organisation_id == organisation_id,
+        )
+        .options(so.selectinload(Submission.answers))
+    )
 
 
 def is_empty(submission: Submission | None) -> bool:
