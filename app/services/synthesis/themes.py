@@ -114,9 +114,11 @@ def sample_centroids(
     seed: int = 0,
     most: int = K_RANGE[1],
     sample: int = FIT_SAMPLE,
+    tolerance: float = 0.0,
 ) -> np.ndarray:
     """Unit centroids of k-means fitted on at most `sample` of the points, k given or chosen
-    by silhouette; not yet refined on every point."""
+    by silhouette (the smallest k within `tolerance` of the best); not yet refined on every
+    point."""
     # One thread: dozens of small k-means fits spend their time in OpenMP/BLAS barriers, and
     # with a second process on the core (another Celery worker) two threads ran 7× slower
     # than one (39 s against 5.7 s at 100,000 points); workers use the cores in parallel.
@@ -129,7 +131,7 @@ def sample_centroids(
         if k:
             best = _fit(fitted, min(max(k, 1), len(fitted) - 1), seed)
         else:
-            best = _best_by_silhouette(fitted, rng, seed, most)
+            best = _best_by_silhouette(fitted, rng, seed, most, tolerance)
         return best.cluster_centers_.astype(np.float32)
 
 
@@ -138,9 +140,14 @@ def _fit(points: np.ndarray, k: int, seed: int) -> KMeans:
 
 
 def _best_by_silhouette(
-    fitted: np.ndarray, rng: np.random.Generator, seed: int, most: int = K_RANGE[1]
+    fitted: np.ndarray,
+    rng: np.random.Generator,
+    seed: int,
+    most: int = K_RANGE[1],
+    tolerance: float = 0.0,
 ) -> KMeans:
-    """The fit with the best silhouette for k in K_RANGE, searched coarse to fine.
+    """The fit with the best silhouette for k in K_RANGE, searched coarse to fine; the
+    smallest k whose silhouette is within `tolerance` of the best.
 
     Ties go to the smaller k. Scoring k from fewer k-means starts was measured to pick a
     worse k on the planted corpus (ARI 0.87 against 0.94), so each candidate gets N_INIT;
@@ -171,7 +178,8 @@ def _best_by_silhouette(
     around = best()
     for c in range(around - 2, around + 3):
         score(c)
-    return fits[best()][1]
+    top = fits[best()][0]
+    return fits[min(c for c in fits if fits[c][0] >= top - tolerance)][1]
 
 
 def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
