@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 from app.services.synthesis import labels, quotes
 from app.services.synthesis.boilerplate import Substance
@@ -123,20 +124,22 @@ def _vote(
     comment's main theme, so asides stop pulling them (a few rounds)."""
     k = len(centroids)
     main = np.full(n, -1)
-    for _ in range(VOTE_ROUNDS):
-        similarity = points @ centroids.T
-        assigned = similarity.argmax(axis=1)
-        closeness = similarity[np.arange(len(points)), assigned]
-        # Words per comment and theme; a hair of closeness breaks ties between equal sentences.
-        score = sparse.csr_matrix(
-            (weight + 1e-3 * closeness, (owner, assigned)), shape=(n, k)
-        ).toarray()
-        voted = np.where(score.max(axis=1) > 0, score.argmax(axis=1), -1)
-        if np.array_equal(voted, main):
-            break
-        main = voted
-        carrying = assigned == main[owner]
-        centroids = centres(points[carrying], assigned[carrying], k, previous=centroids)
+    with threadpool_limits(1):  # thin products: a second thread only waits on the first
+        for _ in range(VOTE_ROUNDS):
+            similarity = points @ centroids.T
+            assigned = similarity.argmax(axis=1)
+            closeness = similarity[np.arange(len(points)), assigned]
+            # Words per comment and theme; a hair of closeness breaks ties between equal
+            # sentences.
+            score = sparse.csr_matrix(
+                (weight + 1e-3 * closeness, (owner, assigned)), shape=(n, k)
+            ).toarray()
+            voted = np.where(score.max(axis=1) > 0, score.argmax(axis=1), -1)
+            if np.array_equal(voted, main):
+                break
+            main = voted
+            carrying = assigned == main[owner]
+            centroids = centres(points, assigned, k, centroids, counted=carrying)
     return assigned, main, centroids
 
 

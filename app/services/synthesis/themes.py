@@ -196,11 +196,17 @@ def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def centres(
-    points: np.ndarray, assigned: np.ndarray, k: int, previous: np.ndarray | None = None
+    points: np.ndarray,
+    assigned: np.ndarray,
+    k: int,
+    previous: np.ndarray | None = None,
+    counted: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k)."""
+    """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k), of
+    the `counted` points only if given (a mask: no copy of the points)."""
+    rows = np.arange(len(points)) if counted is None else np.flatnonzero(counted)
     onehot = sparse.csr_matrix(
-        (np.ones(len(points), dtype=np.float32), (assigned, np.arange(len(points)))),
+        (np.ones(len(rows), dtype=np.float32), (assigned[rows], rows)),
         shape=(k, len(points)),
     )
     sums = np.asarray(onehot @ points)
