@@ -128,3 +128,35 @@ def test_sentences_written_the_same_way_share_one_key_whatever_the_case_accents_
     assert boilerplate.normalise("Notre organisation a discuté avec ses 12 membres.") == (
         boilerplate.normalise("notre organisation a DISCUTE avec ses 40 membres")
     )
+
+
+def test_sentences_normalised_together_get_the_keys_each_gets_alone():
+    sentences = ["Ça coûte 12 € — l’été_2024 !", "!!!", "Notre réseau", "É", "a  b"]
+    assert boilerplate.normalise_all(sentences) == [boilerplate.normalise(s) for s in sentences]
+    assert boilerplate.normalise_all(sentences) == [
+        "ca coute 0 l ete 0",
+        "",
+        "notre reseau",
+        "e",
+        "a b",
+    ]
+
+
+def test_a_text_with_line_breaks_is_normalised_whole():
+    assert boilerplate.normalise("First line,\nsecond line.") == "first line second line"
+
+
+def test_draft_quotes_looked_up_together_are_those_found_one_by_one():
+    quotes = boilerplate.DraftQuotes(list(DRAFT.values()))
+    sentences = [
+        DRAFT["fr"],
+        OWN["en"][0],
+        DRAFT["es"][:50],
+        "",
+        "Local and national governments",
+        "x",
+    ]
+    keys = boilerplate.normalise_all(sentences)
+    together = quotes.are_quotes(keys).tolist()
+    assert together == [True, False, True, False, False, False]
+    assert together == [quotes.is_quote(s) for s in sentences]

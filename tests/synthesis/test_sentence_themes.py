@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import sparse
 
-from app.services.synthesis import sentence_themes
+from app.services.synthesis import sentence_themes, themes
 from app.services.synthesis.boilerplate import Substance
 from tests.synthesis.test_synthesis_methods import NoMeaning, blobs
 
@@ -90,3 +90,14 @@ def test_clusters_whose_comments_mostly_speak_of_both_are_merged_and_counted():
     assert merged == 1 and group[0] == group[1] != group[2]
     _, none = sentence_themes.merge_overlapping(sparse.csr_matrix(touched), False)
     assert none == 0  # a number of themes staff imposed is kept
+
+
+def test_the_number_of_themes_is_the_smallest_whose_silhouette_is_within_the_tolerance():
+    # Two pairs of close subjects: four clusters score best, two almost as well.
+    points = blobs([0, 1, 8, 9], 40, spread=0.15, seed=6)
+    points[40:80] = points[:40] * 0.3 + points[40:80] * 0.7
+    points[120:] = points[80:120] * 0.3 + points[120:] * 0.7
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    best = themes.sample_centroids(points, None, seed=0, most=6)
+    near = themes.sample_centroids(points, None, seed=0, most=6, tolerance=0.5)
+    assert len(best) > len(near) == 2

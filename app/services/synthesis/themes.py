@@ -105,27 +105,34 @@ def cluster(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(cluster of each point, unit centroids): k-means with k given or chosen by silhouette
     among K_RANGE, up to `most` clusters."""
+    return refine(points, sample_centroids(points, k, seed, most))
+
+
+def sample_centroids(
+    points: np.ndarray,
+    k: int | None,
+    seed: int = 0,
+    most: int = K_RANGE[1],
+    sample: int = FIT_SAMPLE,
+    tolerance: float = 0.0,
+) -> np.ndarray:
+    """Unit centroids of k-means fitted on at most `sample` of the points, k given or chosen
+    by silhouette (the smallest k within `tolerance` of the best); not yet refined on every
+    point."""
     # One thread: dozens of small k-means fits spend their time in OpenMP/BLAS barriers, and
     # with a second process on the core (another Celery worker) two threads ran 7× slower
     # than one (39 s against 5.7 s at 100,000 points); workers use the cores in parallel.
     with threadpool_limits(1):
-        return _cluster(points, k, seed, most)
-
-
-def _cluster(
-    points: np.ndarray, k: int | None, seed: int, most: int = K_RANGE[1]
-) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    if len(points) > FIT_SAMPLE:
-        sample = np.sort(rng.choice(len(points), FIT_SAMPLE, replace=False))
-    else:
-        sample = np.arange(len(points))
-    fitted = points[sample]
-    if k:
-        best = _fit(fitted, min(max(k, 1), len(fitted) - 1), seed)
-    else:
-        best = _best_by_silhouette(fitted, rng, seed, most)
-    return refine(points, best.cluster_centers_.astype(np.float32))
+        rng = np.random.default_rng(seed)
+        if len(points) > sample:
+            fitted = points[np.sort(rng.choice(len(points), sample, replace=False))]
+        else:
+            fitted = points
+        if k:
+            best = _fit(fitted, min(max(k, 1), len(fitted) - 1), seed)
+        else:
+            best = _best_by_silhouette(fitted, rng, seed, most, tolerance)
+        return best.cluster_centers_.astype(np.float32)
 
 
 def _fit(points: np.ndarray, k: int, seed: int) -> KMeans:
@@ -133,9 +140,14 @@ def _fit(points: np.ndarray, k: int, seed: int) -> KMeans:
 
 
 def _best_by_silhouette(
-    fitted: np.ndarray, rng: np.random.Generator, seed: int, most: int = K_RANGE[1]
+    fitted: np.ndarray,
+    rng: np.random.Generator,
+    seed: int,
+    most: int = K_RANGE[1],
+    tolerance: float = 0.0,
 ) -> KMeans:
-    """The fit with the best silhouette for k in K_RANGE, searched coarse to fine.
+    """The fit with the best silhouette for k in K_RANGE, searched coarse to fine; the
+    smallest k whose silhouette is within `tolerance` of the best.
 
     Ties go to the smaller k. Scoring k from fewer k-means starts was measured to pick a
     worse k on the planted corpus (ARI 0.87 against 0.94), so each candidate gets N_INIT;
@@ -166,27 +178,35 @@ def _best_by_silhouette(
     around = best()
     for c in range(around - 2, around + 3):
         score(c)
-    return fits[best()][1]
+    top = fits[best()][0]
+    return fits[min(c for c in fits if fits[c][0] >= top - tolerance)][1]
 
 
 def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lloyd iterations on every point from the sample's centroids, until nothing moves."""
     assigned = np.full(len(points), -1)
-    for _ in range(REFINE_ITERATIONS):
-        moved = np.argmax(points @ centroids.T, axis=1)
-        if np.array_equal(moved, assigned):
-            break
-        assigned = moved
-        centroids = centres(points, assigned, len(centroids), previous=centroids)
+    with threadpool_limits(1):
+        for _ in range(REFINE_ITERATIONS):
+            moved = np.argmax(points @ centroids.T, axis=1)
+            if np.array_equal(moved, assigned):
+                break
+            assigned = moved
+            centroids = centres(points, assigned, len(centroids), previous=centroids)
     return assigned, centroids
 
 
 def centres(
-    points: np.ndarray, assigned: np.ndarray, k: int, previous: np.ndarray | None = None
+    points: np.ndarray,
+    assigned: np.ndarray,
+    k: int,
+    previous: np.ndarray | None = None,
+    counted: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k)."""
+    """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k), of
+    the `counted` points only if given (a mask: no copy of the points)."""
+    rows = np.arange(len(points)) if counted is None else np.flatnonzero(counted)
     onehot = sparse.csr_matrix(
-        (np.ones(len(points), dtype=np.float32), (assigned, np.arange(len(points)))),
+        (np.ones(len(rows), dtype=np.float32), (assigned[rows], rows)),
         shape=(k, len(points)),
     )
     sums = np.asarray(onehot @ points)
