@@ -200,8 +200,11 @@ def theme_data(theme, items, organisation_of) -> schema.Theme:
 def question_results(
     consultation, submission_ids: list[int], organisation_of: dict
 ) -> list[schema.QuestionResult]:
-    answers = db.session.scalars(
-        sa.select(Answer).where(
+    # Plain rows, not ORM objects: three or more answers per submission add up.
+    answers = db.session.execute(
+        sa.select(
+            Answer.id, Answer.question_id, Answer.submission_id, Answer.value, Answer.language
+        ).where(
             among(Answer.submission_id, submission_ids),
             Answer.id.not_in(moderation.hidden_targets("answer")),
         )
