@@ -284,7 +284,8 @@ def dump(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [dump(v) for v in value]
+        # Plain values as they are: a result holds lists of 100,000 ids.
+        return [v if type(v) in _PLAIN else dump(v) for v in value]
     if isinstance(value, dict):
         return {k: dump(v) for k, v in value.items()}
     return value
@@ -325,6 +326,7 @@ def _hints(kind: type) -> dict[str, Any]:
 
 _HINTS: dict[type, dict[str, Any]] = {}
 _SCALARS = {int: "a whole number", str: "a text", bool: "true or false"}
+_PLAIN = frozenset({int, str, float, bool, type(None)})
 
 
 def _load(kind: Any, value: Any, path: str, strict: bool) -> Any:
