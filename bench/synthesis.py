@@ -11,11 +11,14 @@ amendments); the 17 paragraphs take the corpus's draft texts, so amendments and 
 edits of the real paragraph. Every submission answers the scale and single-choice
 questions and half of them the free-text one.
 
-Embeddings are stored in `comment_vector` beforehand, as `embed_submission` does when a
-submission is submitted (the normal, warm case). They are computed with the real encoder
+Embeddings are stored in `comment_vector` beforehand, named with the current encoder, and
+the comments' sentences in `sentence_vector`, as the vector batches do when feedback arrives
+(the normal, warm case: a synthesis then reads every vector and encodes only label phrases
+and the few sentences it trims). They are computed with the real encoder
 (USE v3) for up to --real-vectors comments (10,000) and cached under ~/.cache/agora-bench;
 above that, each comment gets the real vector of a comment with the same planted theme,
-language and campaign flag, plus small noise (bench/synthesis_quality.py's proxy). Text
+language and campaign flag, plus small noise (bench/synthesis_quality.py's proxy), and each
+sentence its real vector when the smaller corpus has it, else its comment's plus noise. Text
 answers' vectors are stored too, as the app does at submit time (--cold-answers leaves
 them out, as after a bulk import: the merge then embeds them).
 
@@ -119,6 +122,54 @@ def real_vectors(corpus, seed: int, cache: bool) -> np.ndarray:
     return vectors
 
 
+def real_sentence_vectors(sentences: list[str], label: str, cache: bool) -> np.ndarray:
+    """USE v3 vectors of these sentences, from the cache when it has them."""
+    from app.services.synthesis.embedding import default_embedder
+
+    embedder = default_embedder()
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", getattr(embedder, "name", "default"))
+    path = CACHE_DIR / f"synthesis-sentences-{label}-{name}.npy"
+    if cache and path.exists():
+        vectors = np.load(path)
+        if len(vectors) == len(sentences):
+            say(f"  {len(vectors):,} real sentence vectors read from {path}")
+            return vectors
+    vectors, seconds = timed(embedder.embed, sentences)
+    say(f"  {len(sentences):,} sentences embedded with {name} in {seconds:.1f} s")
+    if cache:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    return vectors
+
+
+def sentence_vectors_for_corpus(
+    corpus, vectors: np.ndarray, seed: int, limit: int, cache: bool
+) -> tuple[list[str], np.ndarray]:
+    """The distinct sentences of the comments, as the vector batches split and keep them,
+    and a vector for each: real ones up to `limit` comments; above it, a sentence of the
+    `limit`-comment corpus keeps its real vector (the openers and thanks many repeat), any
+    other takes its first comment's vector plus small noise."""
+    from app.services.synthesis.boilerplate import split_sentences
+
+    owner: dict[str, int] = {}
+    for index, item in enumerate(corpus.items):
+        for sentence in split_sentences(item.comment):
+            owner.setdefault(sentence, index)
+    sentences = list(owner)
+    if len(corpus.items) <= limit:
+        return sentences, real_sentence_vectors(sentences, f"{len(corpus.items)}-seed{seed}", cache)
+    base, base_vectors = sentence_vectors_for_corpus(
+        corpus_for(limit, seed), vectors, seed, limit, cache
+    )
+    known = {sentence: row for row, sentence in enumerate(base)}
+    rng = np.random.default_rng(seed)
+    noise = 0.02 * rng.standard_normal((len(sentences), vectors.shape[1]), dtype=np.float32)
+    made = vectors[[owner[s] for s in sentences]] + noise
+    real = [row for row, s in enumerate(sentences) if s in known]
+    made[real] = base_vectors[[known[sentences[row]] for row in real]]
+    return sentences, (made / np.linalg.norm(made, axis=1, keepdims=True)).astype(np.float32)
+
+
 def vectors_for_corpus(corpus, seed: int, limit: int, cache: bool) -> tuple[np.ndarray, str]:
     """(vectors, how they were made) for every comment of the corpus."""
     if len(corpus.items) <= limit:
@@ -209,8 +260,12 @@ def submission_slots(corpus) -> list[list[int]]:
     return slots
 
 
-def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) -> Loaded:
-    """Migrations, demo data, and the corpus as submitted submissions with stored vectors."""
+def load_database(
+    corpus, vectors: np.ndarray, seed: int, warm_answers: bool, sentences=None
+) -> Loaded:
+    """Migrations, demo data, and the corpus as submitted submissions with stored vectors
+    (and its sentences' vectors: `sentences`, (texts, vectors), as the vector batches keep
+    them), each named with the current encoder as the app names those it makes."""
     import sqlalchemy as sa
 
     from app.extensions import db
@@ -219,10 +274,13 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
         CommentVector,
         Organisation,
         ParagraphFeedback,
+        SentenceVector,
         Submission,
     )
     from app.services.synthesis import embedding
     from app.services.synthesis import vectors as stored  # the parameter keeps its name
+
+    encoder = stored.current_encoder()
 
     consultation, paragraph_of = prepare_database(corpus)
     version = consultation.current_version
@@ -263,7 +321,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
                 vector_rows.append({
                     "kind": "item", "source_id": feedback_id,
                     "text_hash": stored.text_hash(item.comment),
-                    "vector": embedding.to_bytes(vectors[index]),
+                    "vector": embedding.to_bytes(vectors[index]), "encoder": encoder,
                 })  # fmt: skip
         values = {"scale": rng.randint(1, 5), "single": rng.randrange(4)}
         if rng.random() < 0.5:  # half the organisations answer the free-text question
@@ -285,7 +343,7 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
     if warm_answers:
         vector_rows += [
             {"kind": "answer", "source_id": answer_id, "text_hash": stored.text_hash(text),
-             "vector": embedding.to_bytes(vector)}
+             "vector": embedding.to_bytes(vector), "encoder": encoder}
             for answer_id, text, vector in answer_vectors
         ]  # fmt: skip
     insert(Organisation, organisations)
@@ -293,6 +351,13 @@ def load_database(corpus, vectors: np.ndarray, seed: int, warm_answers: bool) ->
     insert(ParagraphFeedback, items)
     insert(Answer, answers)
     insert(CommentVector, vector_rows)
+    if sentences is not None:
+        texts, matrix = sentences
+        insert(SentenceVector, [
+            {"text_hash": stored.text_hash(text), "vector": embedding.to_bytes(vector),
+             "encoder": encoder}
+            for text, vector in zip(texts, matrix, strict=True)
+        ])  # fmt: skip
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # ids were given: move the sequences on
         for table in ("organisation", "submission", "paragraph_feedback", "answer"):
@@ -526,6 +591,7 @@ class Measure:
     counted: int = 0
     baseline: Baseline | None = None
     peaks: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each worker, synthesis only
     details: list[str] = field(default_factory=list)
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at request and at the end
     problems: list[str] = field(default_factory=list)
@@ -542,6 +608,7 @@ def synthesize(app, consultation_id: int, workers: list[Worker], timeout: float,
 
     consultation = db.session.get(Consultation, consultation_id)
     load = os.getloadavg()[0]
+    cpu_before = [worker.cpu() for worker in workers]
     started = time.perf_counter()
     synthesis_id = runs.request_synthesis(COMMAND_LINE, consultation).id
     deadline, next_sample, status = started + timeout, 0.0, "queued"
@@ -558,6 +625,7 @@ def synthesize(app, consultation_id: int, workers: list[Worker], timeout: float,
         time.sleep(0.05)
     measure.seconds = time.perf_counter() - started
     measure.load = (load, os.getloadavg()[0])
+    measure.cpu = [w.cpu() - before for w, before in zip(workers, cpu_before, strict=True)]
     for worker in workers:
         worker.sample()
     db.session.expire_all()
@@ -668,6 +736,9 @@ def run_size(args, n_items: int, work_dir: Path) -> Measure:
     say(f"  corpus: {len(corpus.items):,} comments, {len(corpus.paragraphs)} paragraphs "
         f"({seconds:.1f} s)")  # fmt: skip
     vectors, how = vectors_for_corpus(corpus, args.seed, args.real_vectors, not args.no_cache)
+    sentences = sentence_vectors_for_corpus(
+        corpus, vectors, args.seed, args.real_vectors, not args.no_cache
+    )
     measure = Measure(n_items, args.database, how)
     instance_dir = work_dir / f"instance-{label}"
     database_url = None
@@ -680,7 +751,7 @@ def run_size(args, n_items: int, work_dir: Path) -> Measure:
         app = agora_app(database_url, instance_dir)
         with app.app_context():
             loaded, seconds = timed(
-                load_database, corpus, vectors, args.seed, not args.cold_answers
+                load_database, corpus, vectors, args.seed, not args.cold_answers, sentences
             )
             measure.loaded = loaded
             say(
@@ -769,6 +840,7 @@ def report(measures: list[Measure], workers: int) -> None:
             say(f"  baseline: GROUP BY {b.group_by:.2f} s ({b.counted:,} rows counted), "
                 f"reading {m.loaded.comments:,} vectors {b.read_vectors:.2f} s, "
                 f"KMeans k={BASELINE_K} {b.kmeans:.2f} s (one process)")  # fmt: skip
+        say("  workers' CPU: " + " + ".join(f"{c:.1f}" for c in m.cpu) + f" = {sum(m.cpu):.1f} s")
         say("  peak RSS: " + "; ".join(f"worker {i + 1}: {d}" for i, d in enumerate(m.details)))
         if m.error:
             say(f"  error: {short(m.error)}")

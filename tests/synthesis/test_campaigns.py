@@ -131,6 +131,26 @@ def test_one_amendment_written_in_three_languages_is_one_group_diffed_per_langua
     ]
 
 
+def test_the_same_wording_sent_by_many_is_read_once(monkeypatch):
+    read = []
+    source_language = amendments.source_language
+    monkeypatch.setattr(
+        amendments,
+        "source_language",
+        lambda texts, text, *rest: read.append(text) or source_language(texts, text, *rest),
+    )
+    children = {lang: wording(lang, CHILDREN[lang]) for lang in ("en", "fr")}
+    wordings = [(i, f"Org {i}", children["en"], "en") for i in range(1, 6)]
+    wordings += [(i, f"Org {i}", children["fr"], "fr") for i in range(6, 9)]
+    groups = amendments.group_wordings(DRAFT_TEXTS, wordings, "en", vectors=embed_edits)
+    assert [g.feedback_ids for g in groups] == [list(range(1, 9))]
+    assert {v["language"]: v["feedback_ids"] for v in groups[0].variants} == {
+        "en": [1, 2, 3, 4, 5],
+        "fr": [6, 7, 8],
+    }
+    assert sorted(read) == sorted(children.values())
+
+
 def test_without_meaning_wordings_in_other_languages_stay_apart():
     wordings = [
         (1, "FAO", wording("fr", CHILDREN["fr"]), "fr"),

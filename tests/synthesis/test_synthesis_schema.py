@@ -45,6 +45,21 @@ def test_an_unknown_or_missing_key_is_refused(synthesis):
         schema.load({**stored, "number": "1"})
 
 
+def test_a_wrong_id_in_a_list_is_refused_with_its_place(synthesis):
+    stored = dict(synthesis.result)
+    paragraph = dict(stored["paragraphs"][0])
+    paragraph["stance_feedback_ids"] = {
+        **paragraph["stance_feedback_ids"],
+        "support": [1, "2", 3],
+    }
+    where = r"stance_feedback_ids\.support\[1\]: expected a whole number"
+    with pytest.raises(schema.SchemaError, match=where):
+        schema.load({**stored, "paragraphs": [paragraph]})
+    paragraph["stance_feedback_ids"]["support"] = [1, True]
+    with pytest.raises(schema.SchemaError, match=r"support\[1\]"):
+        schema.load({**stored, "paragraphs": [paragraph]})
+
+
 def test_a_result_stored_before_a_key_was_added_loads_with_its_default(synthesis):
     stored = dict(synthesis.result)
     del stored["consensus_minimum"]

@@ -188,20 +188,29 @@ def group_wordings(
     wordings = [w for w in wordings if w[2] and w[2].strip()]
     if not wordings:
         return []
-    languages = [source_language(texts, w[2], w[3], original_language) for w in wordings]
-    originals = [texts.get(lang, "") for lang in languages]
-    edits = [edit(o, w[2]) for o, w in zip(originals, wordings, strict=True)]
+    # Many organisations send the same wording: each distinct one is read once.
+    read: dict[tuple[str, str | None], tuple[str, frozenset[str]]] = {}
+    for _, _, text, detected in wordings:
+        if (text, detected) not in read:
+            language = source_language(texts, text, detected, original_language)
+            read[(text, detected)] = (language, edit(texts.get(language, ""), text))
+    languages = [read[(w[2], w[3])][0] for w in wordings]
+    edits = [read[(w[2], w[3])][1] for w in wordings]
     matrix, mask = None, None
     if vectors is not None and len(set(languages)) > 1:
-        changes = [describe(word_diff(o, w[2])) for o, w in zip(originals, wordings, strict=True)]
+        described: dict[tuple[str, str], list[dict[str, str]]] = {}
+        for language, w in zip(languages, wordings, strict=True):
+            if (language, w[2]) not in described:
+                described[(language, w[2])] = describe(word_diff(texts.get(language, ""), w[2]))
+        changes = [described[(lang, w[2])] for lang, w in zip(languages, wordings, strict=True)]
         matrix = vectors([(w[0], change_text(c)) for w, c in zip(wordings, changes, strict=True)])
         # Meaning links only edits written from different languages (no edited word can be
         # shared there) that change the text the same way (both insert, both replace...).
         kinds = [tuple(sorted({c["op"] for c in change})) for change in changes]
-        mask = np.array(
-            [[a != b and ka == kb for b, kb in zip(languages, kinds, strict=True)]
-             for a, ka in zip(languages, kinds, strict=True)]
-        )  # fmt: skip
+        language_of, kind_of = _codes(languages), _codes(kinds)
+        mask = (language_of[:, None] != language_of[None, :]) & (
+            kind_of[:, None] == kind_of[None, :]
+        )
     similarity = _similarity(edits, matrix, THRESHOLD, VECTOR_THRESHOLD, mask)
     labels = _labels(similarity)
     groups = []
@@ -235,6 +244,12 @@ def group_wordings(
             )
         )
     return sorted(groups, key=lambda g: (-len(g.feedback_ids), g.feedback_ids[0]))
+
+
+def _codes(values: list) -> np.ndarray:
+    """Each value as a small integer, equal values equal: for pairwise numpy comparisons."""
+    code: dict = {}
+    return np.array([code.setdefault(v, len(code)) for v in values])
 
 
 def change_text(changes: list[dict[str, str]]) -> str:

@@ -10,6 +10,7 @@ from app.models import Submission
 from app.services.feedback import moderation
 from app.services.feedback.attachments import texts_for_synthesis
 from app.services.synthesis import schema
+from app.services.synthesis.vectors import among
 
 # A quote is the opening of the text, cut at a sentence (or a word) near this length.
 QUOTE_LENGTH = 600
@@ -35,7 +36,7 @@ def general_comments(
     typed = db.session.execute(
         sa.select(Submission.id, Submission.general_comment, Submission.general_language)
         .where(
-            Submission.id.in_(submission_ids),
+            among(Submission.id, submission_ids),
             sa.func.trim(Submission.general_comment) != "",
             Submission.id.not_in(moderation.hidden_targets("general")),
         )

@@ -1,6 +1,7 @@
 """The whole-consultation part of a synthesis: participation, themes, campaigns, questions."""
 
 from collections import Counter
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,6 +34,20 @@ MIN_TEXTS_FOR_THEMES = 6
 BOILERPLATE_SHOWN = 10
 
 
+class Participant(NamedTuple):
+    """The organisation behind a submission, as the merge reads it: plain rows, not ORM
+    objects (thousands of submissions)."""
+
+    id: int
+    name: str
+    kind: str
+    region: str
+
+    @classmethod
+    def columns(cls) -> list:
+        return [getattr(Organisation, name) for name in cls._fields]
+
+
 def consensus_minimum() -> int:
     """Organisations taking a stance below which a paragraph has too few answers to tell."""
     return int(current_app.config.get("SYNTHESIS_CONSENSUS_MINIMUM", stances.MINIMUM))
@@ -44,12 +59,15 @@ def merge_result(
     """The whole synthesis (docs/synthesis-json.md), from the sections' paragraphs."""
     consultation = synthesis.consultation
     submission_ids = synthesis.watermark.get("submission_ids", [])
-    submissions = db.session.execute(
-        sa.select(Submission, Organisation)
-        .join(Organisation, Submission.organisation_id == Organisation.id)
-        .where(among(Submission.id, submission_ids))
-    ).all()
-    organisation_of = {s.id: o for s, o in submissions}
+    submissions = [
+        (submission_id, Participant(*organisation))
+        for submission_id, *organisation in db.session.execute(
+            sa.select(Submission.id, *Participant.columns())
+            .join(Organisation, Submission.organisation_id == Organisation.id)
+            .where(among(Submission.id, submission_ids))
+        )
+    ]
+    organisation_of = dict(submissions)
     comments = db.session.execute(
         sa.select(
             ParagraphFeedback.id,
@@ -200,8 +218,11 @@ def theme_data(theme, items, organisation_of) -> schema.Theme:
 def question_results(
     consultation, submission_ids: list[int], organisation_of: dict
 ) -> list[schema.QuestionResult]:
-    answers = db.session.scalars(
-        sa.select(Answer).where(
+    # Plain rows, not ORM objects: three or more answers per submission add up.
+    answers = db.session.execute(
+        sa.select(
+            Answer.id, Answer.question_id, Answer.submission_id, Answer.value, Answer.language
+        ).where(
             among(Answer.submission_id, submission_ids),
             Answer.id.not_in(moderation.hidden_targets("answer")),
         )

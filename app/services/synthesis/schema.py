@@ -284,7 +284,8 @@ def dump(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [dump(v) for v in value]
+        # Plain values as they are: a result holds lists of 100,000 ids.
+        return [v if type(v) in _PLAIN else dump(v) for v in value]
     if isinstance(value, dict):
         return {k: dump(v) for k, v in value.items()}
     return value
@@ -325,6 +326,7 @@ def _hints(kind: type) -> dict[str, Any]:
 
 _HINTS: dict[type, dict[str, Any]] = {}
 _SCALARS = {int: "a whole number", str: "a text", bool: "true or false"}
+_PLAIN = frozenset({int, str, float, bool, type(None)})
 
 
 def _load(kind: Any, value: Any, path: str, strict: bool) -> Any:
@@ -333,6 +335,13 @@ def _load(kind: Any, value: Any, path: str, strict: bool) -> Any:
         return _load_object(kind, value, path, strict)
     if origin is list:
         _expect(isinstance(value, list), path, "a list")
+        if args[0] in _SCALARS:
+            # Lists of ids are checked in one pass: a synthesis of 100,000 items holds that
+            # many, and a path string built for each cost seconds.
+            wrong = next((i for i, v in enumerate(value) if not _is(args[0], v)), None)
+            if wrong is not None:
+                _load(args[0], value[wrong], f"{path}[{wrong}]", strict)
+            return list(value)
         return [_load(args[0], v, f"{path}[{i}]", strict) for i, v in enumerate(value)]
     if origin is dict:
         _expect(isinstance(value, dict), path, "an object")
@@ -353,9 +362,13 @@ def _load(kind: Any, value: Any, path: str, strict: bool) -> Any:
     if kind is float:
         _expect(isinstance(value, int | float) and not isinstance(value, bool), path, "a number")
         return value
-    _expect(isinstance(value, kind) and not (kind is int and isinstance(value, bool)), path,
-            _SCALARS.get(kind, kind.__name__))  # fmt: skip
+    _expect(_is(kind, value), path, _SCALARS.get(kind, kind.__name__))
     return value
+
+
+def _is(kind: type, value: Any) -> bool:
+    """Whether a JSON value is of this scalar type (true and false are not numbers)."""
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
 
 
 def _load_object(kind: type, value: Any, path: str, strict: bool) -> Any:

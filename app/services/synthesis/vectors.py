@@ -57,25 +57,29 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
     for start in range(0, len(sources), VECTOR_QUERY_SLICE):
         chunk = sources[start : start + VECTOR_QUERY_SLICE]
         stored = {
-            row.source_id: row
-            for row in db.session.execute(
+            source_id: (digest, vector)
+            for source_id, digest, vector in db.session.execute(
                 sa.select(
-                    CommentVector.source_id,
-                    CommentVector.text_hash,
-                    CommentVector.vector,
-                    CommentVector.encoder,
+                    CommentVector.source_id, CommentVector.text_hash, CommentVector.vector
                 ).where(
                     CommentVector.kind == kind,
+                    CommentVector.encoder == encoder,
                     among(CommentVector.source_id, [source_id for source_id, _ in chunk]),
                 )
             )
         }
+        found, blobs = [], []
         for row_number, (source_id, text) in enumerate(chunk, start=start):
-            row = stored.get(source_id)
-            if row is not None and row.text_hash == text_hash(text) and row.encoder == encoder:
-                matrix[row_number] = embedding.from_bytes(row.vector)
+            digest, vector = stored.get(source_id, ("", b""))
+            if digest == text_hash(text):
+                found.append(row_number)
+                blobs.append(vector)
             else:
                 missing.append((row_number, source_id, text))
+        if blobs:  # one conversion for the slice, not one small array per vector
+            matrix[found] = np.frombuffer(b"".join(blobs), dtype=embedding.STORAGE_DTYPE).reshape(
+                len(blobs), -1
+            )
     if missing:
         computed = _compute_missing(kind, [(sid, text) for _, sid, text in missing], encoder)
         matrix[[row_number for row_number, _, _ in missing]] = computed
