@@ -72,8 +72,8 @@ class PieceSharingBackend(NumpyBackend):
         x += self.proj_b
         _layernorm(x, self.ln_g_all, self.ln_b_all, self.eps)
 
-        feats = np.empty((n_tokens, self._feat_dim), dtype=np.float32)
-        np.take(emb, piece_of, axis=0, out=feats[:, :_EMB_DIM])
+        # The convolutions' outputs, per token; the raw embeddings stay per piece.
+        convs = np.empty((n_tokens, self._feat_dim - _EMB_DIM), dtype=np.float32)
         window = self._window_index(starts, lens, n_tokens)
         piece_window = np.append(piece_of, sentinel)[window]
         buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
@@ -95,16 +95,46 @@ class PieceSharingBackend(NumpyBackend):
             c2 += self.b2[i]
             np.maximum(c2, 0, out=c2)
             c2 += h
-            off = _EMB_DIM + i * _CNN_DIM
-            feats[:, off : off + _CNN_DIM] = c2
+            convs[:, i * _CNN_DIM : (i + 1) * _CNN_DIM] = c2
         del x, buf, slots
 
-        _layernorm(feats, self.ln_g, self.ln_b, self.eps)
-        mean = _sentence_sums(feats, starts, n_tokens) @ self.cnn_W
+        mean = self._normalised_sums(emb, piece_of, convs, starts) @ self.cnn_W
         flens = lens.astype(np.float32)
         mean += flens[:, None] * self.cnn_b
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
         out[:] = self._head(mean)
+
+    def _normalised_sums(
+        self, emb: np.ndarray, piece_of: np.ndarray, convs: np.ndarray, starts: np.ndarray
+    ) -> np.ndarray:
+        """Each text's sum of its tokens' layer-normed features [embedding | convolutions].
+
+        The token rows are never written out: each token's mean and spread come from its
+        piece's embedding sums and its convolution row, and the sum of normalised rows is
+        `gamma * (sum of r*row - sum of r*mean) + n * beta`, with r = 1/spread per token.
+        The embedding part of that sum is one product of per-piece weights with `emb`.
+        """
+        width = self._feat_dim
+        emb64 = emb.astype(np.float64)
+        first = emb64.sum(axis=1)[piece_of] + convs.sum(axis=1, dtype=np.float64)
+        second = np.einsum("ij,ij->i", emb64, emb64)[piece_of]
+        second += np.einsum("ij,ij->i", convs, convs, dtype=np.float64)
+        mean = first / width
+        scale = 1.0 / np.sqrt(np.maximum(second / width - mean * mean, 0.0) + self.eps)
+        n_texts, n_tokens = len(starts), len(piece_of)
+        text_of = np.repeat(np.arange(n_texts), np.diff([*starts.tolist(), n_tokens]))
+        by_piece = np.zeros((n_texts, len(emb)), dtype=np.float64)
+        np.add.at(by_piece, (text_of, piece_of), scale)
+        sums = np.empty((n_texts, width), dtype=np.float32)
+        sums[:, :_EMB_DIM] = by_piece @ emb64
+        bounds = [*starts.tolist(), n_tokens]
+        for row, (start, end) in enumerate(pairwise(bounds)):
+            weights = scale[start:end].astype(np.float32)
+            np.dot(weights, convs[start:end], out=sums[row, _EMB_DIM:])
+        sums -= np.add.reduceat(scale * mean, starts)[:, None].astype(np.float32)
+        sums *= self.ln_g
+        sums += np.diff(bounds)[:, None].astype(np.float32) * self.ln_b
+        return sums
 
     def _head(self, mean: np.ndarray) -> np.ndarray:
         """The per-text layers after the token sum, as in the package, unit-length rows."""
@@ -119,13 +149,3 @@ class PieceSharingBackend(NumpyBackend):
         norms = np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self.eps, None))
         z *= np.reciprocal(norms)[:, None]
         return z
-
-
-def _sentence_sums(feats: np.ndarray, starts: np.ndarray, n_tokens: int) -> np.ndarray:
-    """Each text's token rows summed: one contiguous sum per text, which numpy runs some
-    twenty times faster than `np.add.reduceat` over the rows of the whole batch."""
-    sums = np.empty((len(starts), feats.shape[1]), dtype=np.float32)
-    bounds = [*starts.tolist(), n_tokens]
-    for row, (start, end) in enumerate(pairwise(bounds)):
-        np.sum(feats[start:end], axis=0, out=sums[row])
-    return sums
