@@ -75,6 +75,7 @@ class Cold:
     loads: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     # CPU seconds the workers used: for the vectors, and for the synthesis (load-independent)
     vectors_cpu: float = 0.0
+    vectors_peaks: list[int] = field(default_factory=list)  # peak RSS when the vectors were ready
     synthesis_cpu: float = 0.0
     synthesis: Measure | None = None
 
@@ -191,6 +192,7 @@ def run_cold(args, n_items: int, work_dir: Path) -> Cold:
                 f"in {cold.import_seconds:.1f} s (load {cold.loads['import'][0]:.1f})")  # fmt: skip
             cold.vectors_seconds = wait_for_vectors(consultation.id, workers, args.timeout)
             cold.vectors_cpu = sum(w.cpu() for w in workers) - cpu
+            cold.vectors_peaks = [w.peak for w in workers]
             cold.vectors_ready = vector_jobs.progress(consultation.id)
             cold.loads["vectors"] = os.getloadavg()
             say(f"  vectors ready {fmt(cold.vectors_seconds)} after the import "
@@ -248,7 +250,8 @@ def report_cold(colds: list[Cold], workers: int) -> None:
             "rates")  # fmt: skip
         say(f"  CPU used by the workers: vectors {c.vectors_cpu:.0f} s "
             f"({1000 * c.vectors_cpu / max(c.comments, 1):.2f} ms a comment, everything "
-            f"included), synthesis {c.synthesis_cpu:.1f} s")  # fmt: skip
+            f"included), synthesis {c.synthesis_cpu:.1f} s; peak RSS when the vectors were "
+            "ready " + " / ".join(f"{p / 2**20:.0f} MiB" for p in c.vectors_peaks))  # fmt: skip
         m = c.synthesis
         if m is not None:
             say(f"  synthesis with the vectors: {m.status} in {fmt(m.seconds)} (sections "
