@@ -248,6 +248,10 @@ def report_cold(colds: list[Cold], workers: int) -> None:
             f"{fmt(spread)} for the {c.distinct:,} distinct comments and their "
             f"{c.sentences:,} distinct sentences over {workers} processes at those "
             "rates")  # fmt: skip
+        # The same from CPU time, which a loaded machine stretches far less than wall time.
+        encoder_cpu = (c.distinct * c.encoder_cpu_ms + c.sentences * c.sentence_cpu_ms) / 1000
+        say(f"  encoder CPU for all of them: {encoder_cpu:.0f} s, {encoder_cpu / workers:.0f} s "
+            f"over {workers} processes with a core each")  # fmt: skip
         say(f"  CPU used by the workers: vectors {c.vectors_cpu:.0f} s "
             f"({1000 * c.vectors_cpu / max(c.comments, 1):.2f} ms a comment, everything "
             f"included), synthesis {c.synthesis_cpu:.1f} s; peak RSS when the vectors were "
