@@ -6,8 +6,8 @@ Builds a throw-away PostgreSQL database (migrations, then in bulk: a consultatio
 paragraphs in 10 sections written in English, French and Spanish, 50 invited organisations
 with a submitted submission each commenting on every paragraph, 10,000 feedback items, and a
 51st invited organisation whose partner has a draft commenting on every paragraph), serves
-Agora with gunicorn (bench/save_load.py's settings: 2 workers x 4 threads), signs the partner in over
-HTTP, warms every page up, then times --requests sequential GETs of each page over one
+Agora with gunicorn (bench/save_load.py's settings: 2 workers x 4 threads), signs the partner
+in over HTTP, warms every page up, then times --requests sequential GETs of each page over one
 kept-alive connection: the public consultation page, the partner's form of one section (20
 paragraphs), their overview and their review page (all 200 paragraphs). The baseline, in the
 same run, is bench/bare_page_app.py (one query, one Jinja template of the same 200

@@ -5,8 +5,9 @@ imported through the real import service while the worker processes already run:
 import queues the vector batches (outbox + Redis) and the workers encode them. Timed: the
 import; from its end, until every comment has its vector (the staff page's count); then a
 synthesis requested at that moment, until done. Printed beside them, measured in this run:
-the encoder's own rate on a sample of the same texts (one process, one thread), and what
-that rate makes of all of them spread over the workers. Load averages at each step.
+the encoder's own rate on a sample of the same comments and of their sentences (one process,
+one thread; the batches encode each distinct sentence too, for theme finding), and what
+those rates make of all of them spread over the workers. Load averages at each step.
 """
 
 from __future__ import annotations
@@ -67,9 +68,14 @@ class Cold:
     encoder_rate: float = 0.0  # texts per second, one process, one thread
     encoder_cpu_ms: float = 0.0  # CPU milliseconds per text
     sample: int = 0
+    # The batches also encode each distinct sentence of the comments (for theme finding)
+    sentences: int = 0
+    sentence_rate: float = 0.0
+    sentence_cpu_ms: float = 0.0
     loads: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     # CPU seconds the workers used: for the vectors, and for the synthesis (load-independent)
     vectors_cpu: float = 0.0
+    vectors_peaks: list[int] = field(default_factory=list)  # peak RSS when the vectors were ready
     synthesis_cpu: float = 0.0
     synthesis: Measure | None = None
 
@@ -140,6 +146,7 @@ def run_cold(args, n_items: int, work_dir: Path) -> Cold:
     from app.services.accounts.access import COMMAND_LINE
     from app.services.feedback.file_import import import_feedback
     from app.services.synthesis import vector_jobs
+    from app.services.synthesis.boilerplate import split_sentences
     from bench.synthesis import corpus_for
 
     label = f"{n_items // 1000}k"
@@ -153,6 +160,11 @@ def run_cold(args, n_items: int, work_dir: Path) -> Cold:
     say(f"  encoder alone: {cold.encoder_rate:.0f} texts/s, {cold.encoder_cpu_ms:.2f} CPU ms a "
         f"text ({cold.sample:,} of the same texts, one process; load "
         f"{cold.loads['encoder'][0]:.1f})")  # fmt: skip
+    sentences = list(dict.fromkeys(s for t in set(texts) for s in split_sentences(t)))
+    cold.sentences = len(sentences)
+    cold.sentence_rate, cold.sentence_cpu_ms, _ = encoder_rate(sentences, args.rate_sample)
+    say(f"  their {cold.sentences:,} distinct sentences: {cold.sentence_rate:.0f} a second, "
+        f"{cold.sentence_cpu_ms:.2f} CPU ms each")  # fmt: skip
     instance_dir = work_dir / f"instance-cold-{label}"
     database_url = (
         create_postgres(f"synthesis_cold_{label}")
@@ -180,6 +192,7 @@ def run_cold(args, n_items: int, work_dir: Path) -> Cold:
                 f"in {cold.import_seconds:.1f} s (load {cold.loads['import'][0]:.1f})")  # fmt: skip
             cold.vectors_seconds = wait_for_vectors(consultation.id, workers, args.timeout)
             cold.vectors_cpu = sum(w.cpu() for w in workers) - cpu
+            cold.vectors_peaks = [w.peak for w in workers]
             cold.vectors_ready = vector_jobs.progress(consultation.id)
             cold.loads["vectors"] = os.getloadavg()
             say(f"  vectors ready {fmt(cold.vectors_seconds)} after the import "
@@ -218,19 +231,31 @@ def report_cold(colds: list[Cold], workers: int) -> None:
     say(f"\n== cold: import, then vectors, then a synthesis; {workers} worker process(es), "
         f"{os.cpu_count()} CPUs")  # fmt: skip
     for c in colds:
-        spread = c.comments / (c.encoder_rate * workers) if c.encoder_rate else None
+        spread = (
+            (c.distinct / c.encoder_rate + c.sentences / c.sentence_rate) / workers
+            if c.encoder_rate and c.sentence_rate
+            else None
+        )
         target = VECTOR_TARGET_SECONDS * c.items / 100_000
         ok = c.vectors_seconds is not None and c.vectors_seconds <= target
         say(f"{c.items:,} items, {c.comments:,} comments ({c.distinct:,} distinct):")
         say(f"  import {c.import_seconds:.1f} s; vectors ready {fmt(c.vectors_seconds)} after "
             f"it (target <= {target:.0f} s: {'met' if ok else 'MISSED'}; "
             f"{c.vectors_ready[0]:,} of {c.vectors_ready[1]:,})")  # fmt: skip
-        say(f"  encoder alone, same texts: {c.encoder_rate:.0f} texts/s in one process "
-            f"({c.encoder_cpu_ms:.2f} CPU ms a text, {c.sample:,} texts) -> "
-            f"{fmt(spread)} for all of them over {workers} processes at that rate")  # fmt: skip
+        say(f"  encoder alone, same texts: {c.encoder_rate:.0f} comments/s in one process "
+            f"({c.encoder_cpu_ms:.2f} CPU ms a comment, {c.sample:,} comments), "
+            f"{c.sentence_rate:.0f} sentences/s ({c.sentence_cpu_ms:.2f} CPU ms a sentence) -> "
+            f"{fmt(spread)} for the {c.distinct:,} distinct comments and their "
+            f"{c.sentences:,} distinct sentences over {workers} processes at those "
+            "rates")  # fmt: skip
+        # The same from CPU time, which a loaded machine stretches far less than wall time.
+        encoder_cpu = (c.distinct * c.encoder_cpu_ms + c.sentences * c.sentence_cpu_ms) / 1000
+        say(f"  encoder CPU for all of them: {encoder_cpu:.0f} s, {encoder_cpu / workers:.0f} s "
+            f"over {workers} processes with a core each")  # fmt: skip
         say(f"  CPU used by the workers: vectors {c.vectors_cpu:.0f} s "
             f"({1000 * c.vectors_cpu / max(c.comments, 1):.2f} ms a comment, everything "
-            f"included), synthesis {c.synthesis_cpu:.1f} s")  # fmt: skip
+            f"included), synthesis {c.synthesis_cpu:.1f} s; peak RSS when the vectors were "
+            "ready " + " / ".join(f"{p / 2**20:.0f} MiB" for p in c.vectors_peaks))  # fmt: skip
         m = c.synthesis
         if m is not None:
             say(f"  synthesis with the vectors: {m.status} in {fmt(m.seconds)} (sections "

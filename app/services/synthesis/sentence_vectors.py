@@ -9,12 +9,11 @@ import hashlib
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import CommentVector, SentenceVector
 from app.services.synthesis import boilerplate, embedding
+from app.services.synthesis.sql_lists import among, upsert
 
 # Hashes per query: PostgreSQL takes at most 65,535 parameters in one statement.
 QUERY_SLICE = 10_000
@@ -43,7 +42,7 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
             for row in db.session.execute(
                 sa.select(
                     SentenceVector.text_hash, SentenceVector.vector, SentenceVector.encoder
-                ).where(SentenceVector.text_hash.in_(set(chunk)))
+                ).where(among(SentenceVector.text_hash, list(set(chunk))))
             )
         }
         for row_number, digest in enumerate(chunk, start=start):
@@ -53,16 +52,17 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
             else:
                 missing.setdefault(digest, []).append(row_number)
     # A one-sentence comment already has its vector as a comment: copied, not encoded again.
-    for digest, vector in _comment_vectors(list(missing), encoder).items():
-        matrix[missing[digest]] = embedding.from_bytes(vector)
-        _keep(digest, vector, encoder)
-        del missing[digest]
+    kept = _comment_vectors(list(missing), encoder)
+    for digest, vector in kept.items():
+        matrix[missing.pop(digest)] = embedding.from_bytes(vector)
     if missing:
         rows = [rows[0] for rows in missing.values()]
         computed = embedding.default_embedder().embed([sentences[r] for r in rows])
         for (digest, numbers), vector in zip(missing.items(), computed, strict=True):
             matrix[numbers] = vector
-            _keep(digest, embedding.to_bytes(vector), encoder)
+            kept[digest] = embedding.to_bytes(vector)
+    if kept:
+        _keep(kept, encoder)
         db.session.flush()  # the caller commits
     return matrix
 
@@ -73,7 +73,7 @@ def _comment_vectors(hashes: list[str], encoder: str) -> dict[str, bytes]:
     for start in range(0, len(hashes), QUERY_SLICE):
         rows = db.session.execute(
             sa.select(CommentVector.text_hash, CommentVector.vector).where(
-                CommentVector.text_hash.in_(hashes[start : start + QUERY_SLICE]),
+                among(CommentVector.text_hash, hashes[start : start + QUERY_SLICE]),
                 CommentVector.encoder == encoder,
             )
         )
@@ -88,13 +88,9 @@ def embed_comment_sentences(texts: list[str]) -> None:
         sentence_matrix(sentences)
 
 
-def _keep(digest: str, vector: bytes, encoder: str) -> None:
-    """Insert or refresh one vector; another worker storing the same sentence is no error."""
-    values = {"text_hash": digest, "vector": vector, "encoder": encoder}
-    insert = postgres_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(SentenceVector).values(**values)
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["text_hash"], set_={"vector": vector, "encoder": encoder}
-        )
-    )
+def _keep(vectors: dict[str, bytes], encoder: str) -> None:
+    """Insert or refresh these vectors by text hash; another worker storing the same
+    sentence meanwhile is no error. In hash order: two workers storing overlapping sets
+    lock their rows in the same order, so neither waits on the other in a circle."""
+    rows = [{"text_hash": d, "vector": vectors[d], "encoder": encoder} for d in sorted(vectors)]
+    upsert(SentenceVector, rows, ["text_hash"], ("vector", "encoder"))

@@ -9,16 +9,14 @@ import time
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import Answer, CommentVector, OutboxMessage, ParagraphFeedback
 from app.services.mail import outbox
 from app.services.synthesis import embedding, sentence_vectors
+from app.services.synthesis.sql_lists import among, upsert
 
 VECTOR_QUERY_SLICE = 10_000
-# Rows per INSERT … ON CONFLICT: 5 parameters each, far below PostgreSQL's 65,535.
-UPSERT_SLICE = 2_000
 # Vectors recomputed per transaction by the background refresh.
 REFRESH_BATCH = 500
 SOURCES = {"item": (ParagraphFeedback, ParagraphFeedback.comment), "answer": (Answer, Answer.value)}
@@ -26,15 +24,6 @@ SOURCES = {"item": (ParagraphFeedback, ParagraphFeedback.comment), "answer": (An
 
 current_encoder = sentence_vectors.current_encoder
 text_hash = sentence_vectors.text_hash
-
-
-def among(column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
-    """`column IN (values)`, sent as one array parameter to PostgreSQL: psycopg spent about
-    40 ms rewriting each statement of 10,000 parameters, and a synthesis sends dozens."""
-    if db.engine.dialect.name == "postgresql":
-        array = postgresql.ARRAY(column.type)
-        return column == sa.any_(sa.bindparam(None, list(values), type_=array))
-    return column.in_(values)
 
 
 def vectors_for(kind: str, sources: list[tuple[int, str]]) -> dict[int, np.ndarray]:
@@ -155,22 +144,10 @@ def _stored_by_hash(digests: list[str], encoder: str) -> dict[str, bytes]:
 
 
 def _upsert(rows: list[dict]) -> None:
-    """Keep vectors, replacing any a text change, another encoder or a twin run left.
-
-    One statement per slice, and safe when a synthesis and a background batch store the
-    same text's vector at once (the later write wins; both are the same vector).
-    """
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    for start in range(0, len(rows), UPSERT_SLICE):
-        statement = insert(CommentVector).values(rows[start : start + UPSERT_SLICE])
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["kind", "source_id"],
-                set_={
-                    name: statement.excluded[name] for name in ("text_hash", "vector", "encoder")
-                },
-            )
-        )
+    """Keep vectors, replacing any a text change, another encoder or a twin run left (the
+    later of a synthesis and a background batch storing the same text's vector wins; both
+    are the same vector)."""
+    upsert(CommentVector, rows, ["kind", "source_id"], ("text_hash", "vector", "encoder"))
 
 
 def embed_submission(outbox_id: int) -> None:
