@@ -136,6 +136,7 @@ NEEDS_NO_RULE = {
     "synthesis.runs.finish": WORKER,
     "synthesis.runs.fail": WORKER,
     "synthesis.vectors.vector_matrix": WORKER,
+    "synthesis.sql_lists.upsert": WORKER + " (stores the vectors a batch computed)",
     "synthesis.sentence_vectors.sentence_matrix": WORKER,
     "synthesis.theme_register.entries": WORKER,
     "synthesis.theme_register.carry_over": WORKER,
