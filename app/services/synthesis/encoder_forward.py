@@ -50,9 +50,18 @@ class PieceSharingBackend(NumpyBackend):
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Tokenised as it goes, one micro-batch of whole texts at a time."""
-        return self.encode_with_spans(texts, [[] for _ in texts])[0]
+        return self._encode_with_spans(texts, [[] for _ in texts])[0]
 
     def encode_with_spans(
+        self, texts: list[str], parts: list[list[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_encode_with_spans` within the BLAS thread limit that `encode` sets."""
+        if self._threadpool is None:
+            return self._encode_with_spans(texts, parts)
+        with self._threadpool(limits=self.threads, user_api="blas"):
+            return self._encode_with_spans(texts, parts)
+
+    def _encode_with_spans(
         self, texts: list[str], parts: list[list[str]]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each text's vector, and one for each of its `parts` from the same pass.
