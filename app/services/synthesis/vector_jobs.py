@@ -83,9 +83,11 @@ def run_batch(outbox_id: int) -> int | None:
         if ids:
             rows = db.session.execute(sa.select(model.id, column).where(model.id.in_(ids)))
             texts = [(i, text) for i, text in rows if isinstance(text, str) and text]
-            vectors.ensure(kind, texts)
-            if kind == "item":  # themes are found from sentences: theirs are kept now too
-                sentence_vectors.embed_comment_sentences([text for _, text in texts])
+            computed = {}
+            if kind == "item":  # themes are found from sentences: theirs are kept now too,
+                # from the comments' own pass, which then gives the comments' vectors
+                computed = sentence_vectors.embed_comment_sentences([text for _, text in texts])
+            vectors.ensure(kind, texts, computed)
     outbox.mark_done(message)  # commits the vectors too
     return payload.get("consultation_id")
 

@@ -77,11 +77,14 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
     return matrix
 
 
-def ensure(kind: str, sources: list[tuple[int, str]]) -> int:
+def ensure(
+    kind: str, sources: list[tuple[int, str]], computed: dict[str, np.ndarray] | None = None
+) -> int:
     """Give each text a current stored vector (the caller commits); how many were missing.
 
     Reads only the stored hashes, not the vectors: a background batch that finds its texts
     already done (a twin delivery, a synthesis that took them over) costs one query.
+    `computed` holds vectors the current encoder already gave some texts (by text).
     """
     encoder = current_encoder()
     missing = []
@@ -99,11 +102,16 @@ def ensure(kind: str, sources: list[tuple[int, str]]) -> int:
         }
         missing += [(sid, text) for sid, text in chunk if (sid, text_hash(text)) not in current]
     if missing:
-        _compute_missing(kind, missing, encoder)
+        _compute_missing(kind, missing, encoder, computed)
     return len(missing)
 
 
-def _compute_missing(kind: str, missing: list[tuple[int, str]], encoder: str) -> np.ndarray:
+def _compute_missing(
+    kind: str,
+    missing: list[tuple[int, str]],
+    encoder: str,
+    computed: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """Vectors for texts without a current one, kept; an (n, d) matrix in their order.
 
     Identical texts are encoded once: within these, and against every vector the same
@@ -114,6 +122,9 @@ def _compute_missing(kind: str, missing: list[tuple[int, str]], encoder: str) ->
     for (_, text), digest in zip(missing, digests, strict=True):
         distinct.setdefault(digest, text)
     known = _stored_by_hash(list(distinct), encoder)
+    for digest, text in distinct.items():
+        if digest not in known and computed and text in computed:
+            known[digest] = embedding.to_bytes(computed[text])
     new = [digest for digest in distinct if digest not in known]
     for start in range(0, len(new), embedding.BATCH):
         part = new[start : start + embedding.BATCH]
