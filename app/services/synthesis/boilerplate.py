@@ -59,6 +59,8 @@ NEAR_REFERENCES = 200
 MAX_WORDS = 30
 # Sentences written by two organisations or more that are compared with each other, at most.
 MAX_LINKED = 3_000
+# Sentences normalised, and looked up in the draft's words, at once.
+QUOTE_SLICE = 20_000
 # Sentences whose vectors are asked for at once (a float32 matrix of 40 MB).
 EMBED_SLICE = 20_000
 
@@ -70,7 +72,8 @@ class Substance:
     sentences: list[str]  # each substantive sentence, as written
     owner: np.ndarray  # the comment each sentence comes from
     words: np.ndarray  # its number of words
-    vectors: np.ndarray  # its unit vector (float16 from `find_substance`)
+    # Its unit vector: rows of an array, or `matrices.Gathered` float16 rows.
+    vectors: np.ndarray | matrices.Gathered
     boilerplate: list[str] = field(default_factory=list)  # recognised, most written first
     boilerplate_count: int = 0  # sentences left out, draft quotes included
     quoted_count: int = 0  # sentences (or parts) that quote the draft
@@ -102,12 +105,15 @@ def normalise(sentence: str) -> str:
 
 def normalise_all(sentences: list[str]) -> list[str]:
     """`normalise` of each sentence, in a few passes over their joined text rather than a
-    dozen calls per sentence (sentences never hold a line break: `split_sentences`)."""
-    if not sentences:
-        return []
-    folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", "\n".join(sentences).lower()))
-    spaced = _NOT_WORDS.sub(" ", _DIGITS.sub("0", folded).replace("_", " "))
-    return _LINE_EDGES.sub("\n", spaced).strip(" ").split("\n")
+    dozen calls per sentence (sentences never hold a line break: `split_sentences`); a
+    slice of sentences at a time, so the joined text and its copies stay small."""
+    keys = []
+    for part in matrices.slices(len(sentences), QUOTE_SLICE):
+        joined = "\n".join(sentences[part]).lower()
+        folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", joined))
+        spaced = _NOT_WORDS.sub(" ", _DIGITS.sub("0", folded).replace("_", " "))
+        keys += _LINE_EDGES.sub("\n", spaced).strip(" ").split("\n")
+    return keys
 
 
 class DraftQuotes:
@@ -140,10 +146,15 @@ class DraftQuotes:
 
     def are_quotes(self, keys: list[str]) -> np.ndarray:
         """`is_quote` of many normalised sentences at once: their word triples are looked
-        up in the draft's together, not sentence by sentence."""
-        quoted = np.zeros(len(keys), dtype=bool)
+        up in the draft's together, not sentence by sentence: a slice of sentences at a time,
+        so their words are never all held as separate strings at once."""
         if not len(self.shingles) or not keys:
-            return quoted
+            return np.zeros(len(keys), dtype=bool)
+        return np.concatenate(
+            [self._are_quotes(keys[part]) for part in matrices.slices(len(keys), QUOTE_SLICE)]
+        )
+
+    def _are_quotes(self, keys: list[str]) -> np.ndarray:
         lengths = np.fromiter((k.count(" ") + 1 if k else 0 for k in keys), np.int64, len(keys))
         codes = self._codes(" ".join(keys).split(), grow=False)
         sentence = np.repeat(np.arange(len(keys)), lengths)
@@ -204,12 +215,16 @@ def find_substance(
     dropped = np.array([not k for k in keys], dtype=bool) | quotes.are_quotes(keys)
     quoting = dropped | np.array([cut for _, cut in stripped], dtype=bool)
     quoted = int(quoting[sentence_of].sum())
+    # Rows are indexes from here: the split texts go before the vectors are read (at 100,000
+    # comments, hundreds of megabytes of small strings and lists).
+    del splits, written, as_written, stripped
     substantive = ~dropped[sentence_of]
     owner, sentence_of = owner[substantive], sentence_of[substantive]
     # Distinct keys, each embedded once from the first sentence written that way.
     key_index = {k: n for n, k in enumerate(dict.fromkeys(keys[s] for s in sentence_of))}
     key_of = np.array([key_index.get(k, -1) for k in keys], dtype=np.int64)
     row_key = key_of[sentence_of]
+    del keys
     distinct = list(key_index)
     first = np.full(len(distinct), len(row_key))
     np.minimum.at(first, row_key, np.arange(len(row_key)))
@@ -236,7 +251,7 @@ def find_substance(
         sentences=[kept[s] for s in sentence_of[left]],
         owner=owner[left],
         words=words[row_key[left]],
-        vectors=vectors[row_key[left]],
+        vectors=matrices.Gathered(vectors, row_key[left]),
         boilerplate=[kept[sentence_of[first[n]]] for n in np.flatnonzero(common)[order]],
         boilerplate_count=int((~left).sum()) + quoted,
         quoted_count=quoted,

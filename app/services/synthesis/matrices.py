@@ -23,6 +23,27 @@ def compact(vectors: np.ndarray) -> np.ndarray:
     return np.asarray(vectors, dtype=COMPACT)
 
 
+class Gathered:
+    """The rows `table[index]`, read on demand: a sentence written in many comments keeps
+    one vector, and the rows are never copied out all at once."""
+
+    def __init__(self, table: np.ndarray, index: np.ndarray) -> None:
+        self.table, self.index = table, index
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.index), self.table.shape[1])
+
+    def __getitem__(self, which: slice | np.ndarray) -> np.ndarray:
+        return self.table[self.index[which]]
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return np.asarray(self.table[self.index], dtype=dtype)
+
+
 def slices(n: int, size: int = SLICE) -> Iterator[slice]:
     return (slice(start, min(start + size, n)) for start in range(0, n, size))
 
