@@ -33,13 +33,16 @@ KMeans with k fixed at 8 (n_init=1). --profile then runs the sections and the me
 more in this process under cProfile and prints where the time goes; when the merge fails on
 too many bind parameters, it is profiled once more with compute.vectors_for wrapped by this
 script to ask for 30,000 ids per query (in this process only, to see the cost past that query).
+--memory runs the merge once more in this process with its RSS sampled every 5 ms, and prints
+how much it grew and the synthesis calls under way at its highest.
 
 With --cold, nothing is stored beforehand: the corpus is imported as a feedback file through
 the real import service while the workers run, and what a user waits for is timed (the
 vectors after the import, then a synthesis): see bench/synthesis_cold.py.
 
     .venv/bin/python bench/synthesis.py [--items 10000,100000] [--database sqlite|postgres]
-                                        [--workers 2] [--profile] [--cold-answers] [--cold]
+                                        [--workers 2] [--profile] [--memory] [--cold-answers]
+                                        [--cold]
 """
 
 from __future__ import annotations

@@ -44,7 +44,9 @@ class Gathered:
         return np.asarray(self.table[self.index], dtype=dtype)
 
 
-def slices(n: int, size: int = SLICE) -> Iterator[slice]:
+def slices(n: int, size: int | None = None) -> Iterator[slice]:
+    """Consecutive slices of `size` rows (SLICE by default) covering n rows."""
+    size = size or SLICE
     return (slice(start, min(start + size, n)) for start in range(0, n, size))
 
 
