@@ -57,6 +57,9 @@ def rows32(points: np.ndarray, which: slice | np.ndarray) -> np.ndarray:
 
 def nearest(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's nearest centroid by cosine, and that cosine."""
+    if isinstance(points, Gathered):  # a repeated sentence is measured once
+        assigned, closeness = nearest(points.table, centroids)
+        return assigned[points.index], closeness[points.index]
     assigned = np.empty(len(points), dtype=np.int64)
     closeness = np.empty(len(points), dtype=np.float32)
     centroids = np.asarray(centroids, dtype=np.float32)
