@@ -61,8 +61,8 @@ MAX_WORDS = 30
 MAX_LINKED = 3_000
 # Sentences normalised, and looked up in the draft's words, at once.
 QUOTE_SLICE = 20_000
-# Sentences whose vectors are asked for at once (a float32 matrix of 40 MB).
-EMBED_SLICE = 20_000
+# Sentences whose vectors are asked for at once (a float32 matrix of 20 MB, and their rows).
+EMBED_SLICE = 10_000
 
 
 @dataclass
