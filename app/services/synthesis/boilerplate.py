@@ -21,6 +21,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from app.services.synthesis import matrices
+
 # A sentence ends at . ! ? … ; or : followed by a space, or at a line break; a full stop
 # before a small letter, "Dr." and figures such as "3.5" do not end one.
 _END = re.compile(r"((?<=[.!?…;:])[\"'”»)\]]*\s+(?=\S)|\n+)")
@@ -57,6 +59,10 @@ NEAR_REFERENCES = 200
 MAX_WORDS = 30
 # Sentences written by two organisations or more that are compared with each other, at most.
 MAX_LINKED = 3_000
+# Sentences normalised, and looked up in the draft's words, at once.
+QUOTE_SLICE = 20_000
+# Sentences whose vectors are asked for at once (a float32 matrix of 20 MB, and their rows).
+EMBED_SLICE = 10_000
 
 
 @dataclass
@@ -66,7 +72,8 @@ class Substance:
     sentences: list[str]  # each substantive sentence, as written
     owner: np.ndarray  # the comment each sentence comes from
     words: np.ndarray  # its number of words
-    vectors: np.ndarray  # its unit vector
+    # Its unit vector: rows of an array, or `matrices.Gathered` float16 rows.
+    vectors: np.ndarray | matrices.Gathered
     boilerplate: list[str] = field(default_factory=list)  # recognised, most written first
     boilerplate_count: int = 0  # sentences left out, draft quotes included
     quoted_count: int = 0  # sentences (or parts) that quote the draft
@@ -98,12 +105,15 @@ def normalise(sentence: str) -> str:
 
 def normalise_all(sentences: list[str]) -> list[str]:
     """`normalise` of each sentence, in a few passes over their joined text rather than a
-    dozen calls per sentence (sentences never hold a line break: `split_sentences`)."""
-    if not sentences:
-        return []
-    folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", "\n".join(sentences).lower()))
-    spaced = _NOT_WORDS.sub(" ", _DIGITS.sub("0", folded).replace("_", " "))
-    return _LINE_EDGES.sub("\n", spaced).strip(" ").split("\n")
+    dozen calls per sentence (sentences never hold a line break: `split_sentences`); a
+    slice of sentences at a time, so the joined text and its copies stay small."""
+    keys = []
+    for part in matrices.slices(len(sentences), QUOTE_SLICE):
+        joined = "\n".join(sentences[part]).lower()
+        folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", joined))
+        spaced = _NOT_WORDS.sub(" ", _DIGITS.sub("0", folded).replace("_", " "))
+        keys += _LINE_EDGES.sub("\n", spaced).strip(" ").split("\n")
+    return keys
 
 
 class DraftQuotes:
@@ -136,10 +146,15 @@ class DraftQuotes:
 
     def are_quotes(self, keys: list[str]) -> np.ndarray:
         """`is_quote` of many normalised sentences at once: their word triples are looked
-        up in the draft's together, not sentence by sentence."""
-        quoted = np.zeros(len(keys), dtype=bool)
+        up in the draft's together, not sentence by sentence: a slice of sentences at a time,
+        so their words are never all held as separate strings at once."""
         if not len(self.shingles) or not keys:
-            return quoted
+            return np.zeros(len(keys), dtype=bool)
+        return np.concatenate(
+            [self._are_quotes(keys[part]) for part in matrices.slices(len(keys), QUOTE_SLICE)]
+        )
+
+    def _are_quotes(self, keys: list[str]) -> np.ndarray:
         lengths = np.fromiter((k.count(" ") + 1 if k else 0 for k in keys), np.int64, len(keys))
         codes = self._codes(" ".join(keys).split(), grow=False)
         sentence = np.repeat(np.arange(len(keys)), lengths)
@@ -200,16 +215,20 @@ def find_substance(
     dropped = np.array([not k for k in keys], dtype=bool) | quotes.are_quotes(keys)
     quoting = dropped | np.array([cut for _, cut in stripped], dtype=bool)
     quoted = int(quoting[sentence_of].sum())
+    # Rows are indexes from here: the split texts go before the vectors are read (at 100,000
+    # comments, hundreds of megabytes of small strings and lists).
+    del splits, written, as_written, stripped
     substantive = ~dropped[sentence_of]
     owner, sentence_of = owner[substantive], sentence_of[substantive]
     # Distinct keys, each embedded once from the first sentence written that way.
     key_index = {k: n for n, k in enumerate(dict.fromkeys(keys[s] for s in sentence_of))}
     key_of = np.array([key_index.get(k, -1) for k in keys], dtype=np.int64)
     row_key = key_of[sentence_of]
+    del keys
     distinct = list(key_index)
     first = np.full(len(distinct), len(row_key))
     np.minimum.at(first, row_key, np.arange(len(row_key)))
-    vectors = _unit(embed([kept[sentence_of[n]] for n in first]))
+    vectors = _embedded([kept[sentence_of[n]] for n in first], embed)
     # Organisations per key: distinct (key, organisation) pairs, counted by key.
     org_index = {o: n for n, o in enumerate(dict.fromkeys(organisations))}
     org_of = np.fromiter(map(org_index.__getitem__, organisations), np.int64, len(organisations))
@@ -224,7 +243,7 @@ def find_substance(
         # A variant written once (another word, another language) is the same courtesy: of
         # the most written ones, so that the product stays thin at 100,000 comments.
         written_most = np.flatnonzero(common)[np.argsort(-counts[common], kind="stable")]
-        near = (vectors @ vectors[written_most[:NEAR_REFERENCES]].T).max(axis=1) >= NEAR
+        near = matrices.most_similar(vectors, vectors[written_most[:NEAR_REFERENCES]]) >= NEAR
         common |= near & short
     left = ~common[row_key]
     order = np.argsort(-counts[common], kind="stable")
@@ -232,9 +251,7 @@ def find_substance(
         sentences=[kept[s] for s in sentence_of[left]],
         owner=owner[left],
         words=words[row_key[left]],
-        vectors=vectors[row_key[left]]
-        if left.any()
-        else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), np.float32),
+        vectors=matrices.Gathered(vectors, row_key[left]),
         boilerplate=[kept[sentence_of[first[n]]] for n in np.flatnonzero(common)[order]],
         boilerplate_count=int((~left).sum()) + quoted,
         quoted_count=quoted,
@@ -265,13 +282,26 @@ def _common(
     # The most written first, and a bounded number: their similarities are a square matrix.
     candidates = candidates[np.argsort(-counts[candidates], kind="stable")[:MAX_LINKED]]
     linked = np.concatenate([candidates, np.flatnonzero(common)])
-    similar = vectors[linked] @ vectors[linked].T >= NEAR
+    own = matrices.rows32(vectors, linked)
+    similar = own @ own.T >= NEAR
     _, group = connected_components(sparse.csr_matrix(similar), directed=False)
     for g in np.unique(group):
         members = linked[group == g]
         if len(members) > 1 and writers.union(members) >= least:
             common[members] = True
     return common
+
+
+def _embedded(sentences: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Unit vectors of the sentences, kept compact: asked for a slice at a time, so only one
+    slice is ever held as float32."""
+    vectors = np.zeros((len(sentences), 0), dtype=matrices.COMPACT)
+    for part in matrices.slices(len(sentences), EMBED_SLICE):
+        made = _unit(embed(sentences[part]))
+        if part.start == 0:
+            vectors = np.empty((len(sentences), made.shape[1]), dtype=matrices.COMPACT)
+        vectors[part] = made
+    return vectors
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

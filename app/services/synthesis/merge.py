@@ -19,6 +19,7 @@ from app.models.common import utcnow
 from app.services.feedback import moderation
 from app.services.synthesis import (
     boilerplate,
+    matrices,
     schema,
     sentence_themes,
     stances,
@@ -88,6 +89,8 @@ def merge_result(
         vectors,
         quoted_from_draft=[text for p in paragraphs for text in p.text.values()],
     )
+    # Kept compact through theme finding, which holds every sentence's vector besides.
+    vectors = matrices.compact(vectors)
     kind_of = {c.id: organisation_of[c.submission_id].kind for c in comments}
     drafts = [text for p in paragraphs for text in p.text.values() if text]
     theme_entries, theme_counts = theme_list(comments, organisation_of, campaigns, drafts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.services.synthesis import matrices
+
 # Cosine above which two comments say the same thing in nearly the same words.
 NEAR_DUPLICATE = 0.92
 # Only the most central comments are considered, so variety never buys an off-topic quote.
@@ -31,10 +33,12 @@ def representative(
         return []
     duplicate_of = duplicate_of or {}
     ordered = sorted(set(indexes))
-    matrix = np.asarray(vectors[ordered], dtype=np.float32)
-    centroid = matrix.mean(axis=0)
+    rows = np.asarray(ordered)
+    # A slice at a time: a big theme's rows (float16 sentences) are never all made float32.
+    parts = list(matrices.slices(len(rows)))
+    centroid = sum(matrices.rows32(vectors, rows[part]).sum(axis=0) for part in parts)
     centroid /= np.linalg.norm(centroid) or 1.0
-    centrality = matrix @ centroid
+    centrality = np.concatenate([matrices.rows32(vectors, rows[part]) @ centroid for part in parts])
     # Most central first; ties by index, so the choice does not depend on the input order.
     rank = np.lexsort((np.asarray(ordered), -centrality))
     pool, seen_texts = [], set()
@@ -45,6 +49,7 @@ def representative(
             pool.append(int(r))
         if len(pool) == min(MAX_POOL, max(POOL, len(ordered) // 20)):
             break
+    matrix = dict(zip(pool, matrices.rows32(vectors, rows[pool]), strict=True))
     chosen: list[int] = []
     while len(chosen) < n:
         best, best_key = None, None

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from app.services.synthesis import labels, quotes
+from app.services.synthesis import labels, matrices, quotes
 from app.services.synthesis.boilerplate import Substance
 from app.services.synthesis.embedding import Embedder, default_embedder, normalise
 from app.services.synthesis.themes import QUOTES, Theme, centres, sample_centroids
@@ -85,10 +85,10 @@ def find_sentence_themes(
         (weight**WEIGHT_POWER, (owner, np.arange(len(owner)))), shape=(n_comments, len(owner))
     )
     speaking = np.flatnonzero(by_comment.getnnz(axis=1) > 0)
-    comment_points = normalise(np.asarray(by_comment[speaking] @ points))
-    few = len(speaking) < 3
-    if few:
-        centroids = _mean(comment_points)
+    comment_points = _CommentPoints(by_comment[speaking], points)
+    del by_comment
+    if len(speaking) < 3:
+        centroids = _mean(comment_points[np.arange(len(speaking))])
     else:
         # From a sample: the rounds of `_vote` below refine them on every sentence.
         centroids = sample_centroids(
@@ -100,7 +100,7 @@ def find_sentence_themes(
     if merged:
         centroids = centres(points, group[assigned], n_groups)
         assigned, main, centroids = _vote(points, owner, weight, centroids, n_comments)
-    closeness = np.einsum("ij,ij->i", points, centroids[assigned])
+    closeness = matrices.closeness_to(points, centroids, assigned)
     roots = np.array([quotes.root_of(i, duplicate_of) for i in range(n_comments)])
     main = main[roots]  # a copy goes where the text it copies went
     strong = _strong_asides(substance, assigned, closeness, main)
@@ -126,9 +126,7 @@ def _vote(
     main = np.full(n, -1)
     with threadpool_limits(1):  # thin products: a second thread only waits on the first
         for _ in range(VOTE_ROUNDS):
-            similarity = points @ centroids.T
-            assigned = similarity.argmax(axis=1)
-            closeness = similarity[np.arange(len(points)), assigned]
+            assigned, closeness = matrices.nearest(points, centroids)
             # Words per comment and theme; a hair of closeness breaks ties between equal
             # sentences.
             score = sparse.csr_matrix(
@@ -143,6 +141,21 @@ def _vote(
     return assigned, main, centroids
 
 
+class _CommentPoints:
+    """Each speaking comment's point, its sentences summed with their weights, made only for
+    the rows asked: k is chosen on a sample, and every comment's point would be another
+    matrix as large as the comments' vectors."""
+
+    def __init__(self, weights: sparse.csr_matrix, points: np.ndarray) -> None:
+        self.weights, self.points = weights, points
+
+    def __len__(self) -> int:
+        return self.weights.shape[0]
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        return normalise(matrices.sparse_product(self.weights[rows], self.points))
+
+
 def _size_key(theme: Theme) -> tuple[int, int]:
     first = theme.member_indexes[0] if theme.member_indexes else 1 << 62
     return (-len(theme.member_indexes), first)
@@ -153,7 +166,7 @@ def _touches(
 ) -> sparse.csr_matrix:
     """Which comments speak of which cluster (comments × clusters, 0/1): each sentence
     speaks of its nearest."""
-    nearest = (points @ centroids.T).argmax(axis=1)
+    nearest, _ = matrices.nearest(points, centroids)
     touched = sparse.csr_matrix(
         (np.ones(len(owner), dtype=np.float32), (owner, nearest)), shape=(n, len(centroids))
     )

@@ -14,12 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
-from app.services.synthesis import labels, quotes
+from app.services.synthesis import labels, matrices, quotes
 from app.services.synthesis.embedding import Embedder, default_embedder
 
 K_RANGE = (2, 16)
@@ -118,16 +117,18 @@ def sample_centroids(
 ) -> np.ndarray:
     """Unit centroids of k-means fitted on at most `sample` of the points, k given or chosen
     by silhouette (the smallest k within `tolerance` of the best); not yet refined on every
-    point."""
+    point. `points` is an array, or anything that has a length and gives rows by index."""
     # One thread: dozens of small k-means fits spend their time in OpenMP/BLAS barriers, and
     # with a second process on the core (another Celery worker) two threads ran 7× slower
     # than one (39 s against 5.7 s at 100,000 points); workers use the cores in parallel.
     with threadpool_limits(1):
         rng = np.random.default_rng(seed)
         if len(points) > sample:
-            fitted = points[np.sort(rng.choice(len(points), sample, replace=False))]
+            rows = np.sort(rng.choice(len(points), sample, replace=False))
         else:
-            fitted = points
+            rows = np.arange(len(points))
+        # Only the sample is made: `points` may make its rows on demand.
+        fitted = np.asarray(points[rows], dtype=np.float32)
         if k:
             best = _fit(fitted, min(max(k, 1), len(fitted) - 1), seed)
         else:
@@ -187,7 +188,7 @@ def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.nd
     assigned = np.full(len(points), -1)
     with threadpool_limits(1):
         for _ in range(REFINE_ITERATIONS):
-            moved = np.argmax(points @ centroids.T, axis=1)
+            moved, _ = matrices.nearest(points, centroids)
             if np.array_equal(moved, assigned):
                 break
             assigned = moved
@@ -202,14 +203,9 @@ def centres(
     previous: np.ndarray | None = None,
     counted: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Unit mean of each cluster (a sparse one-hot product, not a Python loop over k), of
+    """Unit mean of each cluster (sparse one-hot products, not a Python loop over k), of
     the `counted` points only if given (a mask: no copy of the points)."""
-    rows = np.arange(len(points)) if counted is None else np.flatnonzero(counted)
-    onehot = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (assigned[rows], rows)),
-        shape=(k, len(points)),
-    )
-    sums = np.asarray(onehot @ points)
+    sums = matrices.sums(points, assigned, k, counted)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     unit = sums / np.where(norms > 0, norms, 1.0)
     if previous is not None:  # an emptied cluster keeps its place rather than vanish
