@@ -6,7 +6,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import needs_service
+from app import create_app
+from app.extensions import db, limiter
+from tests.conftest import FreshRequestClient, needs_service
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -43,3 +45,22 @@ def redis_url():
         needs_service(f"Redis is not reachable at {REDIS_URL}: {error}")
     yield REDIS_URL
     client.flushdb()
+
+
+@pytest.fixture
+def fresh_postgres_app(postgres_url, tmp_path):
+    """The app on the module's PostgreSQL database, its tables made for one test and dropped
+    after it, each request of its clients in an app context of its own."""
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        INSTANCE_DIR=tmp_path,
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+    )
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        db.create_all()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.drop_all()

@@ -3,32 +3,16 @@ integers beyond 64 bits): no route may turn that refusal into a server error."""
 
 import pytest
 
-from app import create_app
-from app.extensions import db as _db
-from app.extensions import limiter
 from tests.accounts.route_world import build_world
 from tests.accounts.test_access import ordered
-from tests.conftest import FreshRequestClient
 from tests.web import test_bad_input as walk
 
 POSTGRES_BROADCAST = ["a\x00b", str(2**64), "²", "9999-12-31"]
 
 
 @pytest.fixture
-def app(postgres_url, tmp_path):
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        INSTANCE_DIR=tmp_path,
-        MAIL_FILE_DIR=str(tmp_path / "mail"),
-    )
-    app.test_client_class = FreshRequestClient
-    with app.app_context():
-        _db.create_all()
-        limiter.reset()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
+def app(fresh_postgres_app):
+    return fresh_postgres_app
 
 
 @pytest.mark.parametrize("role", ["anonymous", "partner", "council", "staff"])

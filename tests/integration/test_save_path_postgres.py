@@ -4,10 +4,6 @@ statements from the session cookie to the JSON answer."""
 
 import pytest
 
-from app import create_app
-from app.extensions import db as _db
-from app.extensions import limiter
-from tests.conftest import FreshRequestClient
 from tests.feedback.test_save_path import (
     colleague,
     consultation,
@@ -33,17 +29,5 @@ __all__ = [
 
 
 @pytest.fixture
-def app(postgres_url, tmp_path):
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        INSTANCE_DIR=tmp_path,
-        MAIL_FILE_DIR=str(tmp_path / "mail"),
-    )
-    app.test_client_class = FreshRequestClient
-    with app.app_context():
-        _db.create_all()
-        limiter.reset()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
+def app(fresh_postgres_app):
+    return fresh_postgres_app
