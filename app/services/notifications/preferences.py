@@ -66,12 +66,20 @@ def _commit(user: User, chosen: dict[str, str], action: str, ip: str | None) -> 
 
 
 def _apply(user: User, chosen: dict[str, str]) -> dict[str, list[str]]:
-    before = choices_of(user)
+    # The person's rows are read once and locked, and the choices before are told from them:
+    # a request that read the choices before another one committed the same change, and the
+    # rows after, recorded that change a second time.
     rows = {
         row.kind: row
         for row in db.session.scalars(
-            sa.select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+            sa.select(NotificationPreference)
+            .where(NotificationPreference.user_id == user.id)
+            .with_for_update()
         )
+    }
+    before = {
+        kind: rows[kind].delivery if kind in rows else KINDS[kind].default
+        for kind in kinds_for(user.role)
     }
     changes = {}
     for kind, delivery in chosen.items():
