@@ -106,7 +106,9 @@ def home():
 @login_required
 def overview(slug: str):
     consultation = _consultation_for_partner(slug, whole_draft=False)
-    submission = submissions.submission_summary(consultation, current_user.organisation_id)
+    submission = feedback.submission_of(
+        consultation, current_user.organisation_id, with_items=False
+    )
     return render_template(
         "feedback/overview.html",
         consultation=consultation,
@@ -217,7 +219,9 @@ def _run_save(form: SubmissionForm, slug: str, save):
 
 def _page_submission(form, consultation, result: SaveResult | None, errors: dict):
     """The submission to show; the form carries its version unless it must keep the posted one."""
-    submission = submissions.submission_summary(consultation, current_user.organisation_id)
+    submission = feedback.submission_of(
+        consultation, current_user.organisation_id, with_items=False
+    )
     if result is not None or (submission is not None and not errors):
         form.lock_version.data = str(submission.lock_version)
     return submission

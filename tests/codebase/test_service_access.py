@@ -89,7 +89,6 @@ NEEDS_NO_RULE = {
     "feedback.paragraph_writes.write_save": STEP + " (saving paragraphs)",
     "feedback.progress.of_submission": STEP + " (the partner's pages, after their access rule)",
     "feedback.submissions.section_outline": STEP + " (the partner's section form)",
-    "feedback.submissions.submission_summary": STEP + " (the partner's pages)",
     "mail.context.to_plain": WORKER,
     "mail.delivery.queue_email": STEP,
     "mail.delivery.deliver": WORKER,

@@ -142,17 +142,23 @@ def require_open_for(user: User, consultation: Consultation) -> None:
         raise Conflict(_l("This consultation is closed: the submission can no longer change."))
 
 
-def submission_of(consultation: Consultation, organisation_id: int | None) -> Submission | None:
-    """The organisation's submission on the consultation, if it has one."""
+def submission_of(
+    consultation: Consultation, organisation_id: int | None, with_items: bool = True
+) -> Submission | None:
+    """The organisation's submission on the consultation, if it has one, with its answers and,
+    unless a page shows one section or none, its paragraph items (a long draft has hundreds)."""
     if organisation_id is None:
         return None
+    loaded = [so.selectinload(Submission.answers)]
+    if with_items:
+        loaded.append(so.selectinload(Submission.items))
     return db.session.scalar(
         sa.select(Submission)
         .where(
             Submission.consultation_id == consultation.id,
             Submission.organisation_id == organisation_id,
         )
-        .options(so.selectinload(Submission.items), so.selectinload(Submission.answers))
+        .options(*loaded)
     )
 
 

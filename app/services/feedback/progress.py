@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Consultation, Paragraph, ParagraphFeedback, Section, Submission
-from app.services.feedback.submissions import has_unsubmitted_changes, submission_summary
+from app.services.feedback.editing import submission_of
+from app.services.feedback.submissions import has_unsubmitted_changes
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ class Progress:
 
 def of(consultation: Consultation, organisation_id: int | None) -> Progress:
     """The progress of the organisation's submission on the consultation."""
-    return of_submission(consultation, submission_summary(consultation, organisation_id))
+    return of_submission(
+        consultation, submission_of(consultation, organisation_id, with_items=False)
+    )
 
 
 def of_submission(consultation: Consultation, submission: Submission | None) -> Progress:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -97,23 +96,6 @@ def section_outline(section: Section, submission: Submission | None) -> SectionO
             )
         }
     return SectionOutline(section, [ParagraphLine(p, items.get(p.id)) for p in section.paragraphs])
-
-
-def submission_summary(
-    consultation: Consultation, organisation_id: int | None
-) -> Submission | None:
-    """The organisation's submission with its answers but not its paragraph items, for the
-    pages that show one section or none (the progress counts the paragraphs in SQL)."""
-    if organisation_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(Submission)
-        .where(
-            Submission.consultation_id == consultation.id,
-            Submission.organisation_id == organisation_id,
-        )
-        .options(so.selectinload(Submission.answers))
-    )
 
 
 def is_empty(submission: Submission | None) -> bool:
