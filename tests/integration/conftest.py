@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db, limiter
@@ -64,3 +65,17 @@ def fresh_postgres_app(postgres_url, tmp_path):
         yield app
         db.session.remove()
         db.drop_all()
+
+
+def migrated_postgres_app(postgres_url: str, folder, **settings):
+    """The app on a module's PostgreSQL database, its schema built by the real migrations."""
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        INSTANCE_DIR=folder,
+        MAIL_FILE_DIR=str(folder / "mail"),
+        **settings,
+    )
+    with app.app_context():
+        upgrade()
+    return app

@@ -4,9 +4,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.extensions import db
 from app.models import Consultation, OutboxMessage, Submission, User
 from app.services.feedback import saving as feedback
@@ -14,6 +12,7 @@ from app.services.feedback import submissions
 from app.services.feedback.saving import ParagraphInput
 from tests.conftest import invite_organisations, make_user
 from tests.helpers import make_consultation
+from tests.integration.conftest import migrated_postgres_app
 
 pytestmark = pytest.mark.postgres
 PARALLEL = 20
@@ -21,17 +20,11 @@ PARALLEL = 20
 
 @pytest.fixture(scope="module")
 def pg_app(postgres_url, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("concurrency")
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        INSTANCE_DIR=folder,
-        MAIL_FILE_DIR=str(folder / "mail"),
+    return migrated_postgres_app(
+        postgres_url,
+        tmp_path_factory.mktemp("concurrency"),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL + 2},
     )
-    with app.app_context():
-        upgrade()
-    return app
 
 
 @pytest.fixture(scope="module")

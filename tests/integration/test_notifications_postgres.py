@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.extensions import db
 from app.models import Notification, Organisation
 from app.models.common import utcnow
 from app.services.notifications import digest, sweeps
 from tests.conftest import invite_organisations, make_user
 from tests.helpers import make_consultation
+from tests.integration.conftest import migrated_postgres_app
 
 pytestmark = pytest.mark.postgres
 PARALLEL = 8
@@ -24,16 +23,12 @@ MEMBERS = 5
 
 @pytest.fixture(scope="module")
 def pg_app(postgres_url, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("notifications")
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        INSTANCE_DIR=folder,
-        MAIL_FILE_DIR=str(folder / "mail"),
+    app = migrated_postgres_app(
+        postgres_url,
+        tmp_path_factory.mktemp("notifications"),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PARALLEL + 2},
     )
     with app.app_context():
-        upgrade()  # the migration, on PostgreSQL
         organisation = Organisation(name="Parallel Org", kind="ngo", region="europe")
         db.session.add(organisation)
         db.session.commit()

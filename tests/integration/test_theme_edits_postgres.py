@@ -4,30 +4,20 @@ is kept, none overwrites another."""
 import threading
 
 import pytest
-from flask_migrate import upgrade
 
-from app import create_app
 from app.extensions import db
 from app.models import Synthesis, User
 from app.services.synthesis import schema, theme_edits
 from tests.conftest import make_user
 from tests.factories import answered_consultation, computed_synthesis
+from tests.integration.conftest import migrated_postgres_app
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
 def pg_app(postgres_url, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("theme-edits")
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=postgres_url,
-        INSTANCE_DIR=folder,
-        MAIL_FILE_DIR=str(folder / "mail"),
-    )
-    with app.app_context():
-        upgrade()
-    return app
+    return migrated_postgres_app(postgres_url, tmp_path_factory.mktemp("theme-edits"))
 
 
 def test_two_renames_at_once_both_stay(pg_app):
