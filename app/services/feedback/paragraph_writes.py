@@ -129,7 +129,8 @@ def _one_statement(extends_entry: bool) -> sa.Select:
         .render_derived()
     )
     bumped_exists = sa.exists(sa.select(bumped.c.id))
-    values = {name: posted.c[name] for name in list(_POSTED)[2:]}
+    keys = ("item_id", "paragraph_id")
+    values = {name: posted.c[name] for name in _POSTED if name not in keys}
     stamp = {"changed_at_version": version, "updated_at": now, "updated_by_id": user_id}
     changed = (
         item.update().where(item.c.id == posted.c.item_id, bumped_exists).values(**values, **stamp)
@@ -150,7 +151,7 @@ def _one_statement(extends_entry: bool) -> sa.Select:
     if extends_entry:
         entry = (
             revision.update()
-            .where(revision.c.id == sa.bindparam("entry_id"), sa.exists(sa.select(bumped.c.id)))
+            .where(revision.c.id == sa.bindparam("entry_id"), bumped_exists)
             .values(lock_version=version, at=now, changes=changes)
         )
     else:
