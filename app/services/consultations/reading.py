@@ -1,5 +1,5 @@
-"""A version's text as the public page shows it: read as plain rows in one query, since
-building ORM objects for every paragraph of a long draft costs more than the page itself."""
+"""A version's text as the public page and the partner's review page show it: read as plain
+rows, since building ORM objects for every paragraph of a long draft costs more than the page."""
 
 import functools
 from dataclasses import dataclass, field
