@@ -63,10 +63,8 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
                 blobs.append(row.vector)
             else:
                 missing.setdefault(digest, []).append(row_number)
-        # One conversion for the slice: converting row by row cost seconds at 100,000 comments.
         if blobs:
-            raw = np.frombuffer(b"".join(blobs), dtype=embedding.STORAGE_DTYPE)
-            matrix[found] = raw.reshape(len(blobs), -1)
+            matrix[found] = embedding.rows_from_bytes(blobs)
     # A one-sentence comment already has its vector as a comment: copied, not encoded again.
     kept = _comment_vectors(list(missing), encoder)
     for digest, vector in kept.items():

@@ -65,10 +65,8 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
                 blobs.append(vector)
             else:
                 missing.append((row_number, source_id, text))
-        if blobs:  # one conversion for the slice, not one small array per vector
-            matrix[found] = np.frombuffer(b"".join(blobs), dtype=embedding.STORAGE_DTYPE).reshape(
-                len(blobs), -1
-            )
+        if blobs:
+            matrix[found] = embedding.rows_from_bytes(blobs)
     if missing:
         computed = _compute_missing(kind, [(sid, text) for _, sid, text in missing], encoder)
         matrix[[row_number for row_number, _, _ in missing]] = computed
