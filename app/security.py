@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import SecurityError
 
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.lazy_text import lazy_gettext as _l
 from app.models import User
-from app.services.accounts import access
+from app.services.accounts import access, signin
 from app.utils import safe_next_url
 
 # Keys this module keeps in the signed session cookie, as seconds since the epoch.
@@ -44,7 +44,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = signin.session_account(int(user_id))
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

@@ -5,7 +5,8 @@
 -- DATA_FILE has one request per line, five tab-separated fields, each hex-encoded:
 --   path, Cookie header, Content-Type header, body before the counter, body after it.
 -- Each thread takes every THREADS-th line (its own users, so two threads never write the
--- same user's submission) and puts a fresh fixed-width stamp into every body (RUN, one
+-- same user's submission; save_load.py runs one thread per connection, so that a user never
+-- has two saves in flight, as with the page's script) and puts a fresh fixed-width stamp into every body (RUN, one
 -- letter, tells the warm-up from the measured run), so every request changes the comment
 -- and really writes. ACCEPT is the Accept header: application/json (autosave, the default) or
 -- text/html (the save button: a 303/302 redirect counts as saved). done() prints "BENCH key value" lines

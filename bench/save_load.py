@@ -7,10 +7,11 @@
 
 Builds a throw-away PostgreSQL database (migrations, demo data, N organisations with one
 partner each), serves Agora with gunicorn (2 workers x 4 threads), signs every partner in
-over HTTP and reads their section-0 form. Then N connections post the autosave request of
-the page (URL-encoded form data as the page's script sends it, `Accept: application/json`, the
-session cookie and CSRF token of the partner) round-robin over the partners for --seconds,
-each request with a new comment so that each one writes; then the same posts as the save
+over HTTP and reads their section-0 form. Then N connections, one per partner, post the
+autosave request of the page (URL-encoded form data as the page's script sends it, `Accept:
+application/json`, the session cookie and CSRF token of the partner) for --seconds, each
+request with a new comment so that each one writes, and each partner's next save sent only
+once its last has answered, as the page's script does; then the same posts as the save
 button sends them (no JSON: the answer is a redirect). The baseline, in the same run, is
 bench/bare_insert_app.py (one Flask-SQLAlchemy insert per POST) served and loaded the same
 way with bodies of the same size. Load comes from wrk (bench/save_load.lua) when it is on
@@ -81,7 +82,6 @@ def gunicorn_args(workers: int, threads: int) -> list[str]:
     return ["-w", str(workers), "-k", "gthread", "--threads", str(threads)]
 
 
-WRK_THREADS = 2
 COMMENT = (
     "Autosave under load: we ask the Council to name local and regional governments "
     "explicitly as partners in delivering this commitment ({stamp})."
@@ -283,7 +283,10 @@ def run_wrk(
         for t in templates:
             values = [t.path.encode(), t.cookie.encode(), CONTENT_TYPE.encode(), t.before, t.after]
             out.write("\t".join(v.hex() for v in values) + "\n")
-    threads = max(1, min(WRK_THREADS, connections, len(templates)))
+    # One wrk thread per connection, each with its own partners (save_load.lua): a partner's
+    # page sends its next autosave only once the last one has answered, so no partner has
+    # two saves in flight, as with a real browser.
+    threads = max(1, min(connections, len(templates)))
     options = f"-t {threads} -c {connections} -d {seconds:g}s --timeout 10s --latency"
     command = ["wrk", *options.split(), "-s", str(LUA_SCRIPT), base_url, "--", str(data)]
     command += [str(threads), tag, accept]
@@ -325,7 +328,8 @@ def run_python(
     tag: str,
     accept: str,
 ) -> Result:
-    """The fallback client: one keep-alive connection per thread, each request timed."""
+    """The fallback client: one keep-alive connection per thread, each request timed; each
+    thread posts as its own partners (one save in flight per partner, as in wrk's run)."""
     address = urllib.parse.urlsplit(base_url)
     numbers = itertools.count(1)
     started = time.monotonic()
@@ -334,11 +338,12 @@ def run_python(
     def connection():
         return http.client.HTTPConnection(address.hostname, address.port, timeout=30)
 
-    def worker(_: int):
+    def worker(index: int):
         conn, latencies, statuses, saved, errors = connection(), [], Counter(), 0, 0
+        own = templates[index::connections] or [templates[index % len(templates)]]
         while time.monotonic() < deadline:
             number = next(numbers)
-            t = templates[number % len(templates)]
+            t = own[number % len(own)]
             headers = {
                 "Cookie": t.cookie,
                 "Content-Type": CONTENT_TYPE,

@@ -26,6 +26,12 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def _submission_form() -> SubmissionForm:
+    """The form of a submission page. An autosave's JSON answer holds no form, so none of
+    its CSRF tokens is signed for it: the site-wide check has validated the posted one."""
+    return SubmissionForm(meta={"csrf": False}) if wants_json() else SubmissionForm()
+
+
 def _autosave_limit() -> str:
     return current_app.config["AUTOSAVE_RATE_LIMIT"]
 
@@ -80,11 +86,14 @@ def progress_helpers() -> dict:
 
 def _consultation_for_partner(slug: str, whole_draft: bool = True):
     """The consultation, if the partner may write on it; a save, and a page that shows one
-    section or none, reads its versions only, not the text of the whole draft."""
+    section or none, reads its versions only, not the text of the whole draft (and a save
+    not even the consultation's title)."""
     consultation = (
         consultations.get_by_slug(slug)
         if whole_draft
-        else feedback.consultation_to_write(slug, current_user.organisation_id)
+        else feedback.consultation_to_write(
+            slug, current_user.organisation_id, with_texts=request.method != "POST"
+        )
     )
     access.require(current_user, "consultation.read", consultation)
     access.require(current_user, "submission.write", consultation)
@@ -125,7 +134,7 @@ def overview(slug: str):
 @autosave_limit
 def section(slug: str, position: int):
     consultation = _consultation_for_partner(slug, whole_draft=False)
-    form, result, errors = SubmissionForm(), None, {}
+    form, result, errors = _submission_form(), None, {}
     if request.method == "POST":
         # A save reads the section with the submission's state in one statement, no ORM.
         to_save = feedback.section_to_save(consultation, current_user.organisation_id, position)
@@ -172,7 +181,7 @@ def section(slug: str, position: int):
 @autosave_limit
 def questions(slug: str):
     consultation = _consultation_for_partner(slug)
-    form = SubmissionForm()
+    form = _submission_form()
     result, errors, refused = _run_save(
         form,
         slug,

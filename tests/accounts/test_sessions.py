@@ -185,3 +185,30 @@ def test_sign_in_and_sign_out_are_audited(client, auth, users, db):
     assert actions.count("auth.login") == 1 and actions.count("auth.logout") == 1
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "auth.login"))
     assert event.details["method"] == "totp"
+
+
+def test_the_account_a_session_names_is_the_sessions_own_clean_user(app, db, users):
+    from sqlalchemy.orm import object_session
+
+    from app.models import User
+    from app.services.accounts import signin
+
+    partner_id, organisation_id = users["partner"].id, users["partner"].organisation_id
+    db.session.remove()
+
+    account = signin.session_account(partner_id)
+    assert account.email == "partner@unicef.example.org"
+    assert account.organisation.id == organisation_id  # its relationships load as usual
+    assert object_session(account) is db.session()
+    assert not db.session.dirty and not db.session.new  # loaded, not a change to write
+    assert db.session.get(User, partner_id) is account  # the session's one copy
+    assert signin.session_account(partner_id) is account
+    assert signin.session_account(10**9) is None
+
+
+def test_a_disabled_account_or_an_ended_session_signs_nobody_in(client, auth, users, db):
+    auth.login("partner@unicef.example.org")
+    assert client.get("/account/").status_code == 200
+    users["partner"].session_version += 1  # "sign out everywhere" from elsewhere
+    db.session.commit()
+    assert client.get("/account/").headers["Location"].startswith("/login")

@@ -38,6 +38,7 @@ NEEDS_NO_RULE = {
     "accounts.my_data.collect": WORKER + " (the person's own My data job)",
     "accounts.erasure.pseudonymise": STEP + " (erase, and the retention purge)",
     "accounts.signin.authenticate": BEFORE_SIGN_IN,
+    "accounts.signin.session_account": BEFORE_SIGN_IN + " (the account a session names)",
     "accounts.signin.record_sign_in": OWN_ACCOUNT,
     "accounts.signin.still_signing_in": BEFORE_SIGN_IN,
     "accounts.signin.revoke_api_tokens": OWN_ACCOUNT,

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import (
     Consultation,
+    DocumentVersion,
     Paragraph,
     ParagraphFeedback,
     Section,
@@ -116,13 +117,18 @@ class SectionToSave:
     state: _State | None  # None: the organisation has no submission yet
 
 
-def consultation_to_write(slug: str, organisation_id: int | None) -> Consultation:
-    """The consultation a save posts to, with its versions only: a save reads no draft text
-    beyond the posted section's, however long the draft. Whether the organisation is invited
-    comes in the same statement, for the access rules that the save asks next."""
+def consultation_to_write(
+    slug: str, organisation_id: int | None, with_texts: bool = True
+) -> Consultation:
+    """The consultation a partner writes on, with its versions only: a save reads no draft
+    text beyond the posted section's, however long the draft. Whether the organisation is
+    invited comes in the same statement, for the access rules that the save asks next.
+
+    Without `with_texts` (a save, which shows none), its title and summary in every
+    language are left unread too; a page that shows them after all reads them then."""
     found = (
         db.session.execute(
-            _consultation_statement(), {"slug": slug, "organisation_id": organisation_id}
+            _consultation_statement(with_texts), {"slug": slug, "organisation_id": organisation_id}
         )
         .unique()
         .first()
@@ -163,15 +169,20 @@ def section_to_save(
     submission's version, status, latest history entry and stored feedback on the section:
     one statement, no ORM object built, nothing else of the submission read."""
     current = consultation.current_version
-    rows = db.session.execute(
-        _section_to_save_statement(),
-        {
-            "consultation_id": consultation.id,
-            "organisation_id": organisation_id,
-            "current_version_id": current.id if current else None,
-            "position": position,
-        },
-    ).all()
+    # Core on the session's connection, as the write that follows (paragraph_writes).
+    rows = (
+        db.session.connection()
+        .execute(
+            _section_to_save_statement(),
+            {
+                "consultation_id": consultation.id,
+                "organisation_id": organisation_id,
+                "current_version_id": current.id if current else None,
+                "position": position,
+            },
+        )
+        .all()
+    )
     if not rows:
         return None
     paragraphs = {
@@ -189,12 +200,22 @@ def section_to_save(
 
 
 @functools.cache
-def _consultation_statement() -> sa.Select:
+def _consultation_statement(with_texts: bool) -> sa.Select:
     invited = access.invitation_exists(sa.bindparam("organisation_id", type_=sa.Integer))
+    versions = so.joinedload(Consultation.versions)
+    options = (
+        [versions]
+        if with_texts
+        else [
+            versions.defer(DocumentVersion.change_note),
+            so.defer(Consultation.title),
+            so.defer(Consultation.summary),
+        ]
+    )
     return (
         sa.select(Consultation, invited.label("invited"))
         .where(Consultation.slug == sa.bindparam("slug"))
-        .options(so.joinedload(Consultation.versions))
+        .options(*options)
     )
 
 
