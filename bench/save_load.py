@@ -1,17 +1,21 @@
 """Saving feedback under load: N partners autosave their organisation's submission at once.
 
-    .venv/bin/python bench/save_load.py [--users 50] [--seconds 15] [--warmup 3]
+    .venv/bin/python bench/save_load.py [--connections 50] [--partners 250] [--seconds 15]
+                                           [--warmup 3]
                                            [--client auto|wrk|python]
                                            [--mode both|autosave|save]
                                            [--workers 2] [--threads 4]
 
-Builds a throw-away PostgreSQL database (migrations, demo data, N organisations with one
-partner each), serves Agora with gunicorn (2 workers x 4 threads), signs every partner in
-over HTTP and reads their section-0 form. Then N connections, one per partner, post the
-autosave request of the page (URL-encoded form data as the page's script sends it, `Accept:
-application/json`, the session cookie and CSRF token of the partner) for --seconds, each
-request with a new comment so that each one writes, and each partner's next save sent only
-once its last has answered, as the page's script does; then the same posts as the save
+Builds a throw-away PostgreSQL database (migrations, demo data, --partners organisations
+with one partner each), serves Agora with gunicorn (2 workers x 4 threads), signs every partner in
+over HTTP and reads their section-0 form. Then N connections post the autosave request of
+the page (URL-encoded form data as the page's script sends it, `Accept: application/json`, the
+session cookie and CSRF token of the partner) round-robin over the partners for --seconds,
+each request with a new comment so that each one writes. There are more partners than
+connections (250 for 50), as in the last hour before a deadline: a partner's page sends its
+next autosave once the last has answered, and with one partner per connection the round
+robin would often post a partner's next save while the last is in flight, which no browser
+does (the second waits on the first's row lock, then retries); then the same posts as the save
 button sends them (no JSON: the answer is a redirect). The baseline, in the same run, is
 bench/bare_insert_app.py (one Flask-SQLAlchemy insert per POST) served and loaded the same
 way with bodies of the same size. Load comes from wrk (bench/save_load.lua) when it is on
@@ -268,6 +272,9 @@ class Result:
         return failed + self.socket_errors
 
 
+WRK_THREADS = 2  # one per core: more threads cost the server's CPU time, not the client's
+
+
 def run_wrk(
     base_url: str,
     templates: list[Template],
@@ -283,10 +290,7 @@ def run_wrk(
         for t in templates:
             values = [t.path.encode(), t.cookie.encode(), CONTENT_TYPE.encode(), t.before, t.after]
             out.write("\t".join(v.hex() for v in values) + "\n")
-    # One wrk thread per connection, each with its own partners (save_load.lua): a partner's
-    # page sends its next autosave only once the last one has answered, so no partner has
-    # two saves in flight, as with a real browser.
-    threads = max(1, min(connections, len(templates)))
+    threads = max(1, min(WRK_THREADS, connections, len(templates)))
     options = f"-t {threads} -c {connections} -d {seconds:g}s --timeout 10s --latency"
     command = ["wrk", *options.split(), "-s", str(LUA_SCRIPT), base_url, "--", str(data)]
     command += [str(threads), tag, accept]
@@ -694,7 +698,8 @@ def show_problems(label: str, server: Gunicorn, result: Result) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=50, help="partners = connections (50)")
+    parser.add_argument("--connections", type=int, default=50, help="concurrent (50)")
+    parser.add_argument("--partners", type=int, default=250, help="signed in, shared (250)")
     parser.add_argument("--seconds", type=int, default=15, help="measured load per app (15)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured load first (3)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
@@ -707,8 +712,10 @@ def main() -> int:
         help="autosave (JSON), the save button's post, or both (default)",
     )
     args = parser.parse_args()
-    if args.users < 1 or args.seconds < 1 or args.warmup < 0 or min(args.workers, args.threads) < 1:
-        parser.error("--users, --seconds, --workers, --threads at least 1, --warmup at least 0")
+    if min(args.connections, args.partners, args.seconds, args.workers, args.threads) < 1:
+        parser.error("--connections, --partners, --seconds, --workers, --threads at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup at least 0")
     options = gunicorn_args(args.workers, args.threads)
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     if use_wrk and shutil.which("wrk") is None:
@@ -752,7 +759,7 @@ def main() -> int:
             f"load from {'wrk' if use_wrk else 'a Python client'}"
         )
         agora = make_app(database_url, instance_dir)
-        accounts = prepare_database(agora, args.users)
+        accounts = prepare_database(agora, args.partners)
 
         # Agora.
         server = Gunicorn("wsgi:app", ROOT, env, work_dir / "agora-gunicorn.log", options)
@@ -774,12 +781,12 @@ def main() -> int:
                 continue
             name = f"agora-{mode}"
             if args.warmup > 0:
-                load(*run, args.warmup, args.users, work_dir, name + "-warmup", accept)
+                load(*run, args.warmup, args.connections, work_dir, name + "-warmup", accept)
             before = settled(lambda: count_saves(agora))
             agora_results[label] = measured(
                 server,
                 database_url,
-                functools.partial(load, *run, args.seconds, args.users, work_dir, name, accept),
+                functools.partial(load, *run, args.seconds, args.connections, work_dir, name, accept),
             )
             after = settled(lambda: count_saves(agora))
             landed[label] = History(
@@ -802,10 +809,10 @@ def main() -> int:
         bare.wait_until_ready("/save")
         run = (use_wrk, bare.base_url, bare_templates)
         if args.warmup > 0:
-            load(*run, args.warmup, args.users, work_dir, "bare-warmup")
+            load(*run, args.warmup, args.connections, work_dir, "bare-warmup")
         rows_before = settled(lambda: bare_insert_app.count_rows(database_url))
         bare_result = measured(
-            bare, database_url, lambda: load(*run, args.seconds, args.users, work_dir, "bare")
+            bare, database_url, lambda: load(*run, args.seconds, args.connections, work_dir, "bare")
         )
         rows = settled(lambda: bare_insert_app.count_rows(database_url)) - rows_before
         bare.stop()
@@ -813,7 +820,7 @@ def main() -> int:
         # The table: each figure of the save path beside the bare insert's, in the same run.
         first = next(iter(agora_results.values()))
         print(
-            f"\n{args.users} connections, {args.seconds:g} s each after {args.warmup:g} s "
+            f"\n{args.connections} connections, {len(templates)} partners, {args.seconds:g} s each after {args.warmup:g} s "
             f"warm-up; gunicorn {' '.join(options)}; {first.client}; "
             f"bodies {templates[0].size()} / {bare_templates[0].size()} bytes\n"
         )
