@@ -213,3 +213,40 @@ def test_the_invitation_rule_is_read_once_and_forgotten_when_invitations_change(
     db.session.execute(sa.delete(ConsultationInvitation))
     db.session.commit()
     assert not access.is_invited(organisation.id, consultation)
+
+
+def test_a_first_save_writes_on_the_published_version_while_a_new_one_is_prepared(
+    db, users, consultation
+):
+    """The save's read finds the current version in SQL as Consultation.current_version does:
+    the latest published one, not a newer draft that staff are still preparing; and the
+    latest once that one is published."""
+    from app.models import DocumentVersion, Paragraph, Section
+
+    published = consultation.current_version
+    published_id, published_sections = published.id, len(published.sections)
+    draft = DocumentVersion(number=2, published_at=None)
+    draft.sections = [
+        Section(
+            position=0,
+            heading={"en": "New"},
+            paragraphs=[Paragraph(number="1", position=0, text={"en": "New text."})],
+        )
+    ]
+    consultation.versions.append(draft)
+    db.session.commit()
+    draft_id, partner_id, slug = draft.id, users["partner"].id, consultation.slug
+
+    user, loaded = as_a_new_request(db, partner_id, slug)
+    section = saving.section_to_save(loaded, user.organisation_id, 0)
+    assert {p.version_id for p in section.paragraphs.values()} == {published_id}
+    assert section.section_count == published_sections
+
+    db.session.get(DocumentVersion, draft_id).published_at = utcnow()
+    db.session.commit()
+    user, loaded = as_a_new_request(db, partner_id, slug)
+    section = saving.section_to_save(loaded, user.organisation_id, 0)
+    assert loaded.current_version.id == draft_id
+    assert [p.number for p in section.paragraphs.values()] == ["1"]
+    assert {p.version_id for p in section.paragraphs.values()} == {draft_id}
+    assert section.section_count == 1

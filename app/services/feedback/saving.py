@@ -124,8 +124,8 @@ def consultation_to_write(
     text beyond the posted section's, however long the draft. Whether the organisation is
     invited comes in the same statement, for the access rules that the save asks next.
 
-    Without `with_texts` (a save, which shows none), its title and summary in every
-    language are left unread too; a page that shows them after all reads them then."""
+    Without `with_texts` (a save, which shows none), neither its versions nor its title and
+    summary in every language are read; an error page that shows them reads them then."""
     found = (
         db.session.execute(
             _consultation_statement(with_texts), {"slug": slug, "organisation_id": organisation_id}
@@ -168,7 +168,6 @@ def section_to_save(
     """The section at `position` of the version the organisation writes on, with the
     submission's version, status, latest history entry and stored feedback on the section:
     one statement, no ORM object built, nothing else of the submission read."""
-    current = consultation.current_version
     # Core on the session's connection, as the write that follows (paragraph_writes).
     rows = (
         db.session.connection()
@@ -177,7 +176,6 @@ def section_to_save(
             {
                 "consultation_id": consultation.id,
                 "organisation_id": organisation_id,
-                "current_version_id": current.id if current else None,
                 "position": position,
             },
         )
@@ -202,15 +200,12 @@ def section_to_save(
 @functools.cache
 def _consultation_statement(with_texts: bool) -> sa.Select:
     invited = access.invitation_exists(sa.bindparam("organisation_id", type_=sa.Integer))
-    versions = so.joinedload(Consultation.versions)
+    # A save needs the phase and the invitation only: the section's read finds the current
+    # version itself, and the titles and versions load if an error page shows them after all.
     options = (
-        [versions]
+        [so.joinedload(Consultation.versions)]
         if with_texts
-        else [
-            versions.defer(DocumentVersion.change_note),
-            so.defer(Consultation.title),
-            so.defer(Consultation.summary),
-        ]
+        else [so.defer(Consultation.title), so.defer(Consultation.summary)]
     )
     return (
         sa.select(Consultation, invited.label("invited"))
@@ -256,7 +251,7 @@ def _section_to_save_statement() -> sa.Select:
     )
     started = sa.select(submission.c.version_id).where(ours).scalar_subquery()
     # The submission's version, else the current one: feedback stays on the version it began on.
-    version_id = sa.func.coalesce(started, sa.bindparam("current_version_id", type_=sa.Integer))
+    version_id = sa.func.coalesce(started, _current_version_id())
     shown = (
         sa.select(section.c.id, section.c.version_id)
         .where(section.c.version_id == version_id)
@@ -287,6 +282,19 @@ def _section_to_save_statement() -> sa.Select:
             )
         )
         .order_by(paragraph.c.position)
+    )
+
+
+def _current_version_id() -> sa.ScalarSelect:
+    """Consultation.current_version's id in SQL, for the consultation bound as
+    `consultation_id`: its latest published version, else its latest."""
+    version = DocumentVersion.__table__
+    return (
+        sa.select(version.c.id)
+        .where(version.c.consultation_id == sa.bindparam("consultation_id"))
+        .order_by(version.c.published_at.is_(None), version.c.number.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 
