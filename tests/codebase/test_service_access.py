@@ -121,6 +121,8 @@ NEEDS_NO_RULE = {
     "synthesis.compute.run_merge": WORKER,
     "synthesis.drilldown.filtered_counts": STEP + " (counts only, on pages that asked)",
     "synthesis.merge.merge_result": WORKER,
+    "synthesis.merge.submission_organisations": WORKER,
+    "synthesis.merge.paragraph_comments": WORKER,
     "synthesis.merge.participation": WORKER,
     "synthesis.merge.question_results": WORKER,
     "synthesis.merge.changes": WORKER,
