@@ -8,7 +8,7 @@ slice, never a copy of every row (nor an n × k float64 array).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from scipy import sparse
@@ -42,6 +42,25 @@ class Gathered:
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         return np.asarray(self.table[self.index], dtype=dtype)
+
+
+class Deferred:
+    """A matrix read by `read()` only when first indexed, then kept."""
+
+    def __init__(self, read: Callable[[], np.ndarray]) -> None:
+        self._read, self._matrix = read, None
+
+    def _rows(self) -> np.ndarray:
+        if self._matrix is None:
+            self._matrix = self._read()
+        return self._matrix
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self._rows().shape
+
+    def __getitem__(self, which) -> np.ndarray:
+        return self._rows()[which]
 
 
 def slices(n: int, size: int | None = None) -> Iterator[slice]:

@@ -106,17 +106,18 @@ def themes_part(synthesis: Synthesis) -> dict:
         ParagraphFeedback.submission_id,
     )
     quoted_from_draft = draft_texts(consultation)
-    vectors = vector_matrix("item", [(c.id, c.comment) for c in comments])
+    sources = [(c.id, c.comment) for c in comments]
     campaigns = campaign_finder.find_campaigns(
         [(c.id, organisation_of[c.submission_id].name, c.comment, c.language) for c in comments],
-        vectors,
+        vector_matrix("item", sources),
         quoted_from_draft=quoted_from_draft,
     )
-    # Kept compact through theme finding, which holds every sentence's vector besides.
-    vectors = matrices.compact(vectors)
     kind_of = {c.id: organisation_of[c.submission_id].kind for c in comments}
     drafts = [text for text in quoted_from_draft if text]
     theme_entries, theme_counts = theme_list(comments, organisation_of, campaigns, drafts)
+    # Theme finding holds every sentence's vector: the comments' are not held beside them,
+    # but read again (compact) only if the register has a theme staff split to split again.
+    vectors = matrices.Deferred(lambda: matrices.compact(vector_matrix("item", sources)))
     theme_entries = theme_register.carry_over(consultation, theme_entries, comments, vectors)
     duplicates = [
         schema.Campaign(
