@@ -138,6 +138,7 @@ NEEDS_NO_RULE = {
     "synthesis.runs.fail": WORKER,
     "synthesis.vectors.vector_matrix": WORKER,
     "synthesis.sql_lists.upsert": WORKER + " (stores the vectors a batch computed)",
+    "synthesis.sql_lists.binary_rows": WORKER + " (reads the stored vectors a synthesis uses)",
     "synthesis.sentence_vectors.sentence_matrix": WORKER,
     "synthesis.sentence_vectors.embed_comment_sentences": WORKER,
     "synthesis.theme_register.entries": WORKER,
