@@ -11,13 +11,16 @@ from app.tasks.base import FlaskTask
 
 # Emails wait for nothing else; a 100,000-item synthesis or export waits only for its kind.
 # A synthesis's three kinds of work have a queue each, so each can have its own machines:
-# vector batches (many, small, CPU), sections (many, small) and the merge (one, the memory).
+# vector batches (many, small, CPU), the chord's parts (each section, and the whole
+# consultation's themes and questions: the themes hold the memory) and the merge (one,
+# short: it assembles the parts).
 QUEUES = ("mail", "default", "heavy", "vectors", "sections", "merge")
 ROUTES = {
     "app.tasks.synthesis.embed_batch": "vectors",
     "app.tasks.synthesis.embed_submission": "vectors",
     "app.tasks.synthesis.refresh_vectors": "vectors",
     "app.tasks.synthesis.synthesize_section": "sections",
+    "app.tasks.synthesis.synthesize_part": "sections",
     "app.tasks.synthesis.merge_synthesis": "merge",
     "app.tasks.exports.run_export": "heavy",
 }

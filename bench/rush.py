@@ -303,7 +303,9 @@ class WorkerKilled(Fault):
                 sa.select(Consultation).where(Consultation.slug == SLUG)
             )
             self.synthesis_id = runs.request_synthesis(COMMAND_LINE, consultation).id
-            self.sections = len(consultation.current_version.sections)
+            # The chord's parts: each section's, and the whole consultation's themes and
+            # questions.
+            self.parts = len(runs.part_names(db.session.get(Synthesis, self.synthesis_id)))
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 db.session.expire_all()
@@ -319,7 +321,7 @@ class WorkerKilled(Fault):
         stop(self.run.heavy, group=True, sig=signal.SIGKILL)
         self.notes.append(
             f"synthesis {self.synthesis_id} requested; heavy worker SIGKILLed at "
-            f"{self.run.elapsed():.0f} s with {parts}/{self.sections} sections done"
+            f"{self.run.elapsed():.0f} s with {parts}/{self.parts} parts done"
         )
         time.sleep(2)
         self.run.heavy = worker(
@@ -369,10 +371,10 @@ class WorkerKilled(Fault):
             again = db.session.get(Synthesis, self.synthesis_id).finished_at
             db.session.remove()
         self.notes.append(
-            f"synthesis {status}, {parts}/{self.sections} parts, {count} synthesis row(s)"
+            f"synthesis {status}, {parts}/{self.parts} parts, {count} synthesis row(s)"
         )
         problems = []
-        if status != "done" or parts != self.sections or count != 1 or again != finished:
+        if status != "done" or parts != self.parts or count != 1 or again != finished:
             problems.append(f"the synthesis did not finish exactly once ({self.notes[-1]})")
         return problems
 

@@ -29,12 +29,16 @@ database; the script calls runs.request_synthesis(COMMAND_LINE, consultation) an
 until the synthesis' status is "done", and reads the peak RSS (VmHWM) of each worker's
 processes. The baseline, timed in the same run on the same rows, is the irreducible work:
 a SQL GROUP BY paragraph, stance count, reading the stored vectors, and scikit-learn's
-KMeans with k fixed at 8 (n_init=1). --profile then runs the sections and the merge once
-more in this process under cProfile and prints where the time goes; when the merge fails on
-too many bind parameters, it is profiled once more with compute.vectors_for wrapped by this
-script to ask for 30,000 ids per query (in this process only, to see the cost past that query).
---memory runs the merge once more in this process with its RSS sampled every 5 ms, and prints
-how much it grew and the synthesis calls under way at its highest.
+KMeans with k fixed at 8 (n_init=1). The table's "parts" column is the time from the request
+until the chord's last part was kept (the sections, and the whole consultation's themes and
+questions, computed side by side), "merge" the merge that assembles them. --profile then
+runs the sections, the themes part, the questions part and the merge once more in this
+process under cProfile and prints where the time goes; when the merge fails on too many
+bind parameters, it is profiled once more with compute.vectors_for wrapped by this script
+to ask for 30,000 ids per query (in this process only, to see the cost past that query).
+--memory runs the themes part (the one that holds the vectors) once more in this process
+with its RSS sampled every 5 ms, and prints how much it grew and the synthesis calls under
+way at its highest.
 
 With --cold, nothing is stored beforehand: the corpus is imported as a feedback file through
 the real import service while the workers run, and what a user waits for is timed (the
@@ -584,7 +588,7 @@ class Measure:
     vectors: str
     loaded: Loaded | None = None
     seconds: float | None = None
-    sections: float | None = None  # request -> last part kept
+    sections: float | None = None  # request -> last part kept (sections, themes, questions)
     merge: float | None = None  # merge task start -> done
     status: str = ""
     error: str = ""
@@ -688,17 +692,16 @@ def profiled(name: str, call, top: int) -> BaseException | None:
 
 
 def memory(consultation_id: int) -> None:
-    """The merge once more in this process, its RSS sampled every few milliseconds: how much
-    it grew, and the calls of this script's synthesis code at the highest sample."""
+    """The themes part once more in this process (the part that holds every vector), its RSS
+    sampled every few milliseconds: how much it grew, and the calls of this script's
+    synthesis code at the highest sample."""
     import threading
     import traceback
 
     from app.extensions import db
     from app.services.synthesis import compute
 
-    synthesis_id, sections = new_synthesis(consultation_id)
-    for section in sections:
-        compute.run_section(synthesis_id, section)
+    synthesis_id, _ = new_synthesis(consultation_id)
     main = threading.main_thread().ident
     start = status_field(os.getpid(), "VmRSS") or 0
     peak = {"rss": start, "stack": []}
@@ -714,13 +717,13 @@ def memory(consultation_id: int) -> None:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        compute.run_merge(synthesis_id)
+        compute.run_whole_part(synthesis_id, "themes")
     finally:
         done.set()
         sampler.join()
         db.session.rollback()
     grown = (peak["rss"] - start) / 2**20
-    say(f"\n-- memory: merge in this process, RSS {start / 2**20:,.0f} MiB before, "
+    say(f"\n-- memory: themes part in this process, RSS {start / 2**20:,.0f} MiB before, "
         f"{peak['rss'] / 2**20:,.0f} MiB at most (+{grown:,.0f}); at the peak:")  # fmt: skip
     for frame in peak["stack"]:
         say(f"   {Path(frame.filename).name}:{frame.lineno} {frame.name}: {frame.line}")
@@ -753,14 +756,19 @@ def new_synthesis(consultation_id: int) -> tuple[int, list[int]]:
 
 
 def profile(consultation_id: int, top: int) -> None:
-    """Sections and merge once more, in this process, under cProfile."""
+    """Sections, the whole consultation's parts and the merge once more, in this process,
+    under cProfile."""
     from app.extensions import db
-    from app.services.synthesis import compute
+    from app.services.synthesis import compute, runs
 
     synthesis_id, sections = new_synthesis(consultation_id)
     if profiled("sections", lambda: [compute.run_section(synthesis_id, s) for s in sections], top):
         db.session.rollback()
         return
+    for part in runs.WHOLE_PARTS:
+        if profiled(f"{part} part", lambda p=part: compute.run_whole_part(synthesis_id, p), top):
+            db.session.rollback()
+            return
     if profiled("merge", lambda: compute.run_merge(synthesis_id), top) is None:
         return
     db.session.rollback()
@@ -862,7 +870,7 @@ def report(measures: list[Measure], workers: int) -> None:
         f"Redis {REDIS_URL}, {os.cpu_count()} CPUs"
     )
     say(
-        f"{'db':<9}{'items':>9}{'subm.':>7}  {'synthesis':>9}  {'sections':>8}  {'merge':>7}  "
+        f"{'db':<9}{'items':>9}{'subm.':>7}  {'synthesis':>9}  {'parts':>8}  {'merge':>7}  "
         f"{'target':>13}  {'baseline':>8}  {'ratio':>6}  peak RSS per worker (< 1 GiB)"
     )
     for m in measures:

@@ -258,7 +258,7 @@ def report_cold(colds: list[Cold], workers: int) -> None:
             "ready " + " / ".join(f"{p / 2**20:.0f} MiB" for p in c.vectors_peaks))  # fmt: skip
         m = c.synthesis
         if m is not None:
-            say(f"  synthesis with the vectors: {m.status} in {fmt(m.seconds)} (sections "
+            say(f"  synthesis with the vectors: {m.status} in {fmt(m.seconds)} (parts "
                 f"{fmt(m.sections)}, merge {fmt(m.merge)}); peak RSS "
                 + " / ".join(f"{p / 2**20:.0f} MiB" for p in m.peaks)
                 + f" ({'; '.join(m.details)})")  # fmt: skip

@@ -60,17 +60,24 @@ class Synthesis(db.Model):
 
 
 class SynthesisPart(db.Model):
-    """The result of one section's task; written once, so a redelivered task changes nothing."""
+    """The result of one task of a synthesis's chord: a section's paragraphs, or a part of the
+    whole consultation (its themes, its questions); written once, so a redelivered task
+    changes nothing.
+
+    `name` is "section:<id>" for a section (`section_id` then set), else the part's name:
+    unique per synthesis, where a null `section_id` would not be.
+    """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     synthesis_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("synthesis.id"))
-    section_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("section.id"))
+    name: so.Mapped[str] = so.mapped_column(sa.String(40))
+    section_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("section.id"))
     result: so.Mapped[dict | None] = so.mapped_column(JSONType)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     synthesis: so.Mapped[Synthesis] = so.relationship(back_populates="parts")
 
-    __table_args__ = (sa.UniqueConstraint("synthesis_id", "section_id"),)
+    __table_args__ = (sa.UniqueConstraint("synthesis_id", "name"),)
 
 
 class CommentVector(db.Model):

@@ -18,8 +18,9 @@ class TaskQueue(Protocol):
     def publish(self, task: str, *args: object) -> None:
         """Send one named task; raise when the broker cannot take it."""
 
-    def enqueue_synthesis(self, synthesis_id: int, section_ids: list[int]) -> None:
-        """Send a synthesis's missing sections, then its merge; raise when the broker is down."""
+    def enqueue_synthesis(self, synthesis_id: int, parts: list[str]) -> None:
+        """Send a synthesis's missing parts (named as `synthesis.runs.part_names` names
+        them), then its merge; raise when the broker is down."""
 
 
 def register(app: Flask, queue: TaskQueue) -> None:
@@ -32,6 +33,6 @@ def publish(task: str, *args: object) -> None:
     current_app.extensions[EXTENSION].publish(task, *args)
 
 
-def enqueue_synthesis(synthesis_id: int, section_ids: list[int]) -> None:
-    """Send a synthesis's section tasks and its merge through the registered transport."""
-    current_app.extensions[EXTENSION].enqueue_synthesis(synthesis_id, section_ids)
+def enqueue_synthesis(synthesis_id: int, parts: list[str]) -> None:
+    """Send a synthesis's part tasks and its merge through the registered transport."""
+    current_app.extensions[EXTENSION].enqueue_synthesis(synthesis_id, parts)

@@ -16,5 +16,5 @@ class CeleryQueue:
         # for the sweeper instead of making the user wait.
         self.celery.tasks[task].apply_async(args=list(args), retry=False)
 
-    def enqueue_synthesis(self, synthesis_id: int, section_ids: list[int]) -> None:
-        build_chord(synthesis_id, section_ids).apply_async()
+    def enqueue_synthesis(self, synthesis_id: int, parts: list[str]) -> None:
+        build_chord(synthesis_id, parts).apply_async()

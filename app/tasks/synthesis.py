@@ -1,4 +1,5 @@
-"""Synthesis tasks: one per section of the draft, then a merge, joined as a chord.
+"""Synthesis tasks: one per section of the draft and one per part of the whole consultation
+(themes, questions), then a merge, joined as a chord.
 
 Also the sentence vectors' upkeep: embedding a submission ahead of any synthesis,
 recomputing vectors made by another encoder, and purging those whose text is gone.
@@ -33,11 +34,17 @@ SYNTHESIS_LIMITS = {
 }
 
 
-def build_chord(synthesis_id: int, section_ids: list[int]) -> Signature:
-    """The canvas of a synthesis: the missing sections in parallel, then the merge."""
-    if not section_ids:
+def build_chord(synthesis_id: int, parts: list[str]) -> Signature:
+    """The canvas of a synthesis: its missing parts (`runs.part_names`, in their order) in
+    parallel, then the merge."""
+    if not parts:
         return merge_synthesis.si(synthesis_id)
-    header = group(synthesize_section.si(synthesis_id, sid) for sid in section_ids)
+    header = group(
+        synthesize_part.si(synthesis_id, name)
+        if (section_id := runs.section_of(name)) is None
+        else synthesize_section.si(synthesis_id, section_id)
+        for name in parts
+    )
     return chord(header, merge_synthesis.si(synthesis_id))
 
 
@@ -49,9 +56,18 @@ def synthesize_section(synthesis_id: int, section_id: int) -> None:
     compute.run_section(synthesis_id, section_id)
 
 
+# Its result must be stored too, as a section's.
+@shared_task(name="app.tasks.synthesis.synthesize_part", ignore_result=False, **SYNTHESIS_LIMITS)
+def synthesize_part(synthesis_id: int, name: str) -> None:
+    """Compute a part of the whole consultation: its themes and campaigns, or its questions
+    (idempotent, as a section)."""
+    hold_here(f"synthesize_part:{synthesis_id}:{name}")
+    compute.run_whole_part(synthesis_id, name)
+
+
 @shared_task(name="app.tasks.synthesis.merge_synthesis", **SYNTHESIS_LIMITS)
 def merge_synthesis(synthesis_id: int) -> None:
-    """Merge the sections into the synthesis: participation, themes, duplicates, questions."""
+    """Merge the parts into the synthesis: paragraphs, participation, themes, questions."""
     compute.run_merge(synthesis_id)
 
 

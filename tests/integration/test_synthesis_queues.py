@@ -86,6 +86,9 @@ def test_vectors_sections_and_merge_run_on_the_workers_of_their_queues(app, tmp_
     sections = len(consultation.current_version.sections)
     assert succeeded(first, "app.tasks.synthesis.embed_batch") == 6
     assert succeeded(first, "app.tasks.synthesis.synthesize_section") == sections
+    # The whole consultation's themes and questions go with the sections.
+    assert succeeded(first, "app.tasks.synthesis.synthesize_part") == 2
     assert succeeded(first, "app.tasks.synthesis.merge_synthesis") == 0
     assert succeeded(second, "app.tasks.synthesis.merge_synthesis") == 1
     assert succeeded(second, "synthesize_section") + succeeded(second, "embed_batch") == 0
+    assert succeeded(second, "synthesize_part") == 0

@@ -137,7 +137,8 @@ def app_with_feedback(postgres_url, redis_url, tmp_path):
 
 def test_killed_worker_synthesis_completes_exactly_once(app_with_feedback):
     app, consultation_id, env = app_with_feedback
-    # The first worker's section task stops at a known point (app/tasks/hold.py) and waits
+    # The first worker's first part (the themes, sent first) stops at a known point
+    # (app/tasks/hold.py) and waits
     # there for a key this test never sets: it is killed while it holds the task.
     hold = f"agora-test-hold-{uuid.uuid4().hex[:8]}"
     broker = redis.Redis.from_url(env["REDIS_URL"])
@@ -146,7 +147,7 @@ def test_killed_worker_synthesis_completes_exactly_once(app_with_feedback):
         with app.app_context():
             consultation = db.session.get(Consultation, consultation_id)
             synthesis_id = runs.request_synthesis(COMMAND_LINE, consultation).id
-            sections = len(consultation.current_version.sections)
+            parts = len(runs.part_names(db.session.get(Synthesis, synthesis_id)))
 
             def parts_done() -> int:
                 db.session.expire_all()
@@ -156,12 +157,12 @@ def test_killed_worker_synthesis_completes_exactly_once(app_with_feedback):
                     )
                 )
 
-            wait_for(lambda: broker.llen(f"{hold}:reached") > 0, 120, "a section task to start")
+            wait_for(lambda: broker.llen(f"{hold}:reached") > 0, 120, "a part's task to start")
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # inside a section task, no warm shutdown
         first.wait()
     [held] = broker.lrange(f"{hold}:reached", 0, -1)
-    assert held.decode().startswith(f"synthesize_section:{synthesis_id}:")
+    assert held.decode() == f"synthesize_part:{synthesis_id}:themes"
     with app.app_context():
         assert db.session.get(Synthesis, synthesis_id).status != "done"
         assert parts_done() == 0
@@ -181,7 +182,7 @@ def test_killed_worker_synthesis_completes_exactly_once(app_with_feedback):
             )
             synthesis = db.session.get(Synthesis, synthesis_id)
             assert synthesis.status == "done", synthesis.error
-            assert parts_done() == sections
+            assert parts_done() == parts
             finished_at = synthesis.finished_at
             paragraphs = synthesis.result["paragraphs"]
             assert sum(p["stance_counts"]["support"] for p in paragraphs) > 0

@@ -1,5 +1,7 @@
 """Sentences many organisations repeat, and the draft quoted back, weigh nothing in themes."""
 
+import random
+import re
 import zlib
 
 import numpy as np
@@ -160,3 +162,14 @@ def test_draft_quotes_looked_up_together_are_those_found_one_by_one():
     together = quotes.are_quotes(keys).tolist()
     assert together == [True, False, True, False, False, False]
     assert together == [quotes.is_quote(s) for s in sentences]
+
+
+def test_sentences_are_cut_at_the_gaps_the_plain_pattern_describes():
+    # The splitting pattern is written for speed; it must cut exactly where the plain one
+    # does, on every mix of sentence ends, closing quotes, spaces and line breaks.
+    plain = re.compile(f"({boilerplate.SENTENCE_GAP})")
+    alphabet = list("ab .!?…;:\"'”»)]\n\t\u00a0\u2009Z«“")
+    rng = random.Random(7)
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert boilerplate._END.split(text) == plain.split(text), repr(text)

@@ -32,7 +32,12 @@ def test_a_synthesis_is_a_row_then_sections_then_a_merge(app, users, submitted, 
     db.session.refresh(synthesis)
     assert synthesis.status == "done" and synthesis.progress == 100
     parts = db.session.scalars(sa.select(SynthesisPart)).all()
-    assert len(parts) == len(submitted.current_version.sections)
+    sections = submitted.current_version.sections
+    # Each section's part, and the whole consultation's themes and questions beside them.
+    assert sorted(p.name for p in parts) == sorted(
+        ["themes", "questions", *(f"section:{s.id}" for s in sections)]
+    )
+    assert {p.section_id for p in parts} == {None, *(s.id for s in sections)}
     result = synthesis.result
     assert {
         "consultation",

@@ -138,3 +138,22 @@ def test_themes_compiled_again_with_more_feedback_keep_numbers_names_and_staff_m
     assert by_number[second.number].origin == "merged"
     assert sorted(by_number) == [1, 2, 4]  # the new theme takes a new number
     assert db.session.scalar(sa.select(sa.func.count(ConsultationTheme.id))) == 4
+
+
+def test_a_theme_staff_split_is_split_again_by_the_next_synthesis(client, auth, users, db):
+    consultation = answered_consultation(db)
+    synthesis = computed_synthesis(db, users["staff"], consultation)
+    biggest = themes_of(db, synthesis.id)[0]
+    auth.login(users["staff"].email)
+    client.post(url(consultation, synthesis, biggest.number, "split"), data={})
+    parts = {t.number: sorted(t.feedback_ids) for t in themes_of(db, synthesis.id)}
+
+    # The register splits the same theme, found again, along the staff's parts (the comments'
+    # vectors are read then, for the parts' centres).
+    again = computed_synthesis(db, users["staff"], consultation)
+    found = {t.number: t for t in themes_of(db, again.id)}
+    assert {n for n, t in found.items() if t.origin == "split"} == {
+        biggest.number,
+        max(parts),
+    }
+    assert {n: sorted(t.feedback_ids) for n, t in found.items()} == parts

@@ -46,6 +46,7 @@ def test_only_errors_that_can_pass_are_retried():
     [
         ("app.tasks.mail.send_email", "mail"),
         ("app.tasks.synthesis.synthesize_section", "sections"),
+        ("app.tasks.synthesis.synthesize_part", "sections"),
         ("app.tasks.synthesis.merge_synthesis", "merge"),
         ("app.tasks.synthesis.embed_batch", "vectors"),
         ("app.tasks.synthesis.refresh_vectors", "vectors"),

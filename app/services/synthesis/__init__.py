@@ -1,1 +1,2 @@
-"""Syntheses of the feedback: analysis methods, the per-section and merge computations, runs."""
+"""Syntheses of the feedback: analysis methods, the computations of the sections, of the whole
+consultation and of the merge, runs."""

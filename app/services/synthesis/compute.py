@@ -1,4 +1,5 @@
-"""What a synthesis computes: each section's paragraphs, then the merge of the whole."""
+"""What a synthesis computes: each section's paragraphs and the parts of the whole
+consultation (`merge.themes_part`, `merge.questions_part`), then the merge of them all."""
 
 import hashlib
 from typing import NamedTuple
@@ -16,7 +17,12 @@ from app.models import (
 )
 from app.services.feedback import moderation
 from app.services.synthesis import amendments, embedding, quotes, runs, schema, stances
-from app.services.synthesis.merge import consensus_minimum, merge_result
+from app.services.synthesis.merge import (
+    consensus_minimum,
+    merge_result,
+    questions_part,
+    themes_part,
+)
 from app.services.synthesis.vectors import among, vectors_for
 
 QUOTES_PER_PARAGRAPH = 3
@@ -58,7 +64,7 @@ class FeedbackRow(NamedTuple):
 
 def run_section(synthesis_id: int, section_id: int) -> None:
     """Compute and keep one section's part of the synthesis (nothing if already kept)."""
-    if runs.part_done(synthesis_id, section_id):
+    if runs.part_done(synthesis_id, runs.section_part(section_id)):
         return
     synthesis = runs.beat(synthesis_id)
     if synthesis is None:
@@ -75,7 +81,23 @@ def run_section(synthesis_id: int, section_id: int) -> None:
         paragraph_result(p, by_number.get(p.number, []), vectors, original_language)
         for p in section.paragraphs
     ]
-    runs.store_part(synthesis_id, section_id, {"paragraphs": schema.dump(paragraphs)})
+    runs.store_part(
+        synthesis_id, runs.section_part(section_id), {"paragraphs": schema.dump(paragraphs)}
+    )
+
+
+WHOLE_PARTS = {"themes": themes_part, "questions": questions_part}
+
+
+def run_whole_part(synthesis_id: int, name: str) -> None:
+    """Compute and keep a part of the whole consultation, `runs.WHOLE_PARTS` (nothing if
+    already kept)."""
+    if runs.part_done(synthesis_id, name):
+        return
+    synthesis = runs.beat(synthesis_id)
+    if synthesis is None:
+        return
+    runs.store_part(synthesis_id, name, WHOLE_PARTS[name](synthesis))
 
 
 def paragraph_result(
@@ -163,23 +185,23 @@ def paragraph_quotes(items, vectors: dict) -> list[schema.Quote]:
 
 
 def run_merge(synthesis_id: int) -> None:
-    """Merge the parts into the result, once all sections are done."""
+    """Merge the parts into the result, once all are done."""
     synthesis = runs.beat(synthesis_id, progress=90)
     if synthesis is None:
         return
-    sections = synthesis.consultation.current_version.sections
     parts = {
-        p.section_id: p.result
+        p.name: p.result
         for p in db.session.scalars(
             sa.select(SynthesisPart).where(SynthesisPart.synthesis_id == synthesis_id)
         )
     }
-    missing = [s.id for s in sections if s.id not in parts]
+    missing = [name for name in runs.part_names(synthesis) if name not in parts]
     if missing:
-        raise RuntimeError(f"sections {missing} are not done yet")
+        raise RuntimeError(f"parts {missing} are not done yet")
     paragraphs = [
         schema.load_as(schema.ParagraphResult, p)
-        for s in sections
-        for p in parts[s.id]["paragraphs"]
+        for s in synthesis.consultation.current_version.sections
+        for p in parts[runs.section_part(s.id)]["paragraphs"]
     ]
-    runs.finish(synthesis_id, schema.dump(merge_result(synthesis, paragraphs)))
+    result = merge_result(synthesis, paragraphs, parts["themes"], parts["questions"])
+    runs.finish(synthesis_id, schema.dump(result))

@@ -1,4 +1,6 @@
-"""The whole-consultation part of a synthesis: participation, themes, campaigns, questions."""
+"""The whole-consultation work of a synthesis: its themes and campaigns, its questions (each
+a part of the chord, computed beside the sections), then the merge that assembles them with
+the sections' paragraphs, participation and what changed since the previous synthesis."""
 
 from collections import Counter
 from typing import NamedTuple
@@ -54,13 +56,9 @@ def consensus_minimum() -> int:
     return int(current_app.config.get("SYNTHESIS_CONSENSUS_MINIMUM", stances.MINIMUM))
 
 
-def merge_result(
-    synthesis: Synthesis, paragraphs: list[schema.ParagraphResult]
-) -> schema.SynthesisResult:
-    """The whole synthesis (docs/synthesis-json.md), from the sections' paragraphs."""
-    consultation = synthesis.consultation
-    submission_ids = synthesis.watermark.get("submission_ids", [])
-    submissions = [
+def submission_organisations(submission_ids: list[int]) -> list[tuple[int, Participant]]:
+    """Each submission's id and its organisation."""
+    return [
         (submission_id, Participant(*organisation))
         for submission_id, *organisation in db.session.execute(
             sa.select(Submission.id, *Participant.columns())
@@ -68,14 +66,12 @@ def merge_result(
             .where(among(Submission.id, submission_ids))
         )
     ]
-    organisation_of = dict(submissions)
-    comments = db.session.execute(
-        sa.select(
-            ParagraphFeedback.id,
-            ParagraphFeedback.comment,
-            ParagraphFeedback.language,
-            ParagraphFeedback.submission_id,
-        )
+
+
+def paragraph_comments(submission_ids: list[int], *columns) -> list:
+    """These columns of the submissions' paragraph comments that moderation left, by id."""
+    return db.session.execute(
+        sa.select(*columns)
         .where(
             among(ParagraphFeedback.submission_id, submission_ids),
             ParagraphFeedback.comment != "",
@@ -83,18 +79,91 @@ def merge_result(
         )
         .order_by(ParagraphFeedback.id)
     ).all()
-    vectors = vector_matrix("item", [(c.id, c.comment) for c in comments])
+
+
+def draft_texts(consultation) -> list[str]:
+    """The draft's paragraphs in every language, in the order of the synthesis's paragraphs
+    (empty texts included)."""
+    return [
+        text
+        for section in consultation.current_version.sections
+        for paragraph in section.paragraphs
+        for text in dict(paragraph.text).values()
+    ]
+
+
+def themes_part(synthesis: Synthesis) -> dict:
+    """The campaigns and the comment themes (carried over from the consultation's register,
+    which is updated with them: the caller commits), as the part the merge reads."""
+    consultation = synthesis.consultation
+    submission_ids = synthesis.watermark.get("submission_ids", [])
+    organisation_of = dict(submission_organisations(submission_ids))
+    comments = paragraph_comments(
+        submission_ids,
+        ParagraphFeedback.id,
+        ParagraphFeedback.comment,
+        ParagraphFeedback.language,
+        ParagraphFeedback.submission_id,
+    )
+    quoted_from_draft = draft_texts(consultation)
+    sources = [(c.id, c.comment) for c in comments]
     campaigns = campaign_finder.find_campaigns(
         [(c.id, organisation_of[c.submission_id].name, c.comment, c.language) for c in comments],
-        vectors,
-        quoted_from_draft=[text for p in paragraphs for text in p.text.values()],
+        vector_matrix("item", sources),
+        quoted_from_draft=quoted_from_draft,
     )
-    # Kept compact through theme finding, which holds every sentence's vector besides.
-    vectors = matrices.compact(vectors)
     kind_of = {c.id: organisation_of[c.submission_id].kind for c in comments}
-    drafts = [text for p in paragraphs for text in p.text.values() if text]
+    drafts = [text for text in quoted_from_draft if text]
     theme_entries, theme_counts = theme_list(comments, organisation_of, campaigns, drafts)
+    # Theme finding holds every sentence's vector: the comments' are not held beside them,
+    # but read again (compact) only if the register has a theme staff split to split again.
+    vectors = matrices.Deferred(lambda: matrices.compact(vector_matrix("item", sources)))
     theme_entries = theme_register.carry_over(consultation, theme_entries, comments, vectors)
+    duplicates = [
+        schema.Campaign(
+            feedback_ids=g.feedback_ids,
+            text=g.text,
+            count=g.count,
+            organisations=g.organisations,
+            languages=g.languages,
+            texts=g.texts,
+            by_kind=dict(Counter(kind_of[f] for f in g.feedback_ids)),
+        )
+        for g in campaigns
+    ]
+    return {
+        "themes": schema.dump(theme_entries),
+        "theme_counts": schema.dump(theme_counts),
+        "duplicates": schema.dump(duplicates),
+    }
+
+
+def questions_part(synthesis: Synthesis) -> dict:
+    """The questions' results and the general comments, as the part the merge reads."""
+    submission_ids = synthesis.watermark.get("submission_ids", [])
+    organisation_of = dict(submission_organisations(submission_ids))
+    questions = question_results(synthesis.consultation, submission_ids, organisation_of)
+    return {
+        "questions": schema.dump(questions),
+        "general_comments": schema.dump(general_comments(submission_ids, organisation_of)),
+    }
+
+
+def merge_result(
+    synthesis: Synthesis,
+    paragraphs: list[schema.ParagraphResult],
+    themes: dict,
+    questions: dict,
+) -> schema.SynthesisResult:
+    """The whole synthesis (docs/synthesis-json.md), from the sections' paragraphs and the
+    parts `themes_part` and `questions_part` kept."""
+    consultation = synthesis.consultation
+    submissions = submission_organisations(synthesis.watermark.get("submission_ids", []))
+    languages = paragraph_comments(
+        synthesis.watermark.get("submission_ids", []), ParagraphFeedback.language
+    )
+    theme_entries = schema.load_as(list[schema.Theme], themes["themes"])
+    counts = themes["theme_counts"]
     return schema.SynthesisResult(
         consultation=consultation.slug,
         number=synthesis.number,
@@ -104,7 +173,7 @@ def merge_result(
             schema.Watermark,
             {**synthesis.watermark, "items": sum(p.feedback_count for p in paragraphs)},
         ),
-        participation=participation(consultation, submissions, comments),
+        participation=participation(consultation, submissions, languages),
         sections=[
             schema.SectionHeading(id=s.id, position=s.position, heading=dict(s.heading))
             for s in consultation.current_version.sections
@@ -117,26 +186,16 @@ def merge_result(
         ),
         consensus_minimum=consensus_minimum(),
         themes=theme_entries,
-        theme_counts=theme_counts,
-        duplicates=[
-            schema.Campaign(
-                feedback_ids=g.feedback_ids,
-                text=g.text,
-                count=g.count,
-                organisations=g.organisations,
-                languages=g.languages,
-                texts=g.texts,
-                by_kind=dict(Counter(kind_of[f] for f in g.feedback_ids)),
-            )
-            for g in campaigns
-        ],
-        questions=question_results(consultation, submission_ids, organisation_of),
-        general_comments=general_comments(submission_ids, organisation_of),
+        theme_counts=None if counts is None else schema.load_as(schema.ThemeCounts, counts),
+        duplicates=schema.load_as(list[schema.Campaign], themes["duplicates"]),
+        questions=schema.load_as(list[schema.QuestionResult], questions["questions"]),
+        general_comments=schema.load_as(list[schema.GeneralComment], questions["general_comments"]),
         changes_since_previous=changes(synthesis, paragraphs, len(submissions), theme_entries),
     )
 
 
 def participation(consultation, submissions, comments) -> schema.Participation:
+    """Who took part; `comments` rows have the comments' language."""
     organisations = {o.id: o for _, o in submissions}
     invited = db.session.execute(
         sa.select(Organisation)

@@ -1,4 +1,10 @@
-"""Running syntheses: a row first, then a Celery chord of per-section tasks and a merge."""
+"""Running syntheses: a row first, then a Celery chord of parts and a merge.
+
+The chord's parts are each section's paragraphs and, beside them, the work on the whole
+consultation that needs no section's result: its themes (campaigns, comment themes and
+their register) and its questions (answers' themes, general comments). The merge then only
+assembles them, so the longest work is spread over the workers instead of running last.
+"""
 
 import logging
 from datetime import timedelta
@@ -21,6 +27,26 @@ log = logging.getLogger(__name__)
 
 AUDIENCES = ("", "council", "public")
 MAX_DISPATCHES = 5
+# The parts of the whole consultation, the longest first: each worker takes one as it
+# frees, so the themes (the long pole at 100,000 comments) start at once.
+WHOLE_PARTS = ("themes", "questions")
+SECTION_PREFIX = "section:"
+
+
+def section_part(section_id: int) -> str:
+    """The name of a section's part."""
+    return f"{SECTION_PREFIX}{section_id}"
+
+
+def section_of(part: str) -> int | None:
+    """The section id a part's name holds, None for a part of the whole consultation."""
+    return int(part[len(SECTION_PREFIX) :]) if part.startswith(SECTION_PREFIX) else None
+
+
+def part_names(synthesis: Synthesis) -> list[str]:
+    """Every part of the synthesis, in the order they are sent."""
+    sections = synthesis.consultation.current_version.sections
+    return [*WHOLE_PARTS, *(section_part(s.id) for s in sections)]
 
 
 def watermark(consultation: Consultation) -> dict:
@@ -102,8 +128,8 @@ def dispatch(synthesis: Synthesis) -> bool:
         synthesis.heartbeat_at = utcnow()
         db.session.commit()
         return False
-    done = {p.section_id for p in synthesis.parts if p.finished_at is not None}
-    sections = [s.id for s in synthesis.consultation.current_version.sections if s.id not in done]
+    done = {p.name for p in synthesis.parts if p.finished_at is not None}
+    missing = [name for name in part_names(synthesis) if name not in done]
     claimed = db.session.execute(
         sa.update(Synthesis)
         .where(Synthesis.id == synthesis.id, Synthesis.dispatches == seen)
@@ -115,7 +141,7 @@ def dispatch(synthesis: Synthesis) -> bool:
     if claimed != 1:
         return True  # sent meanwhile by another process
     try:
-        queue.enqueue_synthesis(synthesis.id, sections)
+        queue.enqueue_synthesis(synthesis.id, missing)
     except Exception:  # noqa: BLE001 - the sweeper dispatches it again
         log.warning(
             "synthesis %s not dispatched; the sweeper will retry", synthesis.id, exc_info=True
@@ -169,45 +195,43 @@ def beat(synthesis_id: int, progress: int | None = None) -> Synthesis | None:
     return synthesis
 
 
-def store_part(synthesis_id: int, section_id: int, result: dict) -> None:
-    """Keep a section's result once; a redelivered task finds it there and stops."""
-    if db.session.scalar(
-        sa.select(SynthesisPart.id).where(
-            SynthesisPart.synthesis_id == synthesis_id,
-            SynthesisPart.section_id == section_id,
-            SynthesisPart.finished_at.is_not(None),
-        )
-    ):
+def store_part(synthesis_id: int, name: str, result: dict) -> None:
+    """Keep a part's result once, with what the session holds besides (the themes' register);
+    a redelivered task finds the part there and stops, and a twin finishing at the same
+    moment leaves nothing of its own."""
+    if part_done(synthesis_id, name):
+        db.session.rollback()
         return
+    db.session.add(
+        SynthesisPart(
+            synthesis_id=synthesis_id,
+            name=name,
+            section_id=section_of(name),
+            result=result,
+            finished_at=utcnow(),
+        )
+    )
     try:
-        with db.session.begin_nested():
-            db.session.add(
-                SynthesisPart(
-                    synthesis_id=synthesis_id,
-                    section_id=section_id,
-                    result=result,
-                    finished_at=utcnow(),
-                )
-            )
+        db.session.flush()
     except sa.exc.IntegrityError:
-        pass  # the same part, finished by a twin delivery
+        db.session.rollback()  # the same part, finished by a twin delivery
+        return
     synthesis = db.session.get(Synthesis, synthesis_id)
-    total = len(synthesis.consultation.current_version.sections) or 1
+    total = len(part_names(synthesis))
     done = db.session.scalar(
         sa.select(sa.func.count(SynthesisPart.id)).where(SynthesisPart.synthesis_id == synthesis_id)
     )
-    # Sections take 90% of the work; the merge the rest.
+    # The parts take 90% of the work; the merge the rest.
     synthesis.progress = max(synthesis.progress, int(90 * done / total))
     synthesis.heartbeat_at = utcnow()
     db.session.commit()
 
 
-def part_done(synthesis_id: int, section_id: int) -> bool:
+def part_done(synthesis_id: int, name: str) -> bool:
     return bool(
         db.session.scalar(
             sa.select(SynthesisPart.id).where(
-                SynthesisPart.synthesis_id == synthesis_id,
-                SynthesisPart.section_id == section_id,
+                SynthesisPart.synthesis_id == synthesis_id, SynthesisPart.name == name
             )
         )
     )
@@ -235,7 +259,7 @@ def fail(synthesis_id: int, reason: str) -> None:
 
 
 def retry(actor: User, synthesis: Synthesis, ip: str | None = None) -> Synthesis:
-    """Run a failed synthesis again, keeping the sections already done."""
+    """Run a failed synthesis again, keeping the parts already done."""
     access.require(actor, "synthesis.run")
     if synthesis.status != "failed":
         raise Conflict(_l("Only a failed synthesis can be retried."))

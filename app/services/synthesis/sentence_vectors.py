@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import CommentVector, SentenceVector
 from app.services.synthesis import boilerplate, embedding
-from app.services.synthesis.sql_lists import among, upsert
+from app.services.synthesis.sql_lists import among, binary_rows, upsert
 
 # Hashes per query: PostgreSQL takes at most 65,535 parameters in one statement.
 QUERY_SLICE = 10_000
@@ -42,25 +42,26 @@ def sentence_matrix(sentences: list[str]) -> np.ndarray:
     """Unit vectors of `sentences`, in order: stored ones read, the others embedded and kept."""
     matrix = np.zeros((len(sentences), embedding.DIMENSIONS), dtype=np.float32)
     encoder = current_encoder()
-    accepted = {encoder, span_encoder()}
+    accepted = [encoder, span_encoder()]
     hashes = [text_hash(s) for s in sentences]
     missing: dict[str, list[int]] = {}
     for start in range(0, len(sentences), QUERY_SLICE):
         chunk = hashes[start : start + QUERY_SLICE]
-        stored = {
-            row.text_hash: row
-            for row in db.session.execute(
-                sa.select(
-                    SentenceVector.text_hash, SentenceVector.vector, SentenceVector.encoder
-                ).where(among(SentenceVector.text_hash, list(set(chunk))))
+        # A vector another encoder made is not read: the sentence is missing.
+        stored = dict(
+            binary_rows(
+                sa.select(SentenceVector.text_hash, SentenceVector.vector).where(
+                    among(SentenceVector.text_hash, list(set(chunk))),
+                    SentenceVector.encoder.in_(accepted),
+                )
             )
-        }
+        )
         found, blobs = [], []
         for row_number, digest in enumerate(chunk, start=start):
-            row = stored.get(digest)
-            if row is not None and row.encoder in accepted:
+            vector = stored.get(digest)
+            if vector is not None:
                 found.append(row_number)
-                blobs.append(row.vector)
+                blobs.append(vector)
             else:
                 missing.setdefault(digest, []).append(row_number)
         if blobs:

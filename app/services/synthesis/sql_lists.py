@@ -18,6 +18,25 @@ def among(column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
     return column.in_(values)
 
 
+def binary_rows(statement: sa.Select) -> list[tuple]:
+    """The rows of a SELECT as plain tuples; on PostgreSQL sent in the binary protocol.
+
+    Stored vectors are bytea: in the text protocol the server writes each as hex, twice its
+    size, and the client decodes it again. At 100,000 comments and 230,000 sentences a
+    synthesis reads 330 MB of vectors, and the binary rows took half the time of the text
+    ones on both sides. The statement runs on the session's connection, in its transaction.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return [tuple(row) for row in db.session.execute(statement)]
+    compiled = statement.compile(
+        dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    driver = db.session.connection().connection.driver_connection
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        return cursor.fetchall()
+
+
 def upsert(model: type, rows: list[dict], keys: list[str], replaced: tuple[str, ...]) -> None:
     """Insert rows, replacing the `replaced` columns of any row with the same `keys`.
 

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Answer, CommentVector, OutboxMessage, ParagraphFeedback
 from app.services.mail import outbox
 from app.services.synthesis import embedding, sentence_vectors
-from app.services.synthesis.sql_lists import among, upsert
+from app.services.synthesis.sql_lists import among, binary_rows, upsert
 
 VECTOR_QUERY_SLICE = 10_000
 # Vectors recomputed per transaction by the background refresh.
@@ -47,7 +47,7 @@ def vector_matrix(kind: str, sources: list[tuple[int, str]]) -> np.ndarray:
         chunk = sources[start : start + VECTOR_QUERY_SLICE]
         stored = {
             source_id: (digest, vector)
-            for source_id, digest, vector in db.session.execute(
+            for source_id, digest, vector in binary_rows(
                 sa.select(
                     CommentVector.source_id, CommentVector.text_hash, CommentVector.vector
                 ).where(
