@@ -9,4 +9,5 @@ from app.tasks import (  # noqa: F401
     reminders,
     retention,
     synthesis,
+    warmup,
 )

@@ -76,6 +76,10 @@ class UseEmbedder:
             return (np.zeros((0, DIMENSIONS), dtype=np.float32),) * 2 + (np.zeros(0, bool),)
         return np.concatenate(text_rows), np.concatenate(sentence_rows), np.concatenate(found)
 
+    def warm_up(self) -> None:
+        """Read the weights now rather than on the first `embed`."""
+        self._loaded()
+
     def _loaded(self):
         """The package's model, its tokenizer and forward pass replaced by the faster ones."""
         if self._model is None:
