@@ -276,3 +276,28 @@ def test_one_change_written_from_two_drafts_is_one_wording_diffed_against_each(
     words = '<span lang="fr">avec les enfants et les jeunes</span>'
     said = (f"inserts: {words}", f"insère : {words}")
     assert any(sentence in page for sentence in said)
+
+
+def test_a_chord_sent_before_the_whole_consultations_parts_existed_still_merges(
+    app, users, submitted, db
+):
+    """Upgrading while a synthesis runs: its chord, sent by the release before, has tasks for
+    the sections and the merge only. The merge computes the themes and questions itself."""
+    done = runs.request_synthesis(users["staff"], submitted)
+    db.session.refresh(done)
+    expected = done.result
+    synthesis = runs.request_synthesis(users["staff"], submitted)
+    db.session.execute(
+        sa.delete(SynthesisPart).where(
+            SynthesisPart.synthesis_id == synthesis.id, SynthesisPart.name.in_(runs.WHOLE_PARTS)
+        )
+    )
+    db.session.execute(
+        sa.update(Synthesis).where(Synthesis.id == synthesis.id).values(status="running")
+    )
+    db.session.commit()
+    compute.run_merge(synthesis.id)
+    db.session.refresh(synthesis)
+    assert synthesis.status == "done"
+    for key in ("paragraphs", "themes", "duplicates", "questions", "participation"):
+        assert synthesis.result[key] == expected[key]
