@@ -20,9 +20,11 @@ until 15 s after the fault ends):
   redis     a redis-server of its own is stopped for 60 s: saves and submissions still
             succeed; the receipts go out once after it returns (the outbox relays, beat
             publishes).
-  worker    a synthesis is requested and the heavy-queue worker SIGKILLed while it runs, then
-            started again: the synthesis finishes exactly once. Each receipt task is also
-            published a second time: still one email each.
+  worker    once a partner has submitted (from a quarter in), a synthesis is requested and
+            the heavy-queue worker SIGKILLed while it holds the synthesis's first part at
+            the tasks' test hook (AGORA_TASK_HOLD_KEY, app/tasks/hold.py), then started
+            again: the synthesis finishes exactly once. Each receipt task is also published
+            a second time: still one email each.
   postgres  a PostgreSQL cluster of its own is stopped for 10 s: pages answer 503 with an
             incident id within 2 s, never 500; the clients keep their text and send it again.
 """
@@ -289,29 +291,40 @@ class RedisDown(Fault):
 
 class WorkerKilled(Fault):
     name = "worker"
+    HOLD_KEY = "rush-worker-fault"  # the heavy worker's parts wait here (app/tasks/hold.py)
 
     def play(self) -> None:
+        """Once a partner has submitted (a synthesis needs something to compile), request a
+        synthesis, let the heavy worker reach its first part and hold there, SIGKILL it at
+        that known point, and start it again: beat's sweep must then finish the synthesis."""
+        import redis
         import sqlalchemy as sa
 
         from app.extensions import db
-        from app.models import Consultation, Synthesis, SynthesisPart
+        from app.models import Consultation, Submission, Synthesis, SynthesisPart
         from app.services.accounts.access import COMMAND_LINE
         from app.services.synthesis import runs
 
+        hold = redis.Redis.from_url(self.run.redis_url)
         with self.run.agora.app_context():
             consultation = db.session.scalar(
                 sa.select(Consultation).where(Consultation.slug == SLUG)
             )
+            submitted = sa.select(sa.func.count(Submission.id)).where(
+                Submission.consultation_id == consultation.id, Submission.status == "submitted"
+            )
+            deadline = time.monotonic() + self.args.seconds
+            while db.session.scalar(submitted) == 0 and time.monotonic() < deadline:
+                db.session.rollback()
+                time.sleep(0.5)
             self.synthesis_id = runs.request_synthesis(COMMAND_LINE, consultation).id
             # The chord's parts: each section's, and the whole consultation's themes and
             # questions.
             self.parts = len(runs.part_names(db.session.get(Synthesis, self.synthesis_id)))
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                db.session.expire_all()
-                if db.session.get(Synthesis, self.synthesis_id).status == "running":
-                    break
-                time.sleep(0.1)
+            while not hold.llen(f"{self.HOLD_KEY}:reached") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            held = [w.decode() for w in hold.lrange(f"{self.HOLD_KEY}:reached", 0, -1)]
             parts = db.session.scalar(
                 sa.select(sa.func.count(SynthesisPart.id)).where(
                     SynthesisPart.synthesis_id == self.synthesis_id
@@ -319,9 +332,11 @@ class WorkerKilled(Fault):
             )
             db.session.remove()
         stop(self.run.heavy, group=True, sig=signal.SIGKILL)
+        hold.set(f"{self.HOLD_KEY}:release", 1)  # the restarted worker goes through
         self.notes.append(
-            f"synthesis {self.synthesis_id} requested; heavy worker SIGKILLed at "
-            f"{self.run.elapsed():.0f} s with {parts}/{self.parts} parts done"
+            f"synthesis {self.synthesis_id} requested at {self.run.elapsed():.0f} s; heavy "
+            f"worker SIGKILLed holding {', '.join(held) or 'nothing (no part reached)'}, "
+            f"with {parts}/{self.parts} parts done"
         )
         time.sleep(2)
         self.run.heavy = worker(
@@ -486,6 +501,8 @@ class Run:
         }
         self.server = Gunicorn("wsgi:app", ROOT, self.env, self.folder / "gunicorn.log")
         self.mail = worker(self.env, self.folder, "mail", "mail,default")
+        if self.args.fault == "worker":  # its synthesis's parts wait where the fault kills
+            self.env["AGORA_TASK_HOLD_KEY"] = WorkerKilled.HOLD_KEY
         self.heavy = worker(self.env, self.folder, "heavy", "heavy,vectors,sections,merge")
         self.beat = start_celery(
             self.env, self.folder / "beat.log", "beat", "-s", str(self.folder / "beat-schedule"),
