@@ -786,7 +786,9 @@ def main() -> int:
             agora_results[label] = measured(
                 server,
                 database_url,
-                functools.partial(load, *run, args.seconds, args.connections, work_dir, name, accept),
+                functools.partial(
+                    load, *run, args.seconds, args.connections, work_dir, name, accept
+                ),
             )
             after = settled(lambda: count_saves(agora))
             landed[label] = History(
@@ -820,8 +822,8 @@ def main() -> int:
         # The table: each figure of the save path beside the bare insert's, in the same run.
         first = next(iter(agora_results.values()))
         print(
-            f"\n{args.connections} connections, {len(templates)} partners, {args.seconds:g} s each after {args.warmup:g} s "
-            f"warm-up; gunicorn {' '.join(options)}; {first.client}; "
+            f"\n{args.connections} connections, {len(templates)} partners, {args.seconds:g} s "
+            f"each after {args.warmup:g} s warm-up; gunicorn {' '.join(options)}; {first.client}; "
             f"bodies {templates[0].size()} / {bare_templates[0].size()} bytes\n"
         )
         print_table(agora_results, bare_result)
