@@ -27,8 +27,8 @@ def wants_json() -> bool:
 
 
 def _submission_form() -> SubmissionForm:
-    """The form of a submission page. An autosave's JSON answer holds no form, so none of
-    its CSRF tokens is signed for it: the site-wide check has validated the posted one."""
+    """The form of a submission page. An autosave's JSON answer carries no form, so no CSRF
+    token is signed for it: the site-wide check has already validated the posted one."""
     return SubmissionForm(meta={"csrf": False}) if wants_json() else SubmissionForm()
 
 
