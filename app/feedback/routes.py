@@ -151,14 +151,15 @@ def section(slug: str, position: int):
                 to_save,
             ),
         )
-        if refused:
-            return refused
-        if wants_json():
-            return _save_answer_json(result, errors)
-        if result and not result.clashes:
-            flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
-            go_on = request.form.get("next") == "1" and position + 1 < to_save.section_count
-            return redirect(url_for(".section", slug=slug, position=position + go_on))
+        go_on = request.form.get("next") == "1" and position + 1 < to_save.section_count
+        answer = _answer_to_save(
+            result,
+            errors,
+            refused,
+            lambda: url_for(".section", slug=slug, position=position + go_on),
+        )
+        if answer is not None:
+            return answer
     # The page: the form, or the save posted back with its errors or a colleague's changes.
     shown, section_count = feedback.section_to_write(
         consultation, current_user.organisation_id, position
@@ -181,26 +182,23 @@ def section(slug: str, position: int):
 @autosave_limit
 def questions(slug: str):
     consultation = _consultation_for_partner(slug)
-    form = _submission_form()
-    result, errors, refused = _run_save(
-        form,
-        slug,
-        lambda: feedback.save_answers(
-            current_user,
-            consultation,
-            answer_inputs(request.form, consultation.questions),
-            general_comment(request.form),
-            form.base_version(),
-            request.form.get("general_language") or None,
-        ),
-    )
-    if refused:
-        return refused
-    if wants_json():
-        return _save_answer_json(result, errors)
-    if result and not result.clashes:
-        flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
-        return redirect(url_for(".questions", slug=slug))
+    form, result, errors = _submission_form(), None, {}
+    if request.method == "POST":
+        result, errors, refused = _run_save(
+            form,
+            slug,
+            lambda: feedback.save_answers(
+                current_user,
+                consultation,
+                answer_inputs(request.form, consultation.questions),
+                general_comment(request.form),
+                form.base_version(),
+                request.form.get("general_language") or None,
+            ),
+        )
+        answer = _answer_to_save(result, errors, refused, lambda: url_for(".questions", slug=slug))
+        if answer is not None:
+            return answer
     return render_template(
         "feedback/questions.html",
         submission=_page_submission(form, consultation, result, errors),
@@ -208,11 +206,24 @@ def questions(slug: str):
     ), (422 if errors else 200)
 
 
+def _answer_to_save(result: SaveResult | None, errors: dict, refused, next_url):
+    """What a post to a submission page answers before the page itself: the refusal, the
+    autosave's JSON, or on to `next_url()` after a save without clashes. None: the page is
+    shown again (with the errors or the colleague's changes)."""
+    if refused:
+        return refused
+    if wants_json():
+        return _save_answer_json(result, errors)
+    if result and not result.clashes:
+        flash(_("Saved at %(time)s.", time=format_time(format="short")), "success")
+        return redirect(next_url())
+    return None
+
+
 def _run_save(form: SubmissionForm, slug: str, save):
     """Run a save posted from a submission page: (result, field errors, refusal response)."""
     if not form.validate_on_submit():
-        expired = {"form": [_("The form had expired. Please save again.")]}
-        return None, (expired if request.method == "POST" else {}), None
+        return None, {"form": [_("The form had expired. Please save again.")]}, None
     if errors := form.text_errors(request.form):
         return None, errors, None
     # The answer shows the time in the member's zone: read it before saving, as a commit can

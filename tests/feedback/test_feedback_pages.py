@@ -309,3 +309,17 @@ def test_a_wording_written_from_the_english_draft_is_diffed_against_it_in_spanis
     words = '<span lang="en">with children</span>'  # said in Spanish once catalogues merge
     assert f"inserts: {words}" in page or f"inserta: {words}" in page
     assert f'href="#amendment-{first.id}"' in page  # the full wording, one link away
+
+
+def test_a_page_asked_for_as_json_without_posting_is_the_page(client, auth, users, db, invite):
+    """Only a post answers with the autosave's JSON; a GET that asks for JSON gets the page."""
+    from tests.helpers import make_consultation
+
+    consultation = make_consultation()
+    invite(consultation)
+    auth.login("partner@unicef.example.org")
+    base = f"/consultations/{consultation.slug}/respond"
+    for page in ("/questions", "/sections/0"):
+        answer = client.get(base + page, headers={"Accept": "application/json"})
+        assert answer.status_code == 200, page
+        assert answer.mimetype == "text/html"
