@@ -109,40 +109,31 @@ def corpus_for(n_items: int, seed: int):
 
 def real_vectors(corpus, seed: int, cache: bool) -> np.ndarray:
     """USE v3 vectors of every comment of the corpus, from the cache when it has them."""
-    from app.services.synthesis.embedding import default_embedder
-
-    embedder = default_embedder()
-    name = re.sub(r"[^A-Za-z0-9.]+", "-", getattr(embedder, "name", "default"))
-    path = CACHE_DIR / f"synthesis-{len(corpus.items)}-seed{seed}-{name}.npy"
-    if cache and path.exists():
-        vectors = np.load(path)
-        if len(vectors) == len(corpus.items):
-            say(f"  {len(vectors):,} real vectors read from {path}")
-            return vectors
     texts = [item.comment for item in corpus.items]
-    embedder.embed(["warm-up"])  # loading the weights is not the embedding time
-    vectors, seconds = timed(embedder.embed, texts)
-    say(f"  {len(texts):,} comments embedded with {name} in {seconds:.1f} s")
-    if cache:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-    return vectors
+    return cached_embedding(texts, f"synthesis-{len(texts)}-seed{seed}", "comments", cache)
 
 
 def real_sentence_vectors(sentences: list[str], label: str, cache: bool) -> np.ndarray:
     """USE v3 vectors of these sentences, from the cache when it has them."""
+    return cached_embedding(sentences, f"synthesis-sentences-{label}", "sentences", cache)
+
+
+def cached_embedding(texts: list[str], stem: str, what: str, cache: bool) -> np.ndarray:
+    """The encoder's vectors of `texts`, kept in CACHE_DIR under `stem` and the encoder's
+    name, and read from there when the file has as many rows."""
     from app.services.synthesis.embedding import default_embedder
 
     embedder = default_embedder()
     name = re.sub(r"[^A-Za-z0-9.]+", "-", getattr(embedder, "name", "default"))
-    path = CACHE_DIR / f"synthesis-sentences-{label}-{name}.npy"
+    path = CACHE_DIR / f"{stem}-{name}.npy"
     if cache and path.exists():
         vectors = np.load(path)
-        if len(vectors) == len(sentences):
-            say(f"  {len(vectors):,} real sentence vectors read from {path}")
+        if len(vectors) == len(texts):
+            say(f"  {len(vectors):,} real {what[:-1]} vectors read from {path}")
             return vectors
-    vectors, seconds = timed(embedder.embed, sentences)
-    say(f"  {len(sentences):,} sentences embedded with {name} in {seconds:.1f} s")
+    embedder.embed(["warm-up"])  # loading the weights is not the embedding time
+    vectors, seconds = timed(embedder.embed, texts)
+    say(f"  {len(texts):,} {what} embedded with {name} in {seconds:.1f} s")
     if cache:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors)
