@@ -158,10 +158,9 @@ def merge_result(
     """The whole synthesis (docs/synthesis-json.md), from the sections' paragraphs and the
     parts `themes_part` and `questions_part` kept."""
     consultation = synthesis.consultation
-    submissions = submission_organisations(synthesis.watermark.get("submission_ids", []))
-    languages = paragraph_comments(
-        synthesis.watermark.get("submission_ids", []), ParagraphFeedback.language
-    )
+    submission_ids = synthesis.watermark.get("submission_ids", [])
+    submissions = submission_organisations(submission_ids)
+    languages = paragraph_comments(submission_ids, ParagraphFeedback.language)
     theme_entries = schema.load_as(list[schema.Theme], themes["themes"])
     counts = themes["theme_counts"]
     return schema.SynthesisResult(
