@@ -28,8 +28,10 @@ def wants_json() -> bool:
 
 def _submission_form() -> SubmissionForm:
     """The form of a submission page. An autosave's JSON answer carries no form, so no CSRF
-    token is signed for it: the site-wide check has already validated the posted one."""
-    return SubmissionForm(meta={"csrf": False}) if wants_json() else SubmissionForm()
+    token is signed for it: the site-wide check has already validated the posted one. Any
+    page shown, whatever the request asked for, carries its token."""
+    autosave = request.method == "POST" and wants_json()
+    return SubmissionForm(meta={"csrf": False}) if autosave else SubmissionForm()
 
 
 def _autosave_limit() -> str:

@@ -311,15 +311,18 @@ def test_a_wording_written_from_the_english_draft_is_diffed_against_it_in_spanis
     assert f'href="#amendment-{first.id}"' in page  # the full wording, one link away
 
 
-def test_a_page_asked_for_as_json_without_posting_is_the_page(client, auth, users, db, invite):
-    """Only a post answers with the autosave's JSON; a GET that asks for JSON gets the page."""
+def test_a_page_asked_for_as_json_without_posting_is_the_page(app, client, auth, users, db, invite):
+    """Only a post answers with the autosave's JSON; a GET that asks for JSON gets the page,
+    with its CSRF token."""
     from tests.helpers import make_consultation
 
     consultation = make_consultation()
     invite(consultation)
     auth.login("partner@unicef.example.org")
+    app.config["WTF_CSRF_ENABLED"] = True  # after signing in, which posts without a token
     base = f"/consultations/{consultation.slug}/respond"
     for page in ("/questions", "/sections/0"):
         answer = client.get(base + page, headers={"Accept": "application/json"})
         assert answer.status_code == 200, page
         assert answer.mimetype == "text/html"
+        assert 'name="csrf_token" type="hidden" value="' in answer.text
