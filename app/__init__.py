@@ -62,14 +62,13 @@ def trust_only_the_public_host(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, security, templating
+    from app import database, i18n, security, templating
     from app.celery_app import celery_init_app
     from app.extensions import csrf, db, limiter, migrate
 
-    set_database_timeouts(app)
+    database.configure(app)
     db.init_app(app)
-    end_sessions_quietly(app)
-    use_write_ahead_log(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -77,64 +76,6 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     celery_init_app(app)
-
-
-def set_database_timeouts(app: Flask) -> None:
-    """On PostgreSQL, test pooled connections before use and bound connecting and statements.
-
-    After a restart of the database the pool's connections are dead: pre-ping replaces them
-    instead of failing a request, and a server that does not answer costs seconds, not a hang
-    (app/errors.py then answers a 503 page).
-    """
-    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
-        return
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_pre_ping", True)
-    options.setdefault("pool_timeout", 5)
-    connect_args = dict(options.get("connect_args") or {})
-    connect_args.setdefault("connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
-    connect_args.setdefault(
-        "options", f"-c statement_timeout={app.config['DATABASE_STATEMENT_TIMEOUT_MS']}"
-    )
-    options["connect_args"] = connect_args
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-
-
-def end_sessions_quietly(app: Flask) -> None:
-    """End each request's database session even when the database just went away.
-
-    Its rollback fails when PostgreSQL is shutting down; raised from the teardown, that
-    would turn an answer already made into a 500. Registered after Flask-SQLAlchemy's own
-    teardown, so it runs first (teardowns run in reverse order) and leaves it nothing to do.
-    """
-    from app.extensions import db
-
-    @app.teardown_appcontext
-    def _end_session(_error: BaseException | None) -> None:
-        try:
-            db.session.remove()
-        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
-            app.logger.warning("database session ended with a failed rollback", exc_info=True)
-            db.session.registry.clear()
-
-
-def use_write_ahead_log(app: Flask) -> None:
-    """Open SQLite files in WAL mode, where readers and the one writer never wait on each other.
-
-    The web server and the worker share the file, and an export job saves its progress
-    while its own rows are still being read: with the default journal that write would wait
-    for the read to end, and fail.
-    """
-    import sqlalchemy as sa
-
-    from app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        sa.event.listen(
-            engine, "connect", lambda connection, _: connection.execute("PRAGMA journal_mode=WAL")
-        )
 
 
 def register_blueprints(app: Flask) -> None:
