@@ -1,20 +1,17 @@
 """Routes where partners write their organisation's submission, section by section."""
 
-import math
-import time
+import functools
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import _, format_time, get_locale, get_timezone
-from flask_limiter import RequestLimit
 from flask_login import current_user, login_required
 
-from app.extensions import limiter
 from app.feedback import bp
 from app.feedback.forms import SubmissionForm, answer_inputs, general_comment, paragraph_inputs
 from app.services.accounts import access
 from app.services.consultations import lifecycle as consultations
 from app.services.errors import DomainError
-from app.services.feedback import moderation, progress, submissions
+from app.services.feedback import autosave_budget, moderation, progress, submissions
 from app.services.feedback import saving as feedback
 from app.services.feedback.saving import SaveResult, ValidationFailed
 from app.services.reports import decisions
@@ -34,17 +31,8 @@ def _submission_form() -> SubmissionForm:
     return SubmissionForm(meta={"csrf": False}) if autosave else SubmissionForm()
 
 
-def _autosave_limit() -> str:
-    return current_app.config["AUTOSAVE_RATE_LIMIT"]
-
-
-def _person() -> str:
-    return f"user:{current_user.get_id()}"
-
-
-def _throttled(limit: RequestLimit):
+def _throttled(wait: int):
     """Autosave asked too often: the page keeps the text and tries again after the pause."""
-    wait = max(1, math.ceil(limit.reset_at - time.time()))
     response = jsonify(
         status="throttled",
         retry_after=wait,
@@ -55,22 +43,19 @@ def _throttled(limit: RequestLimit):
     return response
 
 
-@bp.errorhandler(429)
-def _too_many(error):
-    """The autosave throttle's own JSON answer, not the site's error page."""
-    return error.response or error
+def autosave_throttled(view):
+    """Autosave posts the page's form as JSON every few seconds of typing: throttled per person
+    (both pages share one budget); the save button, a plain form post, is not."""
 
+    @functools.wraps(view)
+    def throttled_view(*args, **kwargs):
+        if request.method == "POST" and wants_json():
+            limit = current_app.config["AUTOSAVE_RATE_LIMIT"]
+            if wait := autosave_budget.seconds_to_wait(limit, current_user.id):
+                return _throttled(wait)
+        return view(*args, **kwargs)
 
-# Autosave posts the page's form as JSON every few seconds of typing: throttled per person
-# (both pages share one budget); the save button, a plain form post, is not.
-autosave_limit = limiter.shared_limit(
-    _autosave_limit,
-    scope="autosave",
-    key_func=_person,
-    methods=["POST"],
-    exempt_when=lambda: not wants_json(),
-    on_breach=_throttled,
-)
+    return throttled_view
 
 
 @bp.context_processor
@@ -133,7 +118,7 @@ def overview(slug: str):
 
 @bp.route("/consultations/<slug>/respond/sections/<int:position>", methods=["GET", "POST"])
 @login_required
-@autosave_limit
+@autosave_throttled
 def section(slug: str, position: int):
     consultation = _consultation_for_partner(slug, whole_draft=False)
     form, result, errors = _submission_form(), None, {}
@@ -181,7 +166,7 @@ def section(slug: str, position: int):
 
 @bp.route("/consultations/<slug>/respond/questions", methods=["GET", "POST"])
 @login_required
-@autosave_limit
+@autosave_throttled
 def questions(slug: str):
     consultation = _consultation_for_partner(slug)
     form, result, errors = _submission_form(), None, {}

@@ -71,3 +71,40 @@ def test_an_account_is_paused_across_web_workers_whatever_the_address(redis_url,
         )
     assert answer.status_code == 429
     assert "Too many attempts to sign in to this account." in answer.get_data(as_text=True)
+
+
+def test_autosaves_are_counted_in_redis_across_app_instances(redis_url, tmp_path):
+    import redis
+
+    def make_app():
+        return create_app(
+            "testing",
+            INSTANCE_DIR=tmp_path,
+            RATELIMIT_STORAGE_URI=redis_url,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 's.sqlite'}",
+            AUTOSAVE_RATE_LIMIT="3 per minute",
+        )
+
+    first, second = make_app(), make_app()
+    with first.app_context():
+        db.create_all()
+        demo.seed()
+        limiter.reset()
+    statuses = []
+    for attempt in range(4):
+        app = first if attempt % 2 else second  # two "web workers" sharing one budget
+        with app.app_context():
+            client = app.test_client()
+            client.post(
+                "/login",
+                data={"email": "partner@unicef.example.org", "password": demo.DEMO_PASSWORD},
+            )
+            statuses.append(
+                client.post(
+                    "/consultations/pact-for-the-future-opportunities/respond/questions",
+                    data={"lock_version": "0"},
+                    headers={"Accept": "application/json"},
+                ).status_code
+            )
+    assert statuses == [200, 200, 200, 429]
+    assert redis.Redis.from_url(redis_url).keys("LIMITS:*autosave*")
