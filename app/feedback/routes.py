@@ -72,16 +72,18 @@ def progress_helpers() -> dict:
 
 
 def _consultation_for_partner(slug: str, whole_draft: bool = True):
-    """The consultation, if the partner may write on it; a save, and a page that shows one
-    section or none, reads its versions only, not the text of the whole draft (and a save
-    not even the consultation's title)."""
+    """The consultation, if the partner may write on it; a page that shows one section or
+    none reads its versions only, not the text of the whole draft."""
     consultation = (
         consultations.get_by_slug(slug)
         if whole_draft
-        else feedback.consultation_to_write(
-            slug, current_user.organisation_id, with_texts=request.method != "POST"
-        )
+        else feedback.consultation_to_write(slug, current_user.organisation_id)
     )
+    return _for_partner(consultation)
+
+
+def _for_partner(consultation):
+    """The consultation, if the partner may write on it."""
     access.require(current_user, "consultation.read", consultation)
     access.require(current_user, "submission.write", consultation)
     return consultation
@@ -120,11 +122,15 @@ def overview(slug: str):
 @login_required
 @autosave_throttled
 def section(slug: str, position: int):
-    consultation = _consultation_for_partner(slug, whole_draft=False)
     form, result, errors = _submission_form(), None, {}
-    if request.method == "POST":
-        # A save reads the section with the submission's state in one statement, no ORM.
-        to_save = feedback.section_to_save(consultation, current_user.organisation_id, position)
+    if request.method != "POST":
+        consultation = _consultation_for_partner(slug, whole_draft=False)
+    else:
+        # A save reads the consultation, the section and the submission's state at once.
+        consultation, to_save = feedback.section_to_save(
+            slug, current_user.organisation_id, position
+        )
+        _for_partner(consultation)
         if to_save is None:
             abort(404)
         result, errors, refused = _run_save(

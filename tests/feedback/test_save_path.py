@@ -43,12 +43,11 @@ def statements(db):
         sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
-def as_a_new_request(db, user_id, slug):
-    """What the section route holds before it reads the section, in a fresh session: the
-    user (Flask-Login), the consultation and its versions."""
+def as_a_new_request(db, user_id):
+    """What the section route holds before a save reads, in a fresh session: the user
+    (Flask-Login)."""
     db.session.remove()
-    user = db.session.get(User, user_id)
-    return user, saving.consultation_to_write(slug, user.organisation_id)
+    return db.session.get(User, user_id)
 
 
 def autosave(user, consultation, paragraph, base, comment, stance="support"):
@@ -60,8 +59,8 @@ def autosave(user, consultation, paragraph, base, comment, stance="support"):
 def test_saving_one_paragraph_reads_once_and_writes_in_one_statement_on_postgresql(
     db, users, consultation, colleague
 ):
-    """The section and the submission's state in one read, then the writes: one statement on
-    PostgreSQL, three (version, item, history entry) on SQLite."""
+    """The consultation, the section and the submission's state in one read, then the writes:
+    one statement on PostgreSQL, three (version, item, history entry) on SQLite."""
     partner, slug = users["partner"], consultation.slug
     first = autosave(partner, consultation, consultation.current_version.paragraphs[0], 0, "One")
     ids = {"partner": partner.id, "colleague": colleague.id}
@@ -69,9 +68,9 @@ def test_saving_one_paragraph_reads_once_and_writes_in_one_statement_on_postgres
     # The same person's next autosave (history entry extended), then a colleague's first words
     # on another paragraph (item and history entry inserted).
     for member, text in (("partner", "One more"), ("colleague", "Two, a colleague's paragraph")):
-        user, consultation_ = as_a_new_request(db, ids[member], slug)
+        user = as_a_new_request(db, ids[member])
         with statements(db) as seen:
-            section = saving.section_to_save(consultation_, user.organisation_id, 0)
+            consultation_, section = saving.section_to_save(slug, user.organisation_id, 0)
             paragraph = list(section.paragraphs.values())[1 if member == "colleague" else 0]
             result = saving.save_paragraphs(
                 user,
@@ -83,6 +82,7 @@ def test_saving_one_paragraph_reads_once_and_writes_in_one_statement_on_postgres
         assert result.clashes == []
         assert len(seen) == (2 if one_write else 4), "\n".join(seen)
         assert seen[0].startswith("SELECT") and "paragraph_feedback" in seen[0]
+        assert "consultation_invitation" in seen[0] and consultation_.slug == slug
         writes = " ".join(seen[1:])
         assert "UPDATE submission SET" in writes
         assert "submission.id = ? AND submission.lock_version = ?" in writes.replace(
@@ -237,15 +237,15 @@ def test_a_first_save_writes_on_the_published_version_while_a_new_one_is_prepare
     db.session.commit()
     draft_id, partner_id, slug = draft.id, users["partner"].id, consultation.slug
 
-    user, loaded = as_a_new_request(db, partner_id, slug)
-    section = saving.section_to_save(loaded, user.organisation_id, 0)
+    user = as_a_new_request(db, partner_id)
+    _consultation, section = saving.section_to_save(slug, user.organisation_id, 0)
     assert {p.version_id for p in section.paragraphs.values()} == {published_id}
     assert section.section_count == published_sections
 
     db.session.get(DocumentVersion, draft_id).published_at = utcnow()
     db.session.commit()
-    user, loaded = as_a_new_request(db, partner_id, slug)
-    section = saving.section_to_save(loaded, user.organisation_id, 0)
+    user = as_a_new_request(db, partner_id)
+    loaded, section = saving.section_to_save(slug, user.organisation_id, 0)
     assert loaded.current_version.id == draft_id
     assert [p.number for p in section.paragraphs.values()] == ["1"]
     assert {p.version_id for p in section.paragraphs.values()} == {draft_id}

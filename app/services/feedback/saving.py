@@ -1,12 +1,13 @@
 """Saving what a member typed about the draft's paragraphs, the hot path of the deadline rush.
 
-A save from the section page is two statements after the consultation's: one read (the posted
-section's paragraphs, with the submission's version and status, the stored feedback on those
-paragraphs and the latest history entry), then the writes (`paragraph_writes`): the UPDATE
-that takes the next version only if the submission is still at the version read, the items,
-and the history entry (extended when it continues the same person's autosave). The module
-stays whole past 400 lines: those statements and the code that reads their rows are tuned
-together, and a reader of the save path should find all of it on one page.
+A save from the section page is two statements: one read (the consultation's phase and the
+organisation's invitation, the posted section's paragraphs, the submission's version and
+status, the stored feedback on those paragraphs and the latest history entry), then the
+writes (`paragraph_writes`): the UPDATE that takes the next version only if the submission is
+still at the version read, the items, and the history entry (extended when it continues the
+same person's autosave). The module stays whole past 400 lines: those statements and the code
+that reads their rows are tuned together, and a reader of the save path should find all of it
+on one page.
 """
 
 import functools
@@ -117,24 +118,19 @@ class SectionToSave:
     state: _State | None  # None: the organisation has no submission yet
 
 
-def consultation_to_write(
-    slug: str, organisation_id: int | None, with_texts: bool = True
-) -> Consultation:
-    """The consultation a partner writes on, with its versions only: a save reads no draft
-    text beyond the posted section's, however long the draft. Whether the organisation is
-    invited comes in the same statement, for the access rules that the save asks next.
-
-    Without `with_texts` (a save, which shows none), neither its versions nor its title and
-    summary in every language are read; an error page that shows them reads them then."""
+def consultation_to_write(slug: str, organisation_id: int | None) -> Consultation:
+    """The consultation a partner writes on, with its versions only: a page of one section
+    reads no draft text beyond that section's, however long the draft. Whether the
+    organisation is invited comes in the same statement, for the access rules asked next."""
     found = (
         db.session.execute(
-            _consultation_statement(with_texts), {"slug": slug, "organisation_id": organisation_id}
+            _consultation_statement(), {"slug": slug, "organisation_id": organisation_id}
         )
         .unique()
         .first()
     )
     if found is None:
-        raise NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))
+        raise _no_consultation(slug)
     consultation, invited = found
     access.note_invitation(organisation_id, consultation, invited)
     return consultation
@@ -163,26 +159,24 @@ def section_to_write(
 
 
 def section_to_save(
-    consultation: Consultation, organisation_id: int | None, position: int
-) -> SectionToSave | None:
-    """The section at `position` of the version the organisation writes on, with the
-    submission's version, status, latest history entry and stored feedback on the section:
-    one statement, no ORM object built, nothing else of the submission read."""
-    # Core on the session's connection, as the write that follows (paragraph_writes).
-    rows = (
-        db.session.connection()
-        .execute(
-            _section_to_save_statement(),
-            {
-                "consultation_id": consultation.id,
-                "organisation_id": organisation_id,
-                "position": position,
-            },
-        )
-        .all()
-    )
+    slug: str, organisation_id: int | None, position: int
+) -> tuple[Consultation, SectionToSave | None]:
+    """The consultation (its phase, whether the organisation is invited) and the section at
+    `position` of the version the organisation writes on, with the submission's version,
+    status, latest history entry and stored feedback on the section: one statement, nothing
+    else of the submission read. The section is None when the version has no such position;
+    the caller asks the access rules before it says so."""
+    rows = db.session.execute(
+        _section_to_save_statement(),
+        {"slug": slug, "organisation_id": organisation_id, "position": position},
+    ).all()
     if not rows:
-        return None
+        raise _no_consultation(slug)
+    first = rows[0]
+    consultation = first.Consultation
+    access.note_invitation(organisation_id, consultation, first.invited)
+    if first.section_version_id is None:
+        return consultation, None
     paragraphs = {
         row.paragraph_id: DraftParagraph(
             row.paragraph_id, row.number, row.text, row.section_version_id
@@ -190,7 +184,11 @@ def section_to_save(
         for row in rows
         if row.paragraph_id is not None
     }
-    return SectionToSave(paragraphs, rows[0].section_count, _state(rows))
+    return consultation, SectionToSave(paragraphs, first.section_count, _state(rows))
+
+
+def _no_consultation(slug: str) -> NotFound:
+    return NotFound(_l("There is no consultation “%(slug)s”.", slug=slug))
 
 
 # Statements of the save path are built once (with bound parameters): building and hashing
@@ -198,19 +196,17 @@ def section_to_save(
 
 
 @functools.cache
-def _consultation_statement(with_texts: bool) -> sa.Select:
-    invited = access.invitation_exists(sa.bindparam("organisation_id", type_=sa.Integer))
-    # A save needs the phase and the invitation only: the section's read finds the current
-    # version itself, and the titles and versions load if an error page shows them after all.
-    options = (
-        [so.joinedload(Consultation.versions)]
-        if with_texts
-        else [so.defer(Consultation.title), so.defer(Consultation.summary)]
-    )
+def _consultation_statement() -> sa.Select:
     return (
-        sa.select(Consultation, invited.label("invited"))
+        sa.select(Consultation, _invited())
         .where(Consultation.slug == sa.bindparam("slug"))
-        .options(*options)
+        .options(so.joinedload(Consultation.versions))
+    )
+
+
+def _invited() -> sa.Label:
+    return access.invitation_exists(sa.bindparam("organisation_id", type_=sa.Integer)).label(
+        "invited"
     )
 
 
@@ -239,19 +235,29 @@ def _section_statement() -> sa.Select:
 
 @functools.cache
 def _section_to_save_statement() -> sa.Select:
-    """One row per paragraph of the shown section, the submission's state outer-joined."""
+    """The consultation named by `slug` (its titles deferred: a save shows none) with whether
+    the organisation is invited; outer-joined to it, one row per paragraph of the shown
+    section with the submission's state."""
+    consultation = Consultation.__table__
     submission = Submission.__table__
     section = Section.__table__
     paragraph = Paragraph.__table__
     item = ParagraphFeedback.__table__
     revision = SubmissionRevision.__table__
+    # The section is a subquery in FROM, which cannot see the consultation beside it there.
+    consultation_id = (
+        sa.select(consultation.c.id)
+        .where(consultation.c.slug == sa.bindparam("slug"))
+        .correlate(None)
+        .scalar_subquery()
+    )
     ours = sa.and_(
-        submission.c.consultation_id == sa.bindparam("consultation_id"),
+        submission.c.consultation_id == consultation_id,
         submission.c.organisation_id == sa.bindparam("organisation_id"),
     )
-    started = sa.select(submission.c.version_id).where(ours).scalar_subquery()
+    started = sa.select(submission.c.version_id).where(ours).correlate(None).scalar_subquery()
     # The submission's version, else the current one: feedback stays on the version it began on.
-    version_id = sa.func.coalesce(started, _current_version_id())
+    version_id = sa.func.coalesce(started, _current_version_id(consultation_id))
     shown = (
         sa.select(section.c.id, section.c.version_id)
         .where(section.c.version_id == version_id)
@@ -263,6 +269,8 @@ def _section_to_save_statement() -> sa.Select:
     count = sa.select(sa.func.count(section.c.id)).where(section.c.version_id == version_id)
     return (
         sa.select(
+            Consultation,
+            _invited(),
             count.scalar_subquery().label("section_count"),
             shown.c.version_id.label("section_version_id"),
             paragraph.c.id.label("paragraph_id"),
@@ -271,8 +279,15 @@ def _section_to_save_statement() -> sa.Select:
             *_state_columns(),
         )
         .select_from(
-            shown.outerjoin(paragraph, paragraph.c.section_id == shown.c.id)
-            .outerjoin(submission, ours)
+            consultation.outerjoin(shown, sa.true())
+            .outerjoin(paragraph, paragraph.c.section_id == shown.c.id)
+            .outerjoin(
+                submission,
+                sa.and_(
+                    submission.c.consultation_id == consultation.c.id,
+                    submission.c.organisation_id == sa.bindparam("organisation_id"),
+                ),
+            )
             .outerjoin(revision, revision.c.id == _latest_revision_id())
             .outerjoin(
                 item,
@@ -281,19 +296,22 @@ def _section_to_save_statement() -> sa.Select:
                 ),
             )
         )
+        .where(consultation.c.slug == sa.bindparam("slug"))
         .order_by(paragraph.c.position)
+        .options(so.defer(Consultation.title), so.defer(Consultation.summary))
     )
 
 
-def _current_version_id() -> sa.ScalarSelect:
-    """Consultation.current_version's id in SQL, for the consultation bound as
-    `consultation_id`: its latest published version, else its latest."""
+def _current_version_id(consultation_id: sa.ColumnElement) -> sa.ScalarSelect:
+    """Consultation.current_version's id in SQL: its latest published version, else its
+    latest."""
     version = DocumentVersion.__table__
     return (
         sa.select(version.c.id)
-        .where(version.c.consultation_id == sa.bindparam("consultation_id"))
+        .where(version.c.consultation_id == consultation_id)
         .order_by(version.c.published_at.is_(None), version.c.number.desc())
         .limit(1)
+        .correlate(None)
         .scalar_subquery()
     )
 
