@@ -83,7 +83,7 @@ GUNICORN_ARGS = ["-w", "2", "-k", "gthread", "--threads", "4"]
 
 def gunicorn_args(workers: int, threads: int) -> list[str]:
     """gunicorn's options for `workers` processes of `threads` threads each."""
-    return ["-w", str(workers), "-k", "gthread", "--threads", str(threads)]
+    return ["-w", str(workers), "-k", "gthread", "--threads", str(threads), "--reuse-port"]
 
 
 COMMENT = (
