@@ -82,4 +82,4 @@ def by_common_words(text: str) -> str | None:
 
 
 def _long_enough(text: str) -> bool:
-    return sum(c.isalpha() for c in text) >= MIN_LETTERS
+    return sum(map(str.isalpha, text)) >= MIN_LETTERS

@@ -87,6 +87,7 @@ NEEDS_NO_RULE = {
     "feedback.saving.consultation_to_write": STEP + " (the save services)",
     "feedback.saving.section_to_write": STEP + " (the save services)",
     "feedback.saving.section_to_save": STEP + " (the save services)",
+    "loading.as_loaded": STEP + " (makes the object of a row a checked read found)",
     "feedback.paragraph_writes.write_save": STEP + " (saving paragraphs)",
     "feedback.progress.of_submission": STEP + " (the partner's pages, after their access rule)",
     "feedback.submissions.section_outline": STEP + " (the partner's section form)",

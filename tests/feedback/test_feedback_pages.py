@@ -178,6 +178,19 @@ def test_only_partners_open_the_respond_pages(client, auth, users, consultation,
     ]:
         assert client.get(f"/consultations/{consultation.slug}/{path}").status_code == 403
     assert client.post(f"/consultations/{consultation.slug}/respond/submit").status_code == 403
+    # A save is refused before the draft's sections are told: no 404 for a missing one.
+    for position in (0, 99):
+        url = f"/consultations/{consultation.slug}/respond/sections/{position}"
+        assert client.post(url, data={"lock_version": "0"}).status_code == 403
+
+
+def test_a_save_to_an_unknown_consultation_or_section_is_not_found(
+    client, auth, users, consultation
+):
+    auth.login(users["partner"].email)
+    for slug, position in (("no-such-consultation", 0), (consultation.slug, 99)):
+        url = f"/consultations/{slug}/respond/sections/{position}"
+        assert client.post(url, data={"lock_version": "0"}).status_code == 404
 
 
 def test_anonymous_is_sent_to_sign_in(client, consultation):

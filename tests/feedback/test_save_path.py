@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.models import ParagraphFeedback, Submission, SubmissionRevision, User
+from app.models import Consultation, ParagraphFeedback, Submission, SubmissionRevision, User
 from app.models.common import utcnow
 from app.services.feedback import saving
 from app.services.feedback.editing import StaleSave, bump, merge
@@ -250,3 +250,15 @@ def test_a_first_save_writes_on_the_published_version_while_a_new_one_is_prepare
     assert [p.number for p in section.paragraphs.values()] == ["1"]
     assert {p.version_id for p in section.paragraphs.values()} == {draft_id}
     assert section.section_count == 1
+
+
+def test_the_consultation_a_save_reads_is_the_sessions_own_and_loads_its_titles_when_read(
+    db, users, consultation
+):
+    slug, title = consultation.slug, dict(consultation.title)
+    user = as_a_new_request(db, users["partner"].id)
+    loaded, section = saving.section_to_save(slug, user.organisation_id, 0)
+    assert section is not None
+    assert loaded is db.session.get(Consultation, loaded.id)
+    assert not db.session.dirty and not db.session.new
+    assert loaded.title == title  # not read by the save; loaded when a page shows it

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.lazy_text import lazy_gettext as _l
 from app.models import ApiToken, OutboxMessage, User
 from app.models.common import utcnow
+from app.services import loading
 from app.services.accounts import audit, throttle
 from app.services.accounts.passwords import check_password_rules, hash_password, verify_password
 from app.services.errors import DomainError
@@ -43,20 +44,12 @@ def session_account(user_id: int) -> User | None:
     if known is not None:
         return known
     row = session.connection().execute(_account_statement(), {"user_id": user_id}).first()
-    if row is None:
-        return None
-    user = User(**row._asdict())
-    so.make_transient_to_detached(user)  # as if loaded: no history, nothing to write
-    session.add(user)
-    return user
+    return loading.as_loaded(User, row._mapping) if row is not None else None
 
 
 @functools.cache
 def _account_statement() -> sa.Select:
-    columns = [
-        attribute.columns[0].label(attribute.key) for attribute in User.__mapper__.column_attrs
-    ]
-    return sa.select(*columns).where(User.id == sa.bindparam("user_id"))
+    return sa.select(*loading.columns_of(User)).where(User.id == sa.bindparam("user_id"))
 
 
 def authenticate(email: str, password: str, ip: str | None = None) -> User:

@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.models.common import utcnow
-from app.services import language
+from app.services import language, loading
 from app.services.accounts import access
 from app.services.errors import DomainError, NotFound
 from app.services.feedback.answers import save_answers
@@ -74,6 +74,8 @@ __all__ = [
     "writing_version",
 ]
 
+# The consultation's columns in the save's read are named consultation_<attribute>.
+CONSULTATION = "consultation_"
 EMPTY = {"stance": None, "comment": "", "amendment": "", "language": None}
 
 
@@ -166,14 +168,19 @@ def section_to_save(
     status, latest history entry and stored feedback on the section: one statement, nothing
     else of the submission read. The section is None when the version has no such position;
     the caller asks the access rules before it says so."""
-    rows = db.session.execute(
-        _section_to_save_statement(),
-        {"slug": slug, "organisation_id": organisation_id, "position": position},
-    ).all()
+    # Core on the session's connection, as the write that follows (paragraph_writes).
+    rows = (
+        db.session.connection()
+        .execute(
+            _section_to_save_statement(),
+            {"slug": slug, "organisation_id": organisation_id, "position": position},
+        )
+        .all()
+    )
     if not rows:
         raise _no_consultation(slug)
     first = rows[0]
-    consultation = first.Consultation
+    consultation = loading.as_loaded(Consultation, first._mapping, CONSULTATION)
     access.note_invitation(organisation_id, consultation, first.invited)
     if first.section_version_id is None:
         return consultation, None
@@ -235,9 +242,9 @@ def _section_statement() -> sa.Select:
 
 @functools.cache
 def _section_to_save_statement() -> sa.Select:
-    """The consultation named by `slug` (its titles deferred: a save shows none) with whether
-    the organisation is invited; outer-joined to it, one row per paragraph of the shown
-    section with the submission's state."""
+    """The consultation named by `slug` (not its title and summary in every language: a save
+    shows none) with whether the organisation is invited; outer-joined to it, one row per
+    paragraph of the shown section with the submission's state."""
     consultation = Consultation.__table__
     submission = Submission.__table__
     section = Section.__table__
@@ -269,7 +276,7 @@ def _section_to_save_statement() -> sa.Select:
     count = sa.select(sa.func.count(section.c.id)).where(section.c.version_id == version_id)
     return (
         sa.select(
-            Consultation,
+            *loading.columns_of(Consultation, CONSULTATION, leave_out=("title", "summary")),
             _invited(),
             count.scalar_subquery().label("section_count"),
             shown.c.version_id.label("section_version_id"),
@@ -298,7 +305,6 @@ def _section_to_save_statement() -> sa.Select:
         )
         .where(consultation.c.slug == sa.bindparam("slug"))
         .order_by(paragraph.c.position)
-        .options(so.defer(Consultation.title), so.defer(Consultation.summary))
     )
 
 
