@@ -75,15 +75,22 @@ USER_AGENT = "agora-save-bench"  # the same in sign-in and load: the session is 
 CONTENT_TYPE = "application/x-www-form-urlencoded"  # what the page's script and form send
 MARK = "@@STAMP@@"  # replaced in each request by a stamp of STAMP_WIDTH characters
 STAMP_WIDTH = len("m0-n0000000000")  # run letter, thread, counter: save_load.lua's request()
-# One worker process per core, threads for the time a request waits on PostgreSQL and Redis:
-# on 2 cores, 2 x 4 cost less CPU per request than 3 x 4 or 4 x 4 (less switching between
-# processes that each hold their own interpreter lock), for Agora and the bare insert alike.
-GUNICORN_ARGS = ["-w", "2", "-k", "gthread", "--threads", "4"]
 
 
 def gunicorn_args(workers: int, threads: int) -> list[str]:
-    """gunicorn's options for `workers` processes of `threads` threads each."""
+    """gunicorn's options for `workers` processes of `threads` threads each.
+
+    With --reuse-port each worker listens on a socket of its own and the kernel spreads new
+    connections over them evenly. Without it the workers race to accept from one socket, and
+    a kept-alive connection stays with whichever won: runs were seen with 34 of the 50
+    connections on one worker, whose answers then took twice as long as the other's."""
     return ["-w", str(workers), "-k", "gthread", "--threads", str(threads), "--reuse-port"]
+
+
+# One worker process per core, threads for the time a request waits on PostgreSQL and Redis:
+# on 2 cores, 2 x 4 cost less CPU per request than 3 x 4 or 4 x 4 (less switching between
+# processes that each hold their own interpreter lock), for Agora and the bare insert alike.
+GUNICORN_ARGS = gunicorn_args(workers=2, threads=4)
 
 
 COMMENT = (
