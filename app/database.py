@@ -8,11 +8,11 @@ from flask import Flask
 
 from app.extensions import db
 
-# A pooled connection unused for longer than this is tested before a request uses it. Under
-# load every connection goes back to work within milliseconds and is never tested (a test is a
-# round trip on every request, about a tenth of a save's cost); one left idle, as after a quiet
-# spell during which the database may have restarted, is.
-IDLE_BEFORE_TEST_S = 1.0
+# A pooled connection unused for longer than this is checked (pinged) before a request uses
+# it. Under load every connection goes back to work within milliseconds and is never checked
+# (a ping is a round trip on every request); one left idle, as after a quiet spell during
+# which the database may have restarted, is.
+IDLE_BEFORE_CHECK_S = 1.0
 
 
 def configure(app: Flask) -> None:
@@ -41,15 +41,15 @@ def init_app(app: Flask) -> None:
     if engine.dialect.name == "postgresql" and not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get(
         "pool_pre_ping"
     ):
-        test_connections_after_idle(engine)
+        check_connections_after_idle(engine)
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         use_write_ahead_log(engine)
 
 
-def test_connections_after_idle(engine: sa.Engine) -> None:
+def check_connections_after_idle(engine: sa.Engine) -> None:
     """Replace a pooled connection that died while idle (a database restarted) before use.
 
-    `pool_pre_ping` would test every checkout. A connection that dies while in use fails its
+    `pool_pre_ping` would ping on every checkout. A connection that dies while in use fails its
     statement instead: SQLAlchemy then invalidates the whole pool, so the connections that
     were open at the time are all replaced, and the request answers the 503 page."""
 
@@ -58,9 +58,9 @@ def test_connections_after_idle(engine: sa.Engine) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @sa.event.listens_for(engine, "checkout")
-    def _test_if_idle(dbapi_connection, record, _proxy) -> None:
+    def _check_if_idle(dbapi_connection, record, _proxy) -> None:
         idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_TEST_S:
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_CHECK_S:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)

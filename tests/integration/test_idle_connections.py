@@ -33,7 +33,7 @@ def test_a_connection_that_died_while_idle_is_replaced_before_the_request_uses_i
     db.engine.dispose()
     first = backend_pid()
     terminate(first)
-    monkeypatch.setattr(database, "IDLE_BEFORE_TEST_S", 0.0)  # the pooled one counts as idle
+    monkeypatch.setattr(database, "IDLE_BEFORE_CHECK_S", 0.0)  # the pooled one counts as idle
 
     response = app.test_client().get("/")
 
@@ -42,7 +42,7 @@ def test_a_connection_that_died_while_idle_is_replaced_before_the_request_uses_i
 
 
 def test_busy_connections_are_not_tested_and_one_failure_replaces_the_whole_pool(app, monkeypatch):
-    monkeypatch.setattr(database, "IDLE_BEFORE_TEST_S", 3600.0)  # never idle long enough
+    monkeypatch.setattr(database, "IDLE_BEFORE_CHECK_S", 3600.0)  # never idle long enough
     db.engine.dispose()
     with db.engine.connect() as one, db.engine.connect() as two:  # two pooled connections
         pids = {
