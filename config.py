@@ -70,6 +70,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a partner may keep a form open all afternoon
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Said explicitly: Flask-Limiter's one shared object otherwise keeps what the last app it
+    # was set up for said.
+    RATELIMIT_ENABLED = True
     # Redis down: each web worker counts in its own memory until it is back, rather than
     # refusing saves and sign-ins.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -47,7 +47,8 @@ def init_app(app: Flask) -> None:
 
 
 def check_connections_after_idle(engine: sa.Engine) -> None:
-    """Replace a pooled connection that died while idle (a database restarted) before use.
+    """Replace a pooled connection that died while idle (a database restarted) before use,
+    and with it every other connection of the pool opened before.
 
     `pool_pre_ping` would ping on every checkout. A connection that dies while in use fails its
     statement instead: SQLAlchemy then invalidates the whole pool, so the connections that
@@ -64,8 +65,10 @@ def check_connections_after_idle(engine: sa.Engine) -> None:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as error:  # noqa: BLE001 - any failure: the pool connects anew
-            raise sa.exc.DisconnectionError() from error
+        except Exception as error:  # noqa: BLE001 - any failure: the database went away
+            # Every connection opened before now is as dead as this one: replace them all,
+            # as SQLAlchemy does when a statement finds its connection gone.
+            raise sa.exc.InvalidatePoolError() from error
 
 
 def end_sessions_quietly(app: Flask) -> None:

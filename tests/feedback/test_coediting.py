@@ -211,3 +211,31 @@ def test_autosave_is_still_throttled_in_memory_while_the_shared_store_fails(
     ]
     assert statuses == [200, 200, 429]
     assert stored(consultation) == ("Typed more", "")
+
+
+def autosaves(client, consultation, count: int) -> list[int]:
+    url = f"/consultations/{consultation.slug}/respond/questions"
+    lock = lock_of(client.get(url).text)
+    return [
+        client.post(
+            url,
+            data=questions_form(consultation, lock, "Typed" + " more" * n, ""),
+            headers={"Accept": "application/json"},
+        ).status_code
+        for n in range(count)
+    ]
+
+
+def test_every_budget_of_a_several_part_autosave_limit_counts(app, two_members, consultation):
+    app.config["AUTOSAVE_RATE_LIMIT"] = "5 per minute; 2 per hour"
+    ana, _ben = two_members
+    assert autosaves(ana, consultation, 3) == [200, 200, 429]
+
+
+@pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": False}])
+def test_autosave_is_not_throttled_when_rate_limits_are_switched_off(
+    app, two_members, consultation
+):
+    app.config["AUTOSAVE_RATE_LIMIT"] = "1 per minute"
+    ana, _ben = two_members
+    assert autosaves(ana, consultation, 3) == [200, 200, 200]

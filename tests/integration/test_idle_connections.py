@@ -2,6 +2,8 @@
 meanwhile (the database restarted in a quiet spell) is replaced without the request seeing
 it, and one that dies in use fails one statement, after which the whole pool is replaced."""
 
+import time
+
 import pytest
 import sqlalchemy as sa
 
@@ -57,3 +59,26 @@ def test_busy_connections_are_not_tested_and_one_failure_replaces_the_whole_pool
 
     assert failed.value.connection_invalidated
     assert backend_pid() not in pids  # the other dead connection is not handed out
+
+
+def test_a_failed_check_replaces_every_connection_opened_before_it(app, monkeypatch):
+    monkeypatch.setattr(database, "IDLE_BEFORE_CHECK_S", 0.3)
+    db.engine.dispose()
+    with db.engine.connect() as one, db.engine.connect() as two:
+        pids = {
+            one.scalar(sa.text("SELECT pg_backend_pid()")),
+            two.scalar(sa.text("SELECT pg_backend_pid()")),
+        }
+    time.sleep(0.4)
+    backend_pid()  # the first connection out is checked, then back in: not idle any more
+    for pid in pids:
+        terminate(pid)
+
+    # The idle one is checked and found dead; the other, used a moment ago and not checked,
+    # is replaced too, as every connection older than the failed check is.
+    with db.engine.connect() as first, db.engine.connect() as second:
+        seen = {
+            first.scalar(sa.text("SELECT pg_backend_pid()")),
+            second.scalar(sa.text("SELECT pg_backend_pid()")),
+        }
+    assert not seen & pids

@@ -11,7 +11,7 @@ import logging
 import math
 import time
 
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
@@ -27,20 +27,29 @@ _store_down_until = 0.0
 
 
 def seconds_to_wait(limit: str, person_id: int) -> int | None:
-    """Count one autosave of the person against `limit` ("30 per minute"): None while it is
-    within the budget, else the whole seconds until the budget is renewed."""
-    item, key = _item(limit), str(person_id)
-    counter = _counter()
+    """Count one autosave of the person against `limit` ("30 per minute", or several as
+    "30 per minute; 500 per hour"): None while it is within the budget, else the whole
+    seconds until the budget that ran out is renewed."""
+    if not limiter.enabled:  # RATELIMIT_ENABLED=False: no budget at all
+        return None
+    items, key = _items(limit), str(person_id)
     try:
-        if counter.hit(item, SCOPE, key):
-            return None
-        renewed_at = counter.get_window_stats(item, SCOPE, key).reset_time
+        renewed_at = _first_spent(_counter(), items, key)
     except Exception:  # noqa: BLE001 - the store is unreachable: never refuse a save for it
         _note_store_down()
-        if _in_memory.hit(item, SCOPE, key):
-            return None
-        renewed_at = _in_memory.get_window_stats(item, SCOPE, key).reset_time
+        renewed_at = _first_spent(_in_memory, items, key)
+    if renewed_at is None:
+        return None
     return max(1, math.ceil(renewed_at - time.time()))
+
+
+def _first_spent(counter: FixedWindowRateLimiter, items: tuple[RateLimitItem, ...], key: str):
+    """Count the autosave against each budget in turn; the renewal time of the first one it
+    exceeds (the later ones are not counted, as Flask-Limiter does), or None."""
+    for item in items:
+        if not counter.hit(item, SCOPE, key):
+            return counter.get_window_stats(item, SCOPE, key).reset_time
+    return None
 
 
 def _counter() -> FixedWindowRateLimiter:
@@ -61,5 +70,5 @@ def _note_store_down() -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _item(limit: str) -> RateLimitItem:
-    return parse(limit)
+def _items(limit: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(limit))
