@@ -1,4 +1,5 @@
-"""Sign-in throttling shared through Redis, as in production with several web workers."""
+"""Sign-in and autosave throttling shared through Redis, as in production with several web
+workers."""
 
 import pytest
 
@@ -9,23 +10,30 @@ from app.services import demo
 pytestmark = pytest.mark.redis
 
 
-def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path):
-    import redis
+def two_web_workers(redis_url: str, tmp_path, **settings):
+    """Two app instances on one demo database, counting in one Redis, the counts reset."""
 
     def make_app():
-        app = create_app(
+        return create_app(
             "testing",
             INSTANCE_DIR=tmp_path,
             RATELIMIT_STORAGE_URI=redis_url,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.sqlite'}",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'workers.sqlite'}",
+            **settings,
         )
-        return app
 
     first, second = make_app(), make_app()
     with first.app_context():
         db.create_all()
         demo.seed()
         limiter.reset()
+    return first, second
+
+
+def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path):
+    import redis
+
+    first, second = two_web_workers(redis_url, tmp_path)
     statuses = []
     for attempt in range(12):
         app = first if attempt % 2 else second  # two "web workers" sharing one counter
@@ -42,19 +50,7 @@ def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path
 
 
 def test_an_account_is_paused_across_web_workers_whatever_the_address(redis_url, tmp_path):
-    def make_app():
-        return create_app(
-            "testing",
-            INSTANCE_DIR=tmp_path,
-            RATELIMIT_STORAGE_URI=redis_url,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.sqlite'}",
-        )
-
-    first, second = make_app(), make_app()
-    with first.app_context():
-        db.create_all()
-        demo.seed()
-        limiter.reset()
+    first, second = two_web_workers(redis_url, tmp_path)
     for attempt in range(10):
         app = first if attempt % 2 else second
         with app.app_context():
@@ -76,20 +72,7 @@ def test_an_account_is_paused_across_web_workers_whatever_the_address(redis_url,
 def test_autosaves_are_counted_in_redis_across_app_instances(redis_url, tmp_path):
     import redis
 
-    def make_app():
-        return create_app(
-            "testing",
-            INSTANCE_DIR=tmp_path,
-            RATELIMIT_STORAGE_URI=redis_url,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 's.sqlite'}",
-            AUTOSAVE_RATE_LIMIT="3 per minute",
-        )
-
-    first, second = make_app(), make_app()
-    with first.app_context():
-        db.create_all()
-        demo.seed()
-        limiter.reset()
+    first, second = two_web_workers(redis_url, tmp_path, AUTOSAVE_RATE_LIMIT="3 per minute")
     statuses = []
     for attempt in range(4):
         app = first if attempt % 2 else second  # two "web workers" sharing one budget
