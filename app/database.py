@@ -38,9 +38,8 @@ def init_app(app: Flask) -> None:
     end_sessions_quietly(app)
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "postgresql" and not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get(
-        "pool_pre_ping"
-    ):
+    pings_anyway = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("pool_pre_ping")
+    if engine.dialect.name == "postgresql" and not pings_anyway:
         check_connections_after_idle(engine)
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         use_write_ahead_log(engine)

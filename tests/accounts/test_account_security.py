@@ -233,3 +233,25 @@ def test_a_reset_link_points_at_the_site_whatever_host_the_request_names(
     body = email.get_body(("plain",)).get_content()
     assert f"{BASE_URL}/reset/" in body
     assert "attacker.example" not in body
+
+
+def test_failures_are_counted_in_memory_while_the_shared_store_fails(app, monkeypatch):
+    from limits.strategies import MovingWindowRateLimiter
+
+    from app.services import rate_counts
+    from app.services.accounts import throttle
+
+    class Unreachable:
+        def __getattr__(self, _name):
+            raise ConnectionError("the rate limit store is down")
+
+    monkeypatch.setattr(rate_counts, "_shared", lambda _strategy, _storage: Unreachable())
+    monkeypatch.setattr(throttle, "_counts", rate_counts.Counts(MovingWindowRateLimiter))
+    app.config["ACCOUNT_FAILURE_LIMIT"] = "2 per minute"
+    key = "someone@example.org"
+
+    assert not throttle.add_failure("ACCOUNT_FAILURE_LIMIT", key)
+    assert throttle.add_failure("ACCOUNT_FAILURE_LIMIT", key)
+    assert throttle.is_blocked("ACCOUNT_FAILURE_LIMIT", key)
+    throttle.clear("ACCOUNT_FAILURE_LIMIT", key)
+    assert not throttle.is_blocked("ACCOUNT_FAILURE_LIMIT", key)

@@ -30,20 +30,26 @@ def two_web_workers(redis_url: str, tmp_path, **settings):
     return first, second
 
 
+def alternately(workers, count: int, send) -> list[int]:
+    """`send(client, attempt)` `count` times, to each web worker in turn: the statuses."""
+    statuses = []
+    for attempt in range(count):
+        app = workers[attempt % 2]
+        with app.app_context():
+            statuses.append(send(app.test_client(), attempt).status_code)
+    return statuses
+
+
 def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path):
     import redis
 
-    first, second = two_web_workers(redis_url, tmp_path)
-    statuses = []
-    for attempt in range(12):
-        app = first if attempt % 2 else second  # two "web workers" sharing one counter
-        with app.app_context():
-            client = app.test_client()
-            statuses.append(
-                client.post(
-                    "/login", data={"email": "staff@example.org", "password": "wrong"}
-                ).status_code
-            )
+    statuses = alternately(
+        two_web_workers(redis_url, tmp_path),
+        12,
+        lambda client, _attempt: client.post(
+            "/login", data={"email": "staff@example.org", "password": "wrong"}
+        ),
+    )
     assert statuses.count(429) == 2
     keys = redis.Redis.from_url(redis_url).keys("LIMITS:*")
     assert keys, "the counters live in Redis"
@@ -51,14 +57,15 @@ def test_throttling_is_counted_in_redis_across_app_instances(redis_url, tmp_path
 
 def test_an_account_is_paused_across_web_workers_whatever_the_address(redis_url, tmp_path):
     first, second = two_web_workers(redis_url, tmp_path)
-    for attempt in range(10):
-        app = first if attempt % 2 else second
-        with app.app_context():
-            app.test_client().post(
-                "/login",
-                data={"email": "council@example.org", "password": "wrong"},
-                environ_base={"REMOTE_ADDR": f"203.0.113.{attempt}"},
-            )
+    alternately(
+        (first, second),
+        10,
+        lambda client, attempt: client.post(
+            "/login",
+            data={"email": "council@example.org", "password": "wrong"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{attempt}"},
+        ),
+    )
     with first.app_context():
         answer = first.test_client().post(
             "/login",
@@ -72,22 +79,17 @@ def test_an_account_is_paused_across_web_workers_whatever_the_address(redis_url,
 def test_autosaves_are_counted_in_redis_across_app_instances(redis_url, tmp_path):
     import redis
 
-    first, second = two_web_workers(redis_url, tmp_path, AUTOSAVE_RATE_LIMIT="3 per minute")
-    statuses = []
-    for attempt in range(4):
-        app = first if attempt % 2 else second  # two "web workers" sharing one budget
-        with app.app_context():
-            client = app.test_client()
-            client.post(
-                "/login",
-                data={"email": "partner@unicef.example.org", "password": demo.DEMO_PASSWORD},
-            )
-            statuses.append(
-                client.post(
-                    "/consultations/pact-for-the-future-opportunities/respond/questions",
-                    data={"lock_version": "0"},
-                    headers={"Accept": "application/json"},
-                ).status_code
-            )
+    def autosave(client, _attempt):
+        client.post(
+            "/login", data={"email": "partner@unicef.example.org", "password": demo.DEMO_PASSWORD}
+        )
+        return client.post(
+            "/consultations/pact-for-the-future-opportunities/respond/questions",
+            data={"lock_version": "0"},
+            headers={"Accept": "application/json"},
+        )
+
+    workers = two_web_workers(redis_url, tmp_path, AUTOSAVE_RATE_LIMIT="3 per minute")
+    statuses = alternately(workers, 4, autosave)
     assert statuses == [200, 200, 200, 429]
     assert redis.Redis.from_url(redis_url).keys("LIMITS:*autosave*")

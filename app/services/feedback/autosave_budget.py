@@ -7,23 +7,17 @@ cost more than the count itself.
 """
 
 import functools
-import logging
 import math
 import time
 
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from app.extensions import limiter
+from app.services.rate_counts import Counts
 
-log = logging.getLogger(__name__)
 SCOPE = "autosave"
-# After the shared store failed, this process counts in its own memory for this long before
-# it tries the store again: an outage costs one failed call per period, not one per autosave.
-STORE_RETRY_AFTER_S = 5.0
-_in_memory = FixedWindowRateLimiter(MemoryStorage())
-_store_down_until = 0.0
+_counts = Counts(FixedWindowRateLimiter)
 
 
 def seconds_to_wait(limit: str, person_id: int) -> int | None:
@@ -33,11 +27,7 @@ def seconds_to_wait(limit: str, person_id: int) -> int | None:
     if not limiter.enabled:  # RATELIMIT_ENABLED=False: no budget at all
         return None
     items, key = _items(limit), str(person_id)
-    try:
-        renewed_at = _first_spent(_counter(), items, key)
-    except Exception:  # noqa: BLE001 - the store is unreachable: never refuse a save for it
-        _note_store_down()
-        renewed_at = _first_spent(_in_memory, items, key)
+    renewed_at = _counts.run(lambda counter: _first_spent(counter, items, key))
     if renewed_at is None:
         return None
     return max(1, math.ceil(renewed_at - time.time()))
@@ -50,23 +40,6 @@ def _first_spent(counter: FixedWindowRateLimiter, items: tuple[RateLimitItem, ..
         if not counter.hit(item, SCOPE, key):
             return counter.get_window_stats(item, SCOPE, key).reset_time
     return None
-
-
-def _counter() -> FixedWindowRateLimiter:
-    if time.monotonic() < _store_down_until:
-        return _in_memory
-    return _shared_counter(limiter.storage)
-
-
-@functools.cache
-def _shared_counter(storage) -> FixedWindowRateLimiter:
-    return FixedWindowRateLimiter(storage)
-
-
-def _note_store_down() -> None:
-    global _store_down_until  # noqa: PLW0603 - one flag per process, as the fallback itself
-    _store_down_until = time.monotonic() + STORE_RETRY_AFTER_S
-    log.warning("rate limit storage unreachable: counting autosaves in this process")
 
 
 @functools.lru_cache(maxsize=8)

@@ -288,13 +288,7 @@ def _section_to_save_statement() -> sa.Select:
         .select_from(
             consultation.outerjoin(shown, sa.true())
             .outerjoin(paragraph, paragraph.c.section_id == shown.c.id)
-            .outerjoin(
-                submission,
-                sa.and_(
-                    submission.c.consultation_id == consultation.c.id,
-                    submission.c.organisation_id == sa.bindparam("organisation_id"),
-                ),
-            )
+            .outerjoin(submission, ours)
             .outerjoin(revision, revision.c.id == _latest_revision_id())
             .outerjoin(
                 item,
